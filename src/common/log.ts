@@ -1,0 +1,39 @@
+/**
+ * Output for humans goes to stderr (progress, warnings) or stdout (results); `--json` output goes
+ * to stdout alone. Colour is decided once, here.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface Output {
+  color: ChalkInstance;
+  json: boolean;
+  /** A result line for stdout. */
+  out(text: string): void;
+  /** Progress and diagnostics for stderr; silent in --json mode unless `always`. */
+  info(text: string): void;
+  warn(text: string): void;
+  error(text: string): void;
+}
+
+export function colorEnabled(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): boolean {
+  if (flag === false) return false;
+  if ('NO_COLOR' in process.env && process.env.NO_COLOR !== '') return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY);
+}
+
+export function createOutput(opts: { color?: boolean; json?: boolean } = {}): Output {
+  const useColor = colorEnabled(opts.color);
+  const color = new Chalk({ level: useColor ? 1 : 0 });
+  const json = Boolean(opts.json);
+  return {
+    color,
+    json,
+    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    info: (text) => {
+      if (!json) process.stderr.write(`${text}\n`);
+    },
+    warn: (text) => process.stderr.write(`${color.yellow('warning:')} ${text}\n`),
+    error: (text) => process.stderr.write(`${color.red('error:')} ${text}\n`),
+  };
+}
