@@ -1,0 +1,53 @@
+/**
+ * One interface over Docker Compose and local processes. Service names are the topology's
+ * (`redis-master`, `redis-sentinel-1`, ...). Implementations: `compose/` and `local/`; a
+ * `missing` implementation explains what to install.
+ */
+import type { Topology } from '../topology/types.js';
+
+export type RuntimeKind = 'docker' | 'local';
+
+export interface ServiceState {
+  service: string;
+  /** running, paused (SIGSTOP / docker pause), stopped (exited or killed), missing (never started). */
+  state: 'running' | 'paused' | 'stopped' | 'missing';
+  pid?: number;
+  containerId?: string;
+}
+
+export interface LogLine {
+  service: string;
+  /** Wall-clock ms when read or as stamped by the source. */
+  time: number;
+  line: string;
+}
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export interface UpOptions {
+  /** Build the bundled sentinel image even if it exists (docker). */
+  build?: boolean;
+  onProgress?: (message: string) => void;
+}
+
+export interface Runtime {
+  readonly kind: RuntimeKind;
+  readonly topology: Topology;
+  /** Starts every service; on failure stops what it started and rethrows with the failing service's logs. */
+  up(opts?: UpOptions): Promise<void>;
+  /** Stops every service it owns; `volumes` also removes data. */
+  down(opts?: { volumes?: boolean }): Promise<void>;
+  pause(service: string): Promise<void>;
+  unpause(service: string): Promise<void>;
+  /** SIGKILL by default (a crash); the service stays down until `restart`. */
+  kill(service: string, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a killed/stopped service again with its persisted config and data. */
+  restart(service: string): Promise<void>;
+  ps(): Promise<ServiceState[]>;
+  logs(opts?: { services?: string[]; follow?: boolean; signal?: AbortSignal }): AsyncIterable<LogLine>;
+  /** Where a client on this machine reaches a service. */
+  endpoint(service: string): Endpoint;
+}
