@@ -1,0 +1,138 @@
+/**
+ * Real redis-server / redis-sentinel / bundled-sentinel processes for integration tests. Every
+ * process started here is registered and killed by `stopAll()` (call it in afterAll/afterEach),
+ * and on process exit as a last resort, so no test leaves anything running.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort, waitForPort } from './ports.js';
+
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  host: string;
+  port: number;
+  dir: string;
+  logFile: string;
+  /** Whole log so far (stdout+stderr and logfile if configured). */
+  log(): string;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  pause(): void;
+  resume(): void;
+}
+
+const live = new Set<Proc>();
+
+process.on('exit', () => {
+  for (const p of live) {
+    try {
+      p.child.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+});
+
+export function tempDir(prefix = 'sc-test-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+function startProcess(name: string, cmd: string, args: string[], host: string, port: number, dir: string): Proc {
+  const logFile = path.join(dir, `${name}.out`);
+  let buf = '';
+  const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d: Buffer) => (buf += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (buf += d.toString()));
+  const proc: Proc = {
+    name,
+    child,
+    host,
+    port,
+    dir,
+    logFile,
+    log: () => buf,
+    pause: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+    stop: async (signal = 'SIGTERM') => {
+      live.delete(proc);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGCONT');
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  live.add(proc);
+  return proc;
+}
+
+export interface RedisOptions {
+  host?: string;
+  port?: number;
+  /** Extra redis.conf lines. */
+  conf?: string[];
+  replicaOf?: { host: string; port: number };
+}
+
+export async function startRedis(name: string, opts: RedisOptions = {}): Promise<Proc> {
+  const host = opts.host ?? '127.0.0.1';
+  const port = opts.port ?? (await freePort(host));
+  const dir = tempDir(`sc-${name}-`);
+  const lines = [
+    `port ${port}`,
+    `bind ${host}`,
+    `dir ${dir}`,
+    'save ""',
+    'appendonly no',
+    'daemonize no',
+    'protected-mode no',
+    ...(opts.replicaOf ? [`replicaof ${opts.replicaOf.host} ${opts.replicaOf.port}`] : []),
+    ...(opts.conf ?? []),
+  ];
+  const confFile = path.join(dir, 'redis.conf');
+  writeFileSync(confFile, lines.join('\n') + '\n');
+  const p = startProcess(name, 'redis-server', [confFile], host, port, dir);
+  await waitForPort(port, host);
+  return p;
+}
+
+export interface SentinelOptions {
+  host?: string;
+  port?: number;
+  /** `redis` runs Debian's redis-sentinel; `bundled` runs dist/sentinel (node). */
+  implementation: 'redis' | 'bundled';
+  /** sentinel.conf body (without port/bind/dir, which are added). */
+  conf: string[];
+}
+
+export const repoRoot = path.resolve(new URL('.', import.meta.url).pathname, '..', '..');
+
+export async function startSentinel(name: string, opts: SentinelOptions): Promise<Proc & { confFile: string }> {
+  const host = opts.host ?? '127.0.0.1';
+  const port = opts.port ?? (await freePort(host));
+  const dir = tempDir(`sc-${name}-`);
+  const confFile = path.join(dir, 'sentinel.conf');
+  writeFileSync(confFile, [`port ${port}`, `bind ${host}`, `dir ${dir}`, ...opts.conf].join('\n') + '\n');
+  const p =
+    opts.implementation === 'redis'
+      ? startProcess(name, 'redis-sentinel', [confFile], host, port, dir)
+      : startProcess(name, process.execPath, [path.join(repoRoot, 'dist', 'sentinel', 'main.js'), confFile], host, port, dir);
+  await waitForPort(port, host);
+  return Object.assign(p, { confFile });
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...live].map((p) => p.stop('SIGKILL')));
+}
+
+export function readConf(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
