@@ -8,6 +8,9 @@ import { renderTemplate } from './templates.js';
 
 export const CONFIG_MOUNT = '/etc/sentinel-compose';
 export const SENTINEL_IMAGE_DIR = 'sentinel-image';
+/** Folder of start.sh in the output, and where services mount it. */
+export const SCRIPTS_DIR = 'bin';
+export const SCRIPTS_MOUNT = '/opt/sentinel-compose';
 
 interface ServiceView {
   name: string;
@@ -16,6 +19,7 @@ interface ServiceView {
   hostNetwork: boolean;
   command: string[];
   environment: { key: string; value: string }[];
+  scriptsVolume: string;
   configVolume: string;
   dataVolume: string;
   ports: string[];
@@ -62,6 +66,7 @@ export function renderCompose(t: Topology, opts: { specName: string }): string {
   const common = (service: string) => ({
     name: service,
     hostNetwork: !bridge,
+    scriptsVolume: `./${SCRIPTS_DIR}:${SCRIPTS_MOUNT}:ro`,
     configVolume: `./config/${service}:${CONFIG_MOUNT}:ro`,
     dataVolume: `./data/${service}:/data`,
     extraHosts: bridge ? ['host.docker.internal:host-gateway'] : [],
@@ -119,5 +124,6 @@ export function renderCompose(t: Topology, opts: { specName: string }): string {
     summary: summarise(t),
     specName: opts.specName,
     services,
+    entrypoint: `${SCRIPTS_MOUNT}/start.sh`,
   });
 }
