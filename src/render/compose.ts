@@ -35,8 +35,9 @@ export function summarise(t: Topology): string {
   const reps = [...new Set(groups.map((g) => g.nodes.length - 1))];
   const repText =
     reps.length === 1 ? `${reps[0]} replica${reps[0] === 1 ? '' : 's'}${groups.length > 1 ? ' each' : ''}` : 'replicas';
-  const masters =
-    groups.length === 1 ? `1 master (${groups[0]!.name})` : `${groups.length} masters (${groups.map((g) => g.name).join(', ')})`;
+  const names = groups.map((g) => g.name);
+  const shown = names.length > 4 ? `${names.slice(0, 3).join(', ')}, ... ${names[names.length - 1]}` : names.join(', ');
+  const masters = groups.length === 1 ? `1 master (${shown})` : `${groups.length} masters (${shown})`;
   return `${masters} with ${repText}, ${t.sentinels.length} sentinel${t.sentinels.length === 1 ? '' : 's'}`;
 }
 

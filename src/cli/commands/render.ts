@@ -58,9 +58,10 @@ export const renderCommand = defineCommand({
       return;
     }
     const w = render.writeOutput(outDir, files, { force: args.force });
+    const list = (files: string[]) => files.slice(0, 5).join(', ') + (files.length > 5 ? `, and ${files.length - 5} more` : '');
     const extra = [
-      w.removed.length ? `removed ${w.removed.length} file(s) an earlier render wrote: ${w.removed.join(', ')}` : '',
-      w.forced.length ? `deleted ${w.forced.length} file(s) render did not write (--force): ${w.forced.join(', ')}` : '',
+      w.removed.length ? `removed ${w.removed.length} file(s) an earlier render wrote and this one does not: ${list(w.removed)}` : '',
+      w.forced.length ? `deleted ${w.forced.length} file(s) render did not write (--force): ${list(w.forced)}` : '',
     ].filter(Boolean);
     const t = loaded.topology;
     ctx.result(

@@ -78,3 +78,17 @@ describe('writing the output', () => {
     expect(checkOutput(path.join(out, 'nope'), files).missing).toHaveLength(files.length);
   });
 });
+
+describe('readSecrets', () => {
+  it('reads the passwords back from a rendered .env, and nothing when there are none', async () => {
+    const { readSecrets } = await import('../../../src/render/secrets.js');
+    const out = path.join(fresh(), 'out');
+    const l = parseSpec('auth: {password: "${PW}", sentinel-password: "${SPW}"}', { env: { PW: 'a-1', SPW: 'b-2' } });
+    writeOutput(out, renderFiles(l.topology, l.secrets, { specName: 's', sentinelBundle: { placeholder: true } }));
+    expect(readSecrets(out)).toEqual({ redisPassword: 'a-1', sentinelPassword: 'b-2' });
+    const plain = path.join(fresh(), 'out');
+    writeOutput(plain, filesFor(''));
+    expect(readSecrets(plain)).toEqual({});
+    expect(readSecrets(path.join(fresh(), 'missing'))).toEqual({});
+  });
+});
