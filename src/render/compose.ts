@@ -34,7 +34,9 @@ export function summarise(t: Topology): string {
   const groups = t.masters;
   const reps = [...new Set(groups.map((g) => g.nodes.length - 1))];
   const repText =
-    reps.length === 1 ? `${reps[0]} replica${reps[0] === 1 ? '' : 's'}${groups.length > 1 ? ' each' : ''}` : 'replicas';
+    reps.length === 1
+      ? `${reps[0]} replica${reps[0] === 1 ? '' : 's'}${groups.length > 1 ? ' each' : ''}`
+      : `${Math.min(...reps)} to ${Math.max(...reps)} replicas`;
   const names = groups.map((g) => g.name);
   const shown = names.length > 4 ? `${names.slice(0, 3).join(', ')}, ... ${names[names.length - 1]}` : names.join(', ');
   const masters = groups.length === 1 ? `1 master (${shown})` : `${groups.length} masters (${shown})`;
