@@ -50,3 +50,30 @@ export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+async function canListen(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * `count` consecutive free ports (topologies number their nodes' ports from a base). Taken from
+ * 20000-32000, below the kernel's ephemeral range, so that ports other workers get from
+ * freePort() (port 0: ephemeral) and outgoing connections never land inside the range.
+ */
+export async function freePortRange(count: number, host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * (12000 - count));
+    let ok = true;
+    for (let p = base; p < base + count && ok; p++) ok = !handedOut.has(p) && (await canListen(p, host));
+    if (ok) {
+      for (let p = base; p < base + count; p++) handedOut.add(p);
+      return base;
+    }
+  }
+  throw new Error(`no ${count} consecutive free ports on ${host}`);
+}
