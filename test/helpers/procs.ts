@@ -24,6 +24,7 @@ export interface Proc {
 }
 
 const live = new Set<Proc>();
+const dirs = new Set<string>();
 
 process.on('exit', () => {
   for (const p of live) {
@@ -36,7 +37,9 @@ process.on('exit', () => {
 });
 
 export function tempDir(prefix = 'sc-test-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  dirs.add(dir);
+  return dir;
 }
 
 function startProcess(name: string, cmd: string, args: string[], host: string, port: number, dir: string): Proc {
@@ -81,7 +84,7 @@ export interface RedisOptions {
 export async function startRedis(name: string, opts: RedisOptions = {}): Promise<Proc> {
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? (await freePort(host));
-  const dir = tempDir(`sc-${name}-`);
+  const dir = tempDir(`sc-test-${name}-`);
   const lines = [
     `port ${port}`,
     `bind ${host}`,
@@ -114,7 +117,7 @@ export const repoRoot = path.resolve(new URL('.', import.meta.url).pathname, '..
 export async function startSentinel(name: string, opts: SentinelOptions): Promise<Proc & { confFile: string }> {
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? (await freePort(host));
-  const dir = tempDir(`sc-${name}-`);
+  const dir = tempDir(`sc-test-${name}-`);
   const confFile = path.join(dir, 'sentinel.conf');
   writeFileSync(confFile, [`port ${port}`, `bind ${host}`, `dir ${dir}`, ...opts.conf].join('\n') + '\n');
   const p =
@@ -125,8 +128,11 @@ export async function startSentinel(name: string, opts: SentinelOptions): Promis
   return Object.assign(p, { confFile });
 }
 
+/** Kills every process started here and removes the temp dirs made here. */
 export async function stopAll(): Promise<void> {
   await Promise.all([...live].map((p) => p.stop('SIGKILL')));
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs.clear();
 }
 
 export function readConf(file: string): string {
