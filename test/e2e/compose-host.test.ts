@@ -23,7 +23,15 @@ const dockerOk =
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sc-e2e-'));
 const out = path.join(dir, 'out');
-const compose = (...args: string[]) => run('docker-compose', args, { cwd: out, timeout: 240_000 });
+const compose = async (...args: string[]) => {
+  try {
+    return await run('docker-compose', args, { cwd: out, timeout: 240_000 });
+  } catch (err) {
+    const e = err as Error & { stderr?: string; stdout?: string };
+    const logs = await run('docker-compose', ['logs', '--tail', '30'], { cwd: out }).then((r) => r.stdout, () => '');
+    throw new Error(`docker-compose ${args.join(' ')} failed: ${e.message}\n${e.stderr ?? ''}\n${logs}`, { cause: err });
+  }
+};
 
 afterAll(async () => {
   if (dockerOk) await compose('down', '-v', '-t', '2').catch(() => undefined);
