@@ -16,7 +16,7 @@
  * config whose rendered source changed since (the spec was re-rendered) is replaced.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, rmdirSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ExternalToolError, MissingDependencyError, UsageError } from '../../common/errors.js';
@@ -120,6 +120,11 @@ export class LocalRuntime implements Runtime {
       rmSync(dataDir(this.outDir), { recursive: true, force: true });
       // Rewritten configs are state too: the next up starts from the rendered ones.
       for (const service of this.recordedServices()) rmSync(path.join(runDir(this.outDir), service), { recursive: true, force: true });
+      try {
+        rmdirSync(runDir(this.outDir));
+      } catch {
+        /* state.json or files of the user's are still there */
+      }
     }
   }
 
