@@ -46,10 +46,11 @@ export function loadRendered(outDir: string): RenderedDir {
   return { outDir: abs, topology, secrets: readSecrets(abs) };
 }
 
-export function localRuntime(dir: RenderedDir): LocalRuntime {
+export function localRuntime(dir: RenderedDir, pathEnv?: string): LocalRuntime {
   return new LocalRuntime({
     outDir: dir.outDir,
     topology: dir.topology,
+    pathEnv,
     configFor: (node) => renderNodeConfig(dir.topology, node.service, 'local', dir.secrets),
   });
 }
@@ -76,9 +77,13 @@ export interface Selected {
  * `auto`: Docker when an engine answers and the topology can run there (bridge mode needs a
  * bridge network; host networking on Docker Desktop does not reach this machine), else local.
  */
-export async function selectRuntime(dir: RenderedDir, choice: RuntimeChoice, deps: { probe?: () => Promise<EngineProbe> } = {}): Promise<Selected> {
+export async function selectRuntime(
+  dir: RenderedDir,
+  choice: RuntimeChoice,
+  deps: { probe?: () => Promise<EngineProbe>; pathEnv?: string } = {},
+): Promise<Selected> {
   if (choice === 'local') {
-    const rt = localRuntime(dir);
+    const rt = localRuntime(dir, deps.pathEnv);
     rt.checkDependencies();
     return { runtime: rt, reason: 'local processes (--runtime local)' };
   }
@@ -98,7 +103,7 @@ export async function selectRuntime(dir: RenderedDir, choice: RuntimeChoice, dep
       why = err.message;
     }
   }
-  const rt = localRuntime(dir);
+  const rt = localRuntime(dir, deps.pathEnv);
   try {
     rt.checkDependencies();
   } catch (err) {
