@@ -8,6 +8,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { ExternalToolError, UsageError } from '../../common/errors.js';
 import { allNodes, type Topology, type TopologyNode } from '../../topology/types.js';
+import { assertPortFree } from '../ports.js';
 import { dataDir } from '../state.js';
 import type { Endpoint, LogLine, Runtime, ServiceState, UpOptions } from '../types.js';
 import type { ComposeTool } from './engine.js';
@@ -27,6 +28,7 @@ interface ContainerInfo {
   health?: string;
   pid: number;
   exitCode: number;
+  restarts: number;
 }
 
 export class ComposeRuntime implements Runtime {
@@ -55,6 +57,7 @@ export class ComposeRuntime implements Runtime {
         await this.composeRun(['build'], `building the sentinel image ${image} failed`, 15 * 60_000);
       }
     }
+    await this.assertHostPortsFree();
     progress(`starting ${this.nodes.size} services with ${this.opts.compose.command.join(' ')} ${this.opts.compose.version}`);
     try {
       await this.composeRun(['up', '-d', '--remove-orphans'], `${this.opts.compose.command.join(' ')} up failed`, 10 * 60_000);
@@ -63,15 +66,33 @@ export class ComposeRuntime implements Runtime {
     }
   }
 
+  /**
+   * Host networking: a port already taken on this machine would only show up as a container in a
+   * crash loop, about a minute later. Say so at once (services of this project that already run
+   * hold their own ports).
+   */
+  private async assertHostPortsFree(): Promise<void> {
+    if (this.topology.network !== 'host') return;
+    const running = new Set((await this.containers()).filter((c) => c.status === 'running' || c.status === 'paused').map((c) => c.service));
+    for (const node of this.nodes.values()) {
+      if (running.has(node.service)) continue;
+      const bind = node.bind.find((b) => b !== '0.0.0.0' && b !== '::' && b !== '*') ?? '127.0.0.1';
+      await assertPortFree(node.service, bind, node.port);
+    }
+  }
+
   /** Shows why: the logs of every service that is not running or not healthy; then takes it all down. */
   private async cleanUpAfterFailure(err: unknown, progress: (m: string) => void): Promise<never> {
+    // Compose names the container it gave up on by id ("Container "e89cc3e559bc" is unhealthy");
+    // others show it by state: exited, restarting (a crash loop), unhealthy.
+    const named = new Set([...String((err as { output?: string })?.output ?? '').matchAll(/Container "?([0-9a-f]{12,64})"? is unhealthy/g)].map((m) => m[1]!));
     const failing = (await this.containers().catch(() => [] as ContainerInfo[])).filter(
-      (c) => c.status !== 'running' || c.health === 'unhealthy',
+      (c) => [...named].some((id) => c.id.startsWith(id)) || c.status !== 'running' || c.health === 'unhealthy' || c.restarts > 0,
     );
     const sections: string[] = [];
     for (const c of failing) {
       const logs = await tryRun(this.opts.compose.command[0]!, [...this.baseArgs(), 'logs', '--no-color', '--tail', '40', c.service], { cwd: this.outDir });
-      const state = c.health === 'unhealthy' ? 'unhealthy' : `${c.status}, exit code ${c.exitCode}`;
+      const state = [c.status, c.health, c.restarts ? `restarted ${c.restarts} times` : '', c.status === 'running' ? '' : `exit code ${c.exitCode}`].filter(Boolean).join(', ');
       sections.push(`--- ${c.service} (${state}) ---\n${logs.out.all.trim()}`);
     }
     progress('up failed; taking down what was started');
@@ -213,6 +234,7 @@ export class ComposeRuntime implements Runtime {
     const out = await run('docker', ['inspect', ...ids], { summary: 'docker inspect failed' });
     const raw = JSON.parse(out.stdout) as {
       Id: string;
+      RestartCount?: number;
       State: { Status: string; Pid: number; ExitCode: number; Health?: { Status: string } };
       Config: { Labels: Record<string, string> };
     }[];
@@ -225,6 +247,7 @@ export class ComposeRuntime implements Runtime {
         health: c.State.Health?.Status,
         pid: c.State.Pid,
         exitCode: c.State.ExitCode,
+        restarts: c.RestartCount ?? 0,
       }));
   }
 }
