@@ -3,13 +3,15 @@
  * `docker-compose` (v1.29) in the output directory, with the project name from the topology
  * (which render also writes to .env as COMPOSE_PROJECT_NAME; v1 rejects a top-level `name:`).
  */
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ExternalToolError, UsageError } from '../../common/errors.js';
+import { SENTINEL_IMAGE_DIR } from '../../render/compose.js';
 import { allNodes, type Topology, type TopologyNode } from '../../topology/types.js';
 import { assertPortFree } from '../ports.js';
-import { dataDir } from '../state.js';
+import { dataDir, runDir } from '../state.js';
 import type { Endpoint, LogLine, Runtime, ServiceState, UpOptions } from '../types.js';
 import type { ComposeTool } from './engine.js';
 import { commandLine, run, tryRun } from './exec.js';
@@ -49,14 +51,7 @@ export class ComposeRuntime implements Runtime {
 
   async up(opts: UpOptions = {}): Promise<void> {
     const progress = opts.onProgress ?? (() => {});
-    if (this.topology.sentinel.implementation === 'bundled') {
-      const image = this.topology.images.sentinel;
-      const have = (await tryRun('docker', ['image', 'inspect', image])).ok;
-      if (opts.build || !have) {
-        progress(`building the bundled sentinel image ${image}${have ? ' (--build)' : ''}`);
-        await this.composeRun(['build'], `building the sentinel image ${image} failed`, 15 * 60_000);
-      }
-    }
+    if (this.topology.sentinel.implementation === 'bundled') await this.buildSentinelImage(Boolean(opts.build), progress);
     await this.assertHostPortsFree();
     progress(`starting ${this.nodes.size} services with ${this.opts.compose.command.join(' ')} ${this.opts.compose.version}`);
     try {
@@ -64,6 +59,35 @@ export class ComposeRuntime implements Runtime {
     } catch (err) {
       await this.cleanUpAfterFailure(err, progress);
     }
+  }
+
+  /**
+   * The sentinel image is built when it is missing, when --build asks, and when it is not the
+   * image this folder's build context produced last time: the tag is shared by every folder, and
+   * a stale image would run an old sentinel. What was built is recorded in run/sentinel-image.json
+   * (a hash of sentinel-image/ and the image id).
+   */
+  private async buildSentinelImage(force: boolean, progress: (m: string) => void): Promise<void> {
+    const image = this.topology.images.sentinel;
+    const hash = hashDir(path.join(this.outDir, SENTINEL_IMAGE_DIR));
+    const recordFile = path.join(runDir(this.outDir), 'sentinel-image.json');
+    const imageId = async () => {
+      const r = await tryRun('docker', ['image', 'inspect', '--format', '{{.Id}}', image]);
+      return r.ok ? r.out.stdout.trim() : null;
+    };
+    let record: { hash?: string; imageId?: string } = {};
+    try {
+      record = JSON.parse(readFileSync(recordFile, 'utf8')) as typeof record;
+    } catch {
+      /* never built from this folder */
+    }
+    const current = await imageId();
+    const why = force ? '--build' : !current ? 'not built yet' : record.hash !== hash || record.imageId !== current ? 'its build context changed since it was built' : null;
+    if (!why) return;
+    progress(`building the bundled sentinel image ${image} (${why})`);
+    await this.composeRun(['build'], `building the sentinel image ${image} failed`, 15 * 60_000);
+    mkdirSync(runDir(this.outDir), { recursive: true });
+    writeFileSync(recordFile, JSON.stringify({ hash, imageId: await imageId() }, null, 2) + '\n');
   }
 
   /**
@@ -254,4 +278,22 @@ export class ComposeRuntime implements Runtime {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function hashDir(dir: string): string {
+  const h = createHash('sha256');
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir, { recursive: true, withFileTypes: false }).map(String).sort();
+  } catch {
+    return '';
+  }
+  for (const name of names) {
+    try {
+      h.update(name).update('\0').update(readFileSync(path.join(dir, name))).update('\0');
+    } catch {
+      /* a directory */
+    }
+  }
+  return h.digest('hex');
 }

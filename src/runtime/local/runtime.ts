@@ -261,9 +261,9 @@ export class LocalRuntime implements Runtime {
     const cmd = this.commandFor(node);
     const conf = this.confPath(node);
     const bundled = node.kind === 'sentinel' && this.topology.sentinel.implementation === 'bundled';
-    // Redis takes overrides after the config file; logging to stdout lands in our log file.
-    // The bundled sentinel reads the file alone and works in its cwd (the data directory).
-    const args = bundled ? [...cmd.prefix, conf] : [...cmd.prefix, conf, '--dir', data, '--daemonize', 'no', '--logfile', ''];
+    // Both take overrides after the config file, as redis-server does: the data directory, and
+    // for Redis logging to stdout (our log file). The bundled sentinel takes `dir` the same way.
+    const args = bundled ? [...cmd.prefix, conf, '--dir', data] : [...cmd.prefix, conf, '--dir', data, '--daemonize', 'no', '--logfile', ''];
     const logFile = this.logPath(node.service);
     const rec = await spawnDetached(cmd.command, args, { cwd: data, logFile });
     writeFileSync(path.join(dir, 'process.json'), JSON.stringify(rec, null, 2) + '\n');

@@ -15,7 +15,7 @@ import { renderNodeConfig } from '../../../src/render/index.js';
 import { testTopology } from '../../helpers/topology.js';
 import { removeDir, repoRoot, tempDir } from '../../helpers/procs.js';
 
-const bundledBuilt = existsSync(path.join(repoRoot, 'dist', 'sentinel', 'main.js'));
+const bundledBuilt = ['dist/sentinel/main.js', 'dist/sentinel.bundle.mjs'].some((f) => existsSync(path.join(repoRoot, f)));
 const running: LocalRuntime[] = [];
 const dirs: string[] = [];
 
