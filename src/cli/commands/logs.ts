@@ -23,7 +23,7 @@ export const logsCommand = defineCommand({
     const { runtime } = await runtimeForExisting(dir, args.runtime);
     const { allNodes } = await import('../../topology/types.js');
     const services = allNodes(dir.topology).map((n) => n.service);
-    const width = Math.max(...services.map((s) => s.length));
+    const width = Math.max(...(args.service?.length ? args.service : services).map((s) => s.length));
     const colours = palette(ctx.out.color);
     const colourOf = new Map(services.map((s, i) => [s, colours[i % colours.length]!]));
     const abort = new AbortController();

@@ -265,7 +265,9 @@ export class LocalRuntime implements Runtime {
     // for Redis logging to stdout (our log file). The bundled sentinel takes `dir` the same way.
     const args = bundled ? [...cmd.prefix, conf, '--dir', data] : [...cmd.prefix, conf, '--dir', data, '--daemonize', 'no', '--logfile', ''];
     const logFile = this.logPath(node.service);
-    const rec = await spawnDetached(cmd.command, args, { cwd: data, logFile });
+    // The spec's timezone, as compose sets TZ in each container: log stamps read the same.
+    const env = this.topology.timezone ? { ...process.env, TZ: this.topology.timezone } : process.env;
+    const rec = await spawnDetached(cmd.command, args, { cwd: data, logFile, env });
     writeFileSync(path.join(dir, 'process.json'), JSON.stringify(rec, null, 2) + '\n');
     writeFileSync(path.join(dir, 'pid'), `${rec.pid}\n`);
     const ok = await this.waitListening(node, rec);

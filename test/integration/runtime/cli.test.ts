@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { isSameProcess, type ProcessRecord } from '../../../src/runtime/local/process.js';
@@ -71,6 +72,25 @@ describe('CLI on local processes', () => {
     const services = new Set(logs.stdout.trim().split('\n').map((l) => l.split('|')[0]!.trim()));
     expect(services).toEqual(new Set(['redis-master', 'redis-sentinel-1']));
     expect(logs.stdout).toContain('+monitor master mymaster');
+
+    // status --watch redraws until Ctrl-C; logs --follow shows lines as they are written.
+    const watching = run(['status', '--watch', '--interval', '0.3'], cwd);
+    await new Promise((r) => setTimeout(r, 1500));
+    process.emit('SIGINT');
+    const watched = await watching;
+    expect(watched.code).toBe(0);
+    expect(watched.stdout.match(/clitest on local at .*: healthy/g)!.length).toBeGreaterThan(1);
+    const following = run(['logs', '--follow', '--service', 'redis-master'], cwd);
+    await new Promise((r) => setTimeout(r, 800));
+    const master = new Redis({ host: '127.0.0.1', port: Number(/redis: (\d+)/.exec(readFileSync(path.join(cwd, 'sentinel-compose.yaml'), 'utf8'))![1]), lazyConnect: true });
+    await master.connect();
+    await master.config('REWRITE');
+    master.disconnect();
+    await new Promise((r) => setTimeout(r, 800));
+    process.emit('SIGINT');
+    const followed = await following;
+    expect(followed.code).toBe(0);
+    expect(followed.stdout).toMatch(/^redis-master \| .*CONFIG REWRITE executed with success/m);
 
     // A second up finds everything running and starts nothing.
     const again = await run(['up'], cwd);
