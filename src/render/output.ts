@@ -55,11 +55,19 @@ export function writeOutput(outDir: string, files: RenderedFile[], opts: { force
   try {
     // mkdtemp makes 0700; the output is an ordinary folder (.env alone is private).
     chmodSync(tmp, 0o755 & ~process.umask());
+    // One mkdir per folder and a chmod only where the umask changed the mode: rendering 50
+    // masters writes ~330 files, and on a busy machine the system calls are most of the time.
+    const umask = process.umask();
+    const made = new Set<string>();
     for (const f of files) {
       const target = path.join(tmp, f.path);
-      mkdirSync(path.dirname(target), { recursive: true });
+      const parentDir = path.dirname(target);
+      if (!made.has(parentDir)) {
+        mkdirSync(parentDir, { recursive: true });
+        made.add(parentDir);
+      }
       writeFileSync(target, f.content, { mode: f.mode });
-      chmodSync(target, f.mode); // writeFileSync's mode is filtered by the umask
+      if ((f.mode & ~umask) !== f.mode) chmodSync(target, f.mode);
     }
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
@@ -105,7 +113,10 @@ export interface CheckResult {
   extra: string[];
 }
 
-/** Compares a render with what is on disk (contents and modes), ignoring data/ and run/. */
+/**
+ * Compares a render with what is on disk, ignoring data/ and run/: contents, and the executable
+ * bit (all that git keeps of a file's mode, so a fresh clone of committed output still matches).
+ */
 export function checkOutput(outDir: string, files: RenderedFile[]): CheckResult {
   const abs = path.resolve(outDir);
   const existing = existsSync(abs) && statSync(abs).isDirectory() ? listFiles(abs) : [];
@@ -120,7 +131,7 @@ export function checkOutput(outDir: string, files: RenderedFile[]): CheckResult 
     const file = path.join(abs, f.path);
     const onDisk = readFileSync(file);
     const want = typeof f.content === 'string' ? Buffer.from(f.content) : f.content;
-    if (!onDisk.equals(want) || (statSync(file).mode & 0o777) !== f.mode) changed.push(f.path);
+    if (!onDisk.equals(want) || (statSync(file).mode & 0o100) !== (f.mode & 0o100)) changed.push(f.path);
   }
   const rendered = new Set(files.map((f) => f.path));
   const extra = existing.filter((f) => !rendered.has(f));

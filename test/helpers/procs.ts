@@ -39,10 +39,10 @@ export function tempDir(prefix = 'sc-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-function startProcess(name: string, cmd: string, args: string[], host: string, port: number, dir: string): Proc {
+function startProcess(name: string, cmd: string, args: string[], host: string, port: number, dir: string, env?: NodeJS.ProcessEnv): Proc {
   const logFile = path.join(dir, `${name}.out`);
   let buf = '';
-  const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
   child.stdout!.on('data', (d: Buffer) => (buf += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (buf += d.toString()));
   const proc: Proc = {
@@ -68,6 +68,25 @@ function startProcess(name: string, cmd: string, args: string[], host: string, p
   };
   live.add(proc);
   return proc;
+}
+
+/**
+ * Any program on a prepared config (redis-server, redis-sentinel, node ...), registered for
+ * stopAll() like the others; resolves once host:port accepts connections.
+ */
+export async function startProgram(
+  name: string,
+  cmd: string,
+  args: string[],
+  opts: { host: string; port: number; dir: string; env?: NodeJS.ProcessEnv },
+): Promise<Proc> {
+  const p = startProcess(name, cmd, args, opts.host, opts.port, opts.dir, opts.env);
+  try {
+    await waitForPort(opts.port, opts.host);
+  } catch (err) {
+    throw new Error(`${name} did not start listening on ${opts.host}:${opts.port}; its output:\n${p.log()}`, { cause: err });
+  }
+  return p;
 }
 
 export interface RedisOptions {

@@ -1,4 +1,4 @@
-import { CheckFailedError } from '../../common/errors.js';
+import { CheckFailedError, UsageError } from '../../common/errors.js';
 import { loadSpec, outOption, specOption } from '../options.js';
 import { defineCommand } from '../registry.js';
 
@@ -36,13 +36,21 @@ export const renderCommand = defineCommand({
     const render = await import('../../render/index.js');
     const path = await import('node:path');
     const bundleArg = args['sentinel-bundle'];
+    const outDir = path.resolve(ctx.cwd, args.out);
+    const rel = path.relative(outDir, loaded.file);
+    if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
+      // Render replaces --out as a whole: the spec (and its .env) must live outside it.
+      throw new UsageError([
+        { path: '--out', value: args.out, message: `contains the spec ${args.spec}, and render replaces everything in it`, fix: 'render into a folder of its own, e.g. --out out' },
+      ]);
+    }
     const files = render.renderFiles(loaded.topology, loaded.secrets, {
       specName: path.basename(loaded.file),
       sentinelBundle:
-        bundleArg === 'placeholder' ? { placeholder: true } : { file: bundleArg ? path.resolve(bundleArg) : render.defaultSentinelBundle() },
+        bundleArg === 'placeholder' ? { placeholder: true } : { file: bundleArg ? path.resolve(ctx.cwd, bundleArg) : render.defaultSentinelBundle() },
     });
     if (args.check) {
-      const r = render.checkOutput(args.out, files);
+      const r = render.checkOutput(outDir, files);
       const differences = [
         ...r.changed.map((f) => `changed: ${f}`),
         ...r.missing.map((f) => `missing: ${f}`),
@@ -56,10 +64,11 @@ export const renderCommand = defineCommand({
       ctx.result({ ok: true, outDir: r.outDir, changed: [], missing: [], extra: [] }, `${ctx.out.color.green('up to date')}: ${args.out} (${files.length} files)`);
       return;
     }
-    const w = render.writeOutput(args.out, files, { force: args.force });
+    const w = render.writeOutput(outDir, files, { force: args.force });
+    const list = (files: string[]) => files.slice(0, 5).join(', ') + (files.length > 5 ? `, and ${files.length - 5} more` : '');
     const extra = [
-      w.removed.length ? `removed ${w.removed.length} file(s) an earlier render wrote: ${w.removed.join(', ')}` : '',
-      w.forced.length ? `deleted ${w.forced.length} file(s) render did not write (--force): ${w.forced.join(', ')}` : '',
+      w.removed.length ? `removed ${w.removed.length} file(s) an earlier render wrote and this one does not: ${list(w.removed)}` : '',
+      w.forced.length ? `deleted ${w.forced.length} file(s) render did not write (--force): ${list(w.forced)}` : '',
     ].filter(Boolean);
     const t = loaded.topology;
     ctx.result(
