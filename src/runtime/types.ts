@@ -36,10 +36,7 @@ export interface UpOptions {
 }
 
 /** A node's config file as the local runtime starts it (render's `renderNodeConfig`, target local). */
-export interface NodeConfig {
-  fileName: 'redis.conf' | 'sentinel.conf';
-  content: string;
-}
+export type { NodeConfig } from '../render/node-config.js';
 
 export interface Runtime {
   readonly kind: RuntimeKind;
