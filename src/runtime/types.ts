@@ -1,7 +1,7 @@
 /**
  * One interface over Docker Compose and local processes. Service names are the topology's
- * (`redis-master`, `redis-sentinel-1`, ...). Implementations: `compose/` and `local/`; a
- * `missing` implementation explains what to install.
+ * (`redis-master`, `redis-sentinel-1`, ...). Implementations: `compose/` and `local/`; when
+ * neither can run, `open.ts` (selectRuntime) throws a MissingDependencyError saying what to install.
  */
 import type { Topology } from '../topology/types.js';
 

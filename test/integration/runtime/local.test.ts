@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TimeoutError } from '../../../src/common/errors.js';
 import { LocalRuntime } from '../../../src/runtime/local/runtime.js';
 import { isSameProcess, type ProcessRecord } from '../../../src/runtime/local/process.js';
 import { waitHealthy } from '../../../src/runtime/health.js';
@@ -77,6 +78,10 @@ describe.each(cases)('local runtime, $network mode, $implementation sentinel', (
     expect((await rt.ps()).find((s) => s.service === 'redis-replica-1')!.state).toBe('paused');
     const paused = await takeSnapshot(rt, secrets, { timeoutMs: 500 });
     expect(paused.nodes.find((n) => n.service === 'redis-replica-1')!.reachable).toBe(false);
+    // Waiting for health names what is missing when it runs out of time.
+    const timedOut = await waitHealthy(rt, secrets, { timeoutMs: 500, intervalMs: 100 }).catch((e: unknown) => e);
+    expect(timedOut).toBeInstanceOf(TimeoutError);
+    expect((timedOut as TimeoutError).missing).toContain('redis-replica-1: paused');
     await rt.unpause('redis-replica-1');
     expect((await rt.ps()).find((s) => s.service === 'redis-replica-1')!.state).toBe('running');
 
