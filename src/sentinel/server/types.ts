@@ -61,10 +61,14 @@ export interface CommandSpec {
    * (case-insensitive) and checks the subcommand's arity (counted from the parent's name, so
    * `SENTINEL MASTERS` has arity 2). An unknown subcommand gets Redis's
    * "ERR unknown subcommand 'x'. Try SENTINEL HELP." A parent with subcommands needs no handler;
-   * when it has one, it runs for unknown subcommands instead of the standard error.
+   * when it has one, it runs only when called without a subcommand (plain `COMMAND`).
    */
   subcommands?: CommandSpec[];
-  /** args[0] is the command name as sent; args[1] the subcommand name for a subcommand. */
+  /**
+   * args[0] is the command name as sent; args[1] the subcommand name for a subcommand. A
+   * subcommand without a handler runs its parent's handler (one SENTINEL handler can switch on
+   * args[1] while the subcommand specs give arity and COMMAND metadata).
+   */
   handler?: CommandHandler;
 }
 
@@ -161,6 +165,10 @@ export interface SentinelServer {
   stats(): ServerStats;
   /** The addresses actually bound, e.g. for a port of 0 in tests. */
   addresses(): Array<{ address: string; port: number }>;
-  /** Replaces the ACL users (SENTINEL CONFIG SET / ACL changes); existing clients stay authenticated. */
+  /** The ACL users now (ACL SETUSER/DELUSER change them): what the config rewrite should persist. */
+  getUsers(): Map<string, AclUser>;
+  /** Replaces the ACL users; existing clients stay authenticated. */
   setUsers(users: Map<string, AclUser>): void;
+  /** Clients authenticated, with AUTH required or not (Redis's authRequired() negated). */
+  authRequired(client: ClientState): boolean;
 }
