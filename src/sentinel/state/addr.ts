@@ -17,10 +17,16 @@ export interface HostResolver {
   cached(host: string): string | null;
   /** Starts a lookup so that later `cached` calls may answer. */
   refresh(host: string): void;
+  /** Looks `host` up now (and caches the answer); null when it does not resolve. */
+  resolve(host: string): Promise<string | null>;
 }
 
 /** A resolver that knows nothing: only IP literals resolve. */
-export const noResolver: HostResolver = { cached: () => null, refresh: () => {} };
+export const noResolver: HostResolver = {
+  cached: () => null,
+  refresh: () => {},
+  resolve: async (host) => (isIP(host) ? host : null),
+};
 
 export type AddrError = 'EINVAL' | 'ENOENT';
 

@@ -14,7 +14,7 @@ import {
   type AddrError,
 } from './addr.js';
 import { SRI } from './flags.js';
-import { globMatch } from './glob.js';
+import { globMatch } from '../server/glob.js';
 import { FailoverState, Instance } from './instance.js';
 
 export type CreateError = 'EBUSY' | 'ENOENT' | 'EINVAL';
