@@ -97,6 +97,8 @@ export interface SentinelConfig {
   protoMaxBulkLen: number;
   /** ACL users: `requirepass` sets the `default` user's password; `user` lines add users. */
   users: Map<string, AclUser>;
+  /** Global `rename-command <command> <new-name>` (an empty new name removes the command): applied to the sentinel's own command table. */
+  renameCommands: Array<[string, string]>;
 
   // Sentinel state and options.
   /** 40 hex chars; absent when the file has none (core generates one and persists it). */
@@ -123,6 +125,10 @@ export interface SentinelPersistState {
   masters: MasterConfig[];
   /** The directory the sentinel runs in, written as `dir "<abs>"` like Redis does. */
   dir: string;
+  /** Listening port: written as `port N` when the file has no port line (Redis's default is 6379). */
+  port: number;
+  /** Written as `protected-mode no` when the file does not say (sentinel mode turns it off). */
+  protectedMode: boolean;
   /** ACL users, written back as `user` lines the way Redis rewrites them. */
   users: Map<string, AclUser>;
 }

@@ -82,11 +82,17 @@ export function applyAclRules(user: AclUser, rules: string[]): string | null {
   return null;
 }
 
-/** `user default on nopass ~* &* +@all` / `user x on #<sha256> ...`, as Redis writes users back. */
+/**
+ * `user default on nopass ~* &* +@all` / `user x on #<sha256> ~* resetchannels +@all`: flags,
+ * password hashes, then key, channel and command rules, the order Redis writes users back in.
+ */
 export function describeUser(name: string, u: AclUser): string {
   const parts = ['user', name, u.enabled ? 'on' : 'off'];
   if (u.nopass) parts.push('nopass');
   for (const h of u.passwordHashes) parts.push(`#${h}`);
-  parts.push(...u.rules);
+  const keys = u.rules.filter((r) => /^(~|%|allkeys$|resetkeys$)/i.test(r));
+  const channels = u.rules.filter((r) => /^(&|allchannels$|resetchannels$)/i.test(r));
+  const rest = u.rules.filter((r) => !keys.includes(r) && !channels.includes(r));
+  parts.push(...keys, ...(channels.length ? channels : ['resetchannels']), ...rest);
   return parts.join(' ');
 }
