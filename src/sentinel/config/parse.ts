@@ -198,6 +198,7 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, probl
       case 'requirepass': {
         const v = one();
         if (v === undefined) break;
+        cfg.requirepass = v === '' ? undefined : v;
         // Like Redis: requirepass resets the default user's passwords to this one ("" = none).
         const u = cfg.users.get('default') ?? { enabled: true, nopass: true, passwordHashes: new Set<string>(), rules: ['~*', '&*', '+@all'] };
         u.passwordHashes = new Set(v === '' ? [] : [sha256Hex(v)]);

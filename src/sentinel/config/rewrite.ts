@@ -10,8 +10,8 @@
  * - lines of directives the sentinel does not change are kept as written.
  * Departures from Redis, on purpose: values that would not read back (a password with a space)
  * are quoted, where Redis writes them bare and then cannot load its own file; the obsolete
- * `sentinel known-slave` lines are replaced by `known-replica` instead of kept beside them; the
- * global lines Redis appends in hash order come in a fixed order.
+ * `sentinel known-slave` lines are slots for `known-replica` instead of being kept beside the new
+ * lines; the global lines Redis appends in hash order come in a fixed order.
  *
  * The write is atomic: a temp file in the same directory, fsync, rename over the file, fsync of
  * the directory, so a crash at any moment leaves either the old or the new file.
@@ -34,7 +34,7 @@ const REDIS_DEFAULT_PORT = 6379;
 const SENTINEL_OPTIONS = [
   'myid', 'deny-scripts-reconfig', 'resolve-hostnames', 'announce-hostnames', 'monitor', 'down-after-milliseconds',
   'failover-timeout', 'parallel-syncs', 'notification-script', 'client-reconfig-script', 'auth-pass', 'auth-user',
-  'master-reboot-down-after-period', 'config-epoch', 'leader-epoch', 'known-replica', 'known-slave', 'known-sentinel',
+  'master-reboot-down-after-period', 'config-epoch', 'leader-epoch', 'known-replica', 'known-sentinel',
   'rename-command', 'current-epoch', 'announce-ip', 'announce-port', 'sentinel-user', 'sentinel-pass',
 ];
 
@@ -73,6 +73,8 @@ class RewriteState {
       this.lines.push(line);
       let key = args[0]!.toLowerCase();
       if (key === 'sentinel' && args.length > 1) key = `sentinel ${args[1]!.toLowerCase()}`;
+      // The old name shares the new one's slots, as Redis does for its slave -> replica aliases.
+      if (key === 'sentinel known-slave') key = 'sentinel known-replica';
       const list = this.slots.get(key) ?? [];
       list.push(this.lines.length - 1);
       this.slots.set(key, list);
@@ -130,6 +132,7 @@ export function renderRewrite(oldText: string, st: SentinelPersistState): string
   s.line('port', `port ${st.port}`, st.port !== REDIS_DEFAULT_PORT);
   s.line('protected-mode', `protected-mode ${yn(st.protectedMode)}`, !st.protectedMode);
   s.line('dir', `dir ${repr(st.dir)}`, true);
+  if (st.requirepass !== undefined) s.line('requirepass', `requirepass ${repr(st.requirepass)}`, true);
   if (!s.has('latency-tracking-info-percentiles')) s.line('latency-tracking-info-percentiles', 'latency-tracking-info-percentiles 50 99 99.9', true);
   const users = new Map(st.users);
   if (!users.has('default')) users.set('default', { enabled: true, nopass: true, passwordHashes: new Set(), rules: ['~*', '&*', '+@all'] });

@@ -97,6 +97,8 @@ export interface SentinelConfig {
   protoMaxBulkLen: number;
   /** ACL users: `requirepass` sets the `default` user's password; `user` lines add users. */
   users: Map<string, AclUser>;
+  /** `requirepass` as written (the rewrite writes it back in its slot). */
+  requirepass?: string;
   /** Global `rename-command <command> <new-name>` (an empty new name removes the command): applied to the sentinel's own command table. */
   renameCommands: Array<[string, string]>;
 
@@ -131,4 +133,6 @@ export interface SentinelPersistState {
   protectedMode: boolean;
   /** ACL users, written back as `user` lines the way Redis rewrites them. */
   users: Map<string, AclUser>;
+  /** From SentinelConfig.requirepass. */
+  requirepass?: string;
 }
