@@ -17,6 +17,7 @@ import { resetMasterAndChangeAddress } from '../state/registry.js';
 import { SENTINEL_MAX_DESYNC } from '../state/timing.js';
 import { SIMFAILURE_CRASH_AFTER_ELECTION } from '../state/sentinel-state.js';
 import { ctimeText } from '../events/format.js';
+import { ASK_FORCED, askMasterStateToOtherSentinels } from '../monitor/down.js';
 import { sendInfo } from '../monitor/periodic.js';
 import { sendSlaveOf } from '../monitor/send.js';
 import { getLeader } from './election.js';
@@ -36,6 +37,7 @@ export function startFailover(ctx: SentinelCtx, master: Instance): void {
   ctx.event('warning', '+try-failover', master, '%@');
   master.failoverStartTime = ctx.now() + Math.floor(ctx.random() * SENTINEL_MAX_DESYNC);
   master.failoverStateChangeTime = ctx.now();
+  master.failoverEndAskTime = 0;
 }
 
 /** Starts a failover when the master is ODOWN, none is running, and the last try is old enough. */
@@ -137,6 +139,7 @@ function detectEnd(ctx: SentinelCtx, master: Instance): void {
     if (s.flags & SRI.S_DOWN) continue;
     notReconfigured++;
   }
+  if (notReconfigured === 0 && elapsed <= master.failoverTimeout && waitForPeersView(ctx, master, now)) return;
   let timeout = false;
   if (elapsed > master.failoverTimeout) {
     notReconfigured = 0;
@@ -159,6 +162,27 @@ function detectEnd(ctx: SentinelCtx, master: Instance): void {
       }
     }
   }
+}
+
+/**
+ * Every replica is reconfigured. Before ending, refresh what the peers say about the old master
+ * (one forced SENTINEL IS-MASTER-DOWN-BY-ADDR round, milliseconds on a LAN): peers that adopted
+ * the new configuration — our hello went out at the promotion — no longer call it down, so the
+ * old master leaves ODOWN (-odown) before +failover-end, in the order Redis's log shows it (there
+ * it falls out of the 1 s polling periods). Waits at most one ask period for the answers.
+ */
+function waitForPeersView(ctx: SentinelCtx, master: Instance, now: number): boolean {
+  if (!(master.flags & SRI.O_DOWN)) return false;
+  if (master.failoverEndAskTime === 0) {
+    master.failoverEndAskTime = now;
+    askMasterStateToOtherSentinels(ctx, master, ASK_FORCED);
+    return true;
+  }
+  if (now - master.failoverEndAskTime >= ctx.timing.askPeriod) return false;
+  for (const peer of master.sentinels.values()) {
+    if (!peer.link.disconnected && peer.lastMasterDownReplyTime < master.failoverEndAskTime) return true;
+  }
+  return false;
 }
 
 function reconfNextSlave(ctx: SentinelCtx, master: Instance): void {

@@ -100,9 +100,10 @@ export function receiveIsMasterDownReply(ctx: SentinelCtx, master: Instance, ri:
     if (ri.leaderEpoch !== epoch.value) ctx.log('warning', `${ri.name} voted for ${leaderId} ${epoch.value}`);
     ri.leader = leaderId;
     ri.leaderEpoch = epoch.value;
-    // A vote may complete an election: count it now rather than at the next tick.
-    if (master.failoverState === FailoverState.WAIT_START) ctx.kick();
   }
+  // A vote may complete an election, an answer may end ODOWN at the end of a failover: act on it
+  // now rather than at the next tick.
+  if (master.failoverState === FailoverState.WAIT_START || master.failoverState === FailoverState.RECONF_SLAVES) ctx.kick();
 }
 
 export const ASK_FORCED = 1;

@@ -105,7 +105,9 @@ function masterConfig(m: Instance, announceHostnames: boolean): MasterConfig {
   return mc;
 }
 
-export function persistState(ctx: SentinelCtx, base: Pick<SentinelPersistState, 'dir' | 'users'>): SentinelPersistState {
+export type PersistBase = Pick<SentinelPersistState, 'dir' | 'users' | 'port' | 'protectedMode'>;
+
+export function persistState(ctx: SentinelCtx, base: PersistBase): SentinelPersistState {
   const st = ctx.state;
   const globals: SentinelGlobals = {
     announcePort: st.announcePort,
@@ -121,7 +123,6 @@ export function persistState(ctx: SentinelCtx, base: Pick<SentinelPersistState, 
     currentEpoch: st.currentEpoch,
     globals,
     masters: [...st.masters.values()].map((m) => masterConfig(m, st.announceHostnames)),
-    dir: base.dir,
-    users: base.users,
+    ...base,
   };
 }

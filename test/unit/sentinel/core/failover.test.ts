@@ -132,6 +132,7 @@ describe('failover', () => {
       '+slave-reconf-sent',
       '+slave-reconf-inprog',
       '+slave-reconf-done',
+      '-odown',
       '+failover-end',
       '+switch-master',
     ];

@@ -153,6 +153,9 @@ export class FakePeer implements Endpoint {
     if (cmd === 'PING') return R.simple('PONG');
     if (cmd === 'PUBLISH') {
       this.hellos.push(args[2]!);
+      // A newer master configuration: like a real sentinel, this peer switches to it and no
+      // longer knows the old address as a master.
+      if (Number(args[2]!.split(',')[7]) > 0) this.thinksDown = false;
       return R.int(1);
     }
     if (cmd === 'SENTINEL' && args[1]!.toLowerCase() === 'is-master-down-by-addr') {
@@ -332,7 +335,7 @@ export function harness(timing: Partial<Timing> = {}, random = () => 0): Harness
   const core = new SentinelCore({
     links: world,
     persist: (s) => persisted.push(structuredClone({ ...s, users: new Map() })),
-    base: { dir: '/tmp', users: new Map() },
+    base: { dir: '/tmp', users: new Map(), port: 26379, protectedMode: false },
     now: world.clock.now,
     random,
     verbosity: 'nothing',
