@@ -14,6 +14,7 @@
  * at most once per `reconnectPeriodMs`, until `close()`.
  */
 import type { Reply } from '../resp/types.js';
+import type { LinkError } from './errors.js';
 
 export type LinkErrorKind =
   /** No reply within the command's timeout; the connection is kept (core decides to drop it). */
@@ -25,11 +26,8 @@ export type LinkErrorKind =
   /** `close()` was called. */
   | 'closed';
 
-export interface LinkError extends Error {
-  readonly kind: LinkErrorKind;
-  /** `host:port` of the peer. */
-  readonly peer: string;
-}
+/** A class (see ./errors.ts), so `err instanceof LinkError` works; `kind` says why, `peer` is host:port. */
+export type { LinkError };
 
 export interface LinkAuth {
   user?: string;
