@@ -17,7 +17,7 @@ import { noResolver, type HostResolver } from './state/addr.js';
 import { SRI } from './state/flags.js';
 import type { Instance } from './state/instance.js';
 import type { LinkFactory } from './state/link.js';
-import { persistState } from './state/persist.js';
+import { persistState, type PersistBase } from './state/persist.js';
 import { SentinelState } from './state/sentinel-state.js';
 import { defaultTiming, type Timing } from './state/timing.js';
 import { sentinelTimer } from './timer.js';
@@ -33,7 +33,7 @@ export interface SentinelCoreOptions {
   links: LinkFactory;
   /** Persists the state; throws on failure. */
   persist: (state: SentinelPersistState) => void;
-  base: Pick<SentinelPersistState, 'dir' | 'users'>;
+  base: PersistBase;
   now?: () => number;
   random?: () => number;
   resolver?: HostResolver;
