@@ -247,7 +247,7 @@ describe('sentinel RESP server', () => {
         { array: [] },
       ],
     });
-    expect(info.array[1]).toEqual({ null: 'array' });
+    expect(info.array[1]).toEqual({ null: 'bulk' });
     expect((info.array[2] as { array: unknown[] }).array[0]).toBe('client|id');
     const list = plain(await c.call('COMMAND', 'LIST', 'FILTERBY', 'PATTERN', 'p*')) as { array: string[] };
     expect(list.array.sort()).toEqual(['ping', 'psubscribe', 'punsubscribe']);

@@ -146,7 +146,7 @@ export function registerClientCommand(server: Server): void {
         if (ms < 0) return R.error('ERR timeout is negative');
         if (args.length === 4) {
           const mode = args[3]!.toString('utf8').toLowerCase();
-          if (mode !== 'write' && mode !== 'all') return R.error(SYNTAX);
+          if (mode !== 'write' && mode !== 'all') return R.error('ERR CLIENT PAUSE mode must be WRITE or ALL');
           // The sentinel has no write commands: WRITE mode holds nothing.
           if (mode === 'write') return R.ok();
         } else if (args.length > 4) return R.error(SYNTAX);

@@ -112,7 +112,7 @@ export function registerCommandCommand(server: Server): void {
           return R.array(
             args.slice(2).map((a) => {
               const e = server.table.getByFullName(a.toString('utf8'));
-              return e ? commandInfo(e) : R.nullArray();
+              return e ? commandInfo(e) : R.nullBulk();
             }),
           );
         },
