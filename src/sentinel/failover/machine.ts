@@ -33,6 +33,9 @@ export function startFailover(ctx: SentinelCtx, master: Instance): void {
   master.failoverState = FailoverState.WAIT_START;
   master.flags |= SRI.FAILOVER_IN_PROGRESS;
   master.failoverEpoch = ++st.currentEpoch;
+  // Persist the epoch before announcing it (Redis only persists it with the vote that follows
+  // in the same tick); a restart must never come back with an older epoch than it showed.
+  ctx.flushConfig();
   ctx.event('warning', '+new-epoch', master, `${st.currentEpoch}`);
   ctx.event('warning', '+try-failover', master, '%@');
   master.failoverStartTime = ctx.now() + Math.floor(ctx.random() * SENTINEL_MAX_DESYNC);
