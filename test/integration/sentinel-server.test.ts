@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { Server, ListenError, sha256Hex, type AclUser } from '../../src/sentinel/server/index.js';
+import { Server, ListenError, isLoopback, sha256Hex, type AclUser } from '../../src/sentinel/server/index.js';
 import { R } from '../../src/sentinel/resp/types.js';
 import { RespConn, plain } from '../helpers/resp-conn.js';
 
@@ -282,6 +282,31 @@ describe('sentinel RESP server', () => {
     expect((err as ListenError).code).toBe('EADDRINUSE');
     expect((err as ListenError).message).toContain(`127.0.0.1:${port}`);
     expect(other.addresses()).toEqual([]);
+  });
+
+  it('renames and removes commands like rename-command', async () => {
+    expect(server.renameCommand('client', 'cl')).toBeNull();
+    expect(server.renameCommand('acl', '')).toBeNull();
+    expect(server.renameCommand('nosuch', 'x')).toBe('No such command in rename-command');
+    expect(server.renameCommand('ping', 'cl')).toBe('Target command name already exists');
+    const c = await conn();
+    expect(plain(await c.call('CL', 'SETNAME', 'renamed'))).toEqual({ simple: 'OK' });
+    expect(plain(await c.call('CLIENT', 'GETNAME'))).toEqual({ error: "ERR unknown command 'CLIENT', with args beginning with: 'GETNAME' " });
+    expect(plain(await c.call('CL', 'X'))).toEqual({ error: "ERR unknown subcommand 'X'. Try CL HELP." });
+    expect(plain(await c.call('CL', 'SETNAME'))).toEqual({ error: "ERR wrong number of arguments for 'cl|setname' command" });
+    expect(plain(await c.call('ACL', 'WHOAMI'))).toMatchObject({ error: expect.stringContaining("unknown command 'ACL'") });
+  });
+
+  it('lets loopback clients in under protected mode', async () => {
+    await server.close();
+    await start({ protectedMode: true });
+    const c = await conn();
+    expect(plain(await c.call('PING'))).toEqual({ simple: 'PONG' });
+    expect(isLoopback('127.0.0.5')).toBe(true);
+    expect(isLoopback('::ffff:127.0.0.1')).toBe(true);
+    expect(isLoopback('::1')).toBe(true);
+    expect(isLoopback('10.0.0.1')).toBe(false);
+    expect(isLoopback('::ffff:192.0.2.1')).toBe(false);
   });
 
   it('serves ioredis and node-redis clients', async () => {

@@ -11,7 +11,7 @@ import { Client } from './client.js';
 import { registerConnectionCommands } from './commands.js';
 import { globMatch } from './glob.js';
 import { CommandTable, type Entry } from './table.js';
-import { authRequiredFor } from './auth.js';
+import { authRequiredFor, getUser } from './auth.js';
 import type {
   AclUser,
   ClientState,
@@ -26,6 +26,17 @@ import type {
 
 /** Commands a RESP2 client may still run once subscribed (Redis's list). */
 const PUBSUB_CONTEXT_ALLOWED = new Set(['ping', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'quit', 'reset']);
+
+/** Redis's refusal text for a non-loopback client in protected mode. */
+const PROTECTED_MODE_DENIED =
+  "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";
+
+/** 127.0.0.0/8 and ::1 (also as IPv4-mapped), what Redis's connIsLocal accepts. */
+export function isLoopback(addr: string | undefined): boolean {
+  if (!addr) return false;
+  const a = addr.startsWith('::ffff:') ? addr.slice(7) : addr;
+  return a === '::1' || /^127\./.test(a);
+}
 
 export class ListenError extends ScError implements ListenFailure {
   readonly exitCode = EXIT_CHECK_FAILED;
@@ -75,6 +86,10 @@ export class Server implements SentinelServer {
 
   registerCommand(spec: CommandSpec): void {
     this.table.register(spec);
+  }
+
+  renameCommand(name: string, newName: string): string | null {
+    return this.table.rename(name, newName);
   }
 
   getUsers(): Map<string, AclUser> {
@@ -162,6 +177,11 @@ export class Server implements SentinelServer {
       this.rejectedConnections++;
       sock.on('error', () => {});
       sock.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    if (this.options.protectedMode && getUser(this.users, 'default')!.nopass && !isLoopback(sock.remoteAddress)) {
+      sock.on('error', () => {});
+      sock.end(`${PROTECTED_MODE_DENIED}\r\n`);
       return;
     }
     const id = this.nextId++;

@@ -29,6 +29,25 @@ export class CommandTable {
     this.commands.set(name, entry);
   }
 
+  /** Redis's rename-command: moves a command to a new name, or removes it when the name is ''. */
+  rename(name: string, newName: string): string | null {
+    const from = name.toLowerCase();
+    const to = newName.toLowerCase();
+    const e = this.commands.get(from);
+    if (!e) return 'No such command in rename-command';
+    if (to === '') {
+      this.commands.delete(from);
+      return null;
+    }
+    if (this.commands.has(to)) return 'Target command name already exists';
+    this.commands.delete(from);
+    e.fullName = to;
+    e.spec = { ...e.spec, name: to };
+    for (const sub of e.subs.values()) sub.fullName = `${to}|${sub.spec.name}`;
+    this.commands.set(to, e);
+    return null;
+  }
+
   get(name: string): Entry | undefined {
     return this.commands.get(name.toLowerCase());
   }

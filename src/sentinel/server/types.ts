@@ -140,6 +140,11 @@ export interface ServerOptions {
   protoMaxBulkLen?: number;
   /** Redis's maxclients default is 10000. */
   maxClients?: number;
+  /**
+   * `protected-mode yes`: while the default user has no password, connections from outside
+   * loopback get Redis's -DENIED error and are closed. Sentinel mode defaults to off.
+   */
+  protectedMode?: boolean;
   /** SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: core writes config and exits; the reply is never sent. */
   onShutdown?: (args: string[]) => void | Promise<void>;
   /** Wall clock in ms; injected by tests. */
@@ -155,6 +160,11 @@ export interface ListenFailure extends Error {
 
 export interface SentinelServer {
   registerCommand(spec: CommandSpec): void;
+  /**
+   * sentinel.conf's global `rename-command <name> <new>`; an empty new name removes the command.
+   * Returns Redis's error text for an unknown command or a name already taken, else null.
+   */
+  renameCommand(name: string, newName: string): string | null;
   /** Sends `message` to every subscriber of `channel` (and matching patterns); returns receivers. */
   publish(channel: string, message: string | Buffer): number;
   /** Binds every address; rejects with a ListenFailure (and binds nothing) if any bind fails. */
