@@ -5,6 +5,7 @@ import { startRedis, stopAll, type Proc } from '../helpers/procs.js';
 import { freePort } from '../helpers/ports.js';
 import { createCommandLink, createPubSubLink, LinkError, type CommandLink, type PubSubLink } from '../../src/sentinel/link/index.js';
 import type { Reply } from '../../src/sentinel/resp/types.js';
+import { ProtocolError, RequestParser } from '../../src/sentinel/resp/index.js';
 
 const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown) => unhandled.push(e);
@@ -178,6 +179,81 @@ describe('command link', () => {
     expect(l.state).toBe('disconnected');
     await until('reconnected', () => l.state === 'connected');
     expect(l.connectedAt).toBeGreaterThanOrEqual(first);
+  });
+});
+
+/** A TCP server that records the commands it gets and answers with `answer(argv)` (raw RESP). */
+async function fakeServer(answer: (argv: string[]) => string): Promise<{ port: number; seen: string[][]; close: () => void }> {
+  const seen: string[][] = [];
+  const sockets = new Set<net.Socket>();
+  const srv = net.createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => {});
+    const p = new RequestParser();
+    s.on('data', (d: Buffer) => {
+      p.feed(d);
+      for (let r = p.next(); r && !(r instanceof ProtocolError); r = p.next()) {
+        const argv = r.map((b) => b.toString());
+        seen.push(argv);
+        s.write(answer(argv));
+      }
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  return {
+    port,
+    seen,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      srv.close();
+    },
+  };
+}
+
+describe('link handshake and hostile peers', () => {
+  it('sends AUTH user pass, CLIENT SETNAME, then SUBSCRIBE, with renamed command names', async () => {
+    const srv = await fakeServer((argv) => (argv[0] === 'SUBSCRIBE' ? '*3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n:1\r\n' : '+OK\r\n'));
+    const l = createPubSubLink({
+      host: '127.0.0.1',
+      port: srv.port,
+      clientName: 'sentinel-abcdefgh-pubsub',
+      channels: ['c'],
+      auth: () => ({ user: 'u', pass: 'p' }),
+      renameCommand: (n) => (n === 'CLIENT' ? 'KLIENT' : n),
+      onMessage: () => {},
+    });
+    links.push(l);
+    await until('subscribed', () => srv.seen.length >= 3);
+    expect(srv.seen).toEqual([
+      ['AUTH', 'u', 'p'],
+      ['KLIENT', 'SETNAME', 'sentinel-abcdefgh-pubsub'],
+      ['SUBSCRIBE', 'c'],
+    ]);
+    srv.close();
+  });
+
+  it('drops and retries a peer that speaks garbage, without throwing', async () => {
+    const srv = await fakeServer(() => '?this is not RESP\r\n');
+    const downs: string[] = [];
+    const l = cmdLink({ port: srv.port, onDisconnect: (r) => downs.push(r) });
+    await until('connected', () => l.state === 'connected');
+    const r = await l.trySend(['PING']);
+    expect(r).toBeInstanceOf(LinkError);
+    // Dropped with the PING in flight, or already down again when it was sent.
+    expect(['disconnected', 'not-connected']).toContain((r as LinkError).kind);
+    await until('dropped twice', () => downs.length >= 2, 3000);
+    expect(downs[0]).toMatch(/protocol error/);
+    srv.close();
+  });
+
+  it('drops a peer that sends replies nobody asked for', async () => {
+    const srv = await fakeServer(() => '+OK\r\n+EXTRA\r\n');
+    const downs: string[] = [];
+    cmdLink({ port: srv.port, onDisconnect: (r) => downs.push(r) });
+    await until('dropped', () => downs.length >= 1, 3000);
+    expect(downs[0]).toBe('unexpected reply');
+    srv.close();
   });
 });
 
