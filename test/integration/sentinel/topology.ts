@@ -2,6 +2,7 @@
  * Real topologies for sentinel tests: redis-server master + replicas and sentinels of either
  * implementation on loopback, an event recorder subscribed to every sentinel, and waiting helpers.
  */
+import { readFileSync } from 'node:fs';
 import { startRedis, startSentinel, type Proc } from '../../helpers/procs.js';
 import { freePort } from '../../helpers/ports.js';
 import { RespClient, pairs, records, text } from './resp-client.js';
@@ -65,6 +66,8 @@ export interface TopologyOptions {
   failoverTimeout?: number;
   name?: string;
   sentinelConf?: string[];
+  /** Per-sentinel quorum / down-after (each sentinel has its own view of these in Redis). */
+  perSentinel?: Array<{ quorum?: number; downAfter?: number; conf?: string[] } | undefined>;
   /** Extra redis.conf lines per replica index. */
   replicaConf?: (i: number) => string[];
   masterConf?: string[];
@@ -92,21 +95,37 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
       c.close();
     }
   });
-  const conf = [
-    `sentinel monitor ${name} ${master.host} ${master.port} ${o.quorum ?? 2}`,
-    `sentinel down-after-milliseconds ${name} ${o.downAfter ?? 1000}`,
-    `sentinel failover-timeout ${name} ${o.failoverTimeout ?? 60000}`,
-    ...(o.sentinelConf ?? []),
-  ];
+  const confFor = (i: number) => {
+    const p = o.perSentinel?.[i];
+    return [
+      `sentinel monitor ${name} ${master.host} ${master.port} ${p?.quorum ?? o.quorum ?? 2}`,
+      `sentinel down-after-milliseconds ${name} ${p?.downAfter ?? o.downAfter ?? 1000}`,
+      `sentinel failover-timeout ${name} ${o.failoverTimeout ?? 60000}`,
+      ...(o.sentinelConf ?? []),
+      ...(p?.conf ?? []),
+    ];
+  };
   const sentinels: SentinelProc[] = [];
   const events = new EventLog();
   for (const [i, impl] of o.sentinels.entries()) {
     const port = await freePort();
-    const s = await startSentinel(`sentinel${i + 1}-${impl}`, { implementation: impl, conf, port });
+    const s = await startSentinel(`sentinel${i + 1}-${impl}`, { implementation: impl, conf: confFor(i), port });
     sentinels.push(Object.assign(s, { impl }));
     await events.attach(i, s.port);
   }
   return { master, replicas, sentinels, events, name };
+}
+
+export async function stopTopology(t: Topology | undefined): Promise<void> {
+  if (!t) return;
+  t.events.close();
+  await Promise.all([t.master, ...t.replicas, ...t.sentinels].map((p) => p.stop('SIGKILL')));
+}
+
+/** The `sentinel current-epoch` persisted in a sentinel's config file. */
+export function fileEpoch(s: SentinelProc): number {
+  const m = /^sentinel current-epoch (\d+)$/m.exec(readFileSync(s.confFile, 'utf8'));
+  return m ? Number(m[1]) : -1;
 }
 
 /** Polls until `probe` returns no missing items. */
