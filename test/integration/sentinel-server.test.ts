@@ -106,6 +106,29 @@ describe('sentinel RESP server', () => {
     expect(plain(await c.call('PING'))).toEqual({ simple: 'PONG' });
   });
 
+  it('stops reading from a client that does not read its replies', async () => {
+    const s = net.connect(port, '127.0.0.1');
+    s.on('error', () => {});
+    await new Promise((r) => s.once('connect', r));
+    s.pause();
+    const chunk = Buffer.from('PING\r\n'.repeat(10_000));
+    let sent = 0;
+    // Keep writing while the kernel takes it; the server must stop taking it at some point.
+    for (let i = 0; i < 400; i++) {
+      if (!s.write(chunk)) await Promise.race([new Promise((r) => s.once('drain', r)), new Promise((r) => setTimeout(r, 100))]);
+      sent += chunk.length;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const c = server.clients().find((x) => x.lastCommand === 'ping')!;
+    // 24 MB were offered; what the server holds for this client stays small.
+    expect(sent).toBeGreaterThan(20_000_000);
+    expect(c.queryBufferBytes + c.outputBufferBytes).toBeLessThan(4 * 1024 * 1024);
+    expect(s.writableLength).toBeGreaterThan(0);
+    s.destroy();
+    const d = await conn();
+    expect(plain(await d.call('PING'))).toEqual({ simple: 'PONG' });
+  });
+
   it('requires AUTH when the default user has a password', async () => {
     await server.close();
     await start({ users: users('secret') });
