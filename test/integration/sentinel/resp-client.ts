@@ -10,6 +10,7 @@ import type { Reply } from '../../../src/sentinel/resp/types.js';
 export class RespClient {
   private readonly parser = new ReplyParser();
   private readonly waiting: Array<(r: Reply) => void> = [];
+  private readonly failures: Array<(e: Error) => void> = [];
   private pushes: Array<(r: Reply) => void> = [];
   private subscribed = false;
   closed = false;
@@ -23,11 +24,16 @@ export class RespClient {
           continue;
         }
         const w = this.waiting.shift();
+        this.failures.shift();
         if (w) w(r);
         else for (const p of this.pushes) p(r);
       }
     });
-    sock.on('close', () => (this.closed = true));
+    sock.on('close', () => {
+      this.closed = true;
+      for (const f of this.failures.splice(0)) f(new Error('connection closed'));
+      this.waiting.splice(0);
+    });
     sock.on('error', () => {});
   }
 
@@ -43,6 +49,7 @@ export class RespClient {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new Error('connection closed'));
       this.waiting.push(resolve);
+      this.failures.push(reject);
       this.sock.write(encodeCommand(args));
     });
   }
