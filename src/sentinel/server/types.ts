@@ -1,9 +1,10 @@
 /**
  * The sentinel's RESP server as sentinel-core sees it: a command table that core registers its
  * handlers into (SENTINEL, INFO, ROLE, PUBLISH, ...), pub/sub fan-out for events, and the
- * per-client state that INFO / CLIENT LIST report. Connection-level commands (PING, ECHO, HELLO,
- * AUTH, CLIENT, SUBSCRIBE family, QUIT, RESET, COMMAND, SHUTDOWN) are registered by the server
- * itself; SHUTDOWN calls `ServerOptions.onShutdown`.
+ * per-client state that INFO / CLIENT LIST report. Connection-level commands (PING, HELLO, AUTH,
+ * CLIENT, SUBSCRIBE / PSUBSCRIBE / UNSUBSCRIBE / PUNSUBSCRIBE, COMMAND, ACL, SHUTDOWN) are
+ * registered by the server itself; SHUTDOWN calls `ServerOptions.onShutdown`. Like
+ * redis-sentinel 7.0 there is no ECHO, QUIT or RESET (they answer "unknown command").
  *
  * Arity follows Redis: the count includes the command name; N > 0 means exactly N, N < 0 means
  * at least -N. Subcommands (SENTINEL MASTERS, CLIENT LIST, ...) have their own arity and are
@@ -96,7 +97,7 @@ export interface ClientState {
 export interface CommandContext {
   readonly client: ClientState;
   readonly server: SentinelServer;
-  /** Close this client's connection once the reply has been written (QUIT does this). */
+  /** Close this client's connection once the reply has been written (CLIENT KILL of oneself does this). */
   closeAfterReply(): void;
 }
 
@@ -179,6 +180,6 @@ export interface SentinelServer {
   getUsers(): Map<string, AclUser>;
   /** Replaces the ACL users; existing clients stay authenticated. */
   setUsers(users: Map<string, AclUser>): void;
-  /** Clients authenticated, with AUTH required or not (Redis's authRequired() negated). */
+  /** True while this client must still AUTH before running commands (Redis's authRequired()). */
   authRequired(client: ClientState): boolean;
 }
