@@ -48,10 +48,11 @@ export function infoInterval(ri: Instance, infoPeriod: number): number {
   return infoPeriod;
 }
 
-export function sendInfo(ctx: SentinelCtx, ri: Instance): boolean {
+export function sendInfo(ctx: SentinelCtx, ri: Instance, then?: () => void): boolean {
   return sendCommand(ri, ['INFO'], (r) => {
     const text = replyText(r);
     if (text !== null) refreshInstanceInfo(ctx, ri, text);
+    then?.();
   });
 }
 
