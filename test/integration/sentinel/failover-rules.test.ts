@@ -212,6 +212,23 @@ describe('replica selection on real servers', () => {
   });
 });
 
+describe('wrong master', () => {
+  it('a replica pointed at another master is repointed after failover-timeout (+fix-slave-config)', async () => {
+    t = await startTopology({ sentinels: [...TS3], failoverTimeout: 3000 });
+    await waitDiscovered(t);
+    const stray = t.replicas[1]!;
+    const moved = Date.now();
+    await redisCmd(stray.port, 'REPLICAOF', '127.0.0.1', String(t.replicas[0]!.port));
+    const fix = await waitEvent('+fix-slave-config', 20_000);
+    expect(fix.message).toBe(`slave 127.0.0.1:${stray.port} 127.0.0.1 ${stray.port} @ mymaster 127.0.0.1 ${t.master.port}`);
+    expect(fix.at - moved).toBeGreaterThan(3000);
+    await waitFor('back on the master', async () => {
+      const r = await redisRole(stray.port);
+      return r === `slave of 127.0.0.1:${t!.master.port}` ? [] : [r];
+    });
+  });
+});
+
 describe('parallel-syncs', () => {
   it.each([1, 2])('parallel-syncs %i reconfigures that many replicas at a time', async (n) => {
     t = await startTopology({ sentinels: [...TS3], replicas: 3, sentinelConf: [`sentinel parallel-syncs mymaster ${n}`] });
