@@ -3,28 +3,13 @@ import net from 'node:net';
 const handedOut = new Set<number>();
 
 /**
- * A port that was free on `host` a moment ago. Ports handed out in this process are not handed
- * out again, and the range is random per worker, so parallel test files rarely race.
+ * A port that was free on `host` a moment ago, always below the kernel's ephemeral range: a port
+ * the kernel picked with listen(0) is an ephemeral one, and while a test's server is starting (or
+ * is down between kill and restart) the kernel may hand it to an outgoing connection of another
+ * test, which then makes the bind fail with EADDRINUSE.
  */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = net.createServer();
-      srv.unref();
-      srv.on('error', reject);
-      srv.listen(0, host, () => {
-        const addr = srv.address();
-        srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-      });
-    });
-    // Redis cluster bus / sentinel never use port+10000 here, but keep below 55535 so that
-    // callers that add an offset stay in range.
-    if (port > 0 && port < 55535 && !handedOut.has(port)) {
-      handedOut.add(port);
-      return port;
-    }
-  }
-  throw new Error(`no free port on ${host}`);
+  return freeServicePort(host);
 }
 
 /** `count` distinct free ports. */
