@@ -15,7 +15,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { waitUntil } from '../../src/common/retry.js';
-import { freePortRange } from '../helpers/ports.js';
+import { freeServicePortBlock } from '../helpers/ports.js';
 
 const run = promisify(execFile);
 const dockerOk =
@@ -74,8 +74,8 @@ afterAll(async () => {
 
 describe.skipIf(!dockerOk)('docker compose, bundled sentinel image', () => {
   it('builds the image offline, starts it on the rendered config with the password filled in, and turns healthy', async () => {
-    const redisBase = await freePortRange(3);
-    const sentinelBase = await freePortRange(3);
+    const redisBase = await freeServicePortBlock(3);
+    const sentinelBase = await freeServicePortBlock(3);
     writeFileSync(path.join(dir, 'stand-in-sentinel.mjs'), STAND_IN);
     writeFileSync(
       path.join(dir, 'sentinel-compose.yaml'),

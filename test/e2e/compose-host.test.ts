@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { waitUntil } from '../../src/common/retry.js';
-import { freePortRange } from '../helpers/ports.js';
+import { freeServicePortBlock } from '../helpers/ports.js';
 
 const run = promisify(execFile);
 const dockerOk =
@@ -39,8 +39,8 @@ afterAll(async () => {
 
 describe.skipIf(!dockerOk)('docker compose, host networking', () => {
   it('comes up healthy, replicates, fails over when the master is paused, and keeps the new layout on restart', async () => {
-    const redisBase = await freePortRange(3);
-    const sentinelBase = await freePortRange(3);
+    const redisBase = await freeServicePortBlock(3);
+    const sentinelBase = await freeServicePortBlock(3);
     writeFileSync(
       path.join(dir, 'sentinel-compose.yaml'),
       [

@@ -24,6 +24,7 @@ export interface Proc {
 }
 
 const live = new Set<Proc>();
+const dirs = new Set<string>();
 
 process.on('exit', () => {
   for (const p of live) {
@@ -36,7 +37,9 @@ process.on('exit', () => {
 });
 
 export function tempDir(prefix = 'sc-test-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  dirs.add(dir);
+  return dir;
 }
 
 function startProcess(name: string, cmd: string, args: string[], host: string, port: number, dir: string, env?: NodeJS.ProcessEnv): Proc {
@@ -100,7 +103,7 @@ export interface RedisOptions {
 export async function startRedis(name: string, opts: RedisOptions = {}): Promise<Proc> {
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? (await freePort(host));
-  const dir = tempDir(`sc-${name}-`);
+  const dir = tempDir(`sc-test-${name}-`);
   const lines = [
     `port ${port}`,
     `bind ${host}`,
@@ -133,7 +136,7 @@ export const repoRoot = path.resolve(new URL('.', import.meta.url).pathname, '..
 export async function startSentinel(name: string, opts: SentinelOptions): Promise<Proc & { confFile: string }> {
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? (await freePort(host));
-  const dir = tempDir(`sc-${name}-`);
+  const dir = tempDir(`sc-test-${name}-`);
   const confFile = path.join(dir, 'sentinel.conf');
   writeFileSync(confFile, [`port ${port}`, `bind ${host}`, `dir ${dir}`, ...opts.conf].join('\n') + '\n');
   const p =
@@ -144,8 +147,11 @@ export async function startSentinel(name: string, opts: SentinelOptions): Promis
   return Object.assign(p, { confFile });
 }
 
+/** Kills every process started here and removes the temp dirs made here. */
 export async function stopAll(): Promise<void> {
   await Promise.all([...live].map((p) => p.stop('SIGKILL')));
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs.clear();
 }
 
 export function readConf(file: string): string {
@@ -154,4 +160,21 @@ export function readConf(file: string): string {
 
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Starts a sentinel again on its existing config file (same port, same directory), as after a
+ * crash or a restart: the file is not rewritten first.
+ */
+export async function restartSentinel(
+  prev: Proc & { confFile: string },
+  implementation: 'redis' | 'bundled',
+): Promise<Proc & { confFile: string }> {
+  const args =
+    implementation === 'redis'
+      ? ['redis-sentinel', [prev.confFile]]
+      : [process.execPath, [path.join(repoRoot, 'dist', 'sentinel', 'main.js'), prev.confFile]];
+  const p = startProcess(`${prev.name}-again`, args[0] as string, args[1] as string[], prev.host, prev.port, prev.dir);
+  await waitForPort(prev.port, prev.host);
+  return Object.assign(p, { confFile: prev.confFile });
 }

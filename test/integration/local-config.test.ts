@@ -14,7 +14,7 @@ const until = (what: string, ok: () => Promise<boolean>, timeoutMs: number) =>
 import { renderNodeConfig } from '../../src/render/node-config.js';
 import { parseSpec } from '../../src/topology/load.js';
 import { allNodes, type Topology } from '../../src/topology/types.js';
-import { freePortRange } from '../helpers/ports.js';
+import { freeServicePortBlock } from '../helpers/ports.js';
 import { startProgram, stopAll, tempDir, type Proc } from '../helpers/procs.js';
 
 afterEach(stopAll);
@@ -61,8 +61,8 @@ async function sentinelView(t: Topology, password?: string) {
 
 describe('local-process configs with real redis-server and redis-sentinel', () => {
   it('host mode: one address, distinct ports; replication, discovery and a failover', async () => {
-    const base = await freePortRange(3);
-    const sbase = await freePortRange(3);
+    const base = await freeServicePortBlock(3);
+    const sbase = await freeServicePortBlock(3);
     const t = parseSpec(
       `ports: {redis: ${base}, sentinel: ${sbase}}\nsentinels: {implementation: redis, down-after-milliseconds: 1000, failover-timeout: 10000}\nauth: {password: "\${PW}", sentinel-password: "\${SPW}"}`,
       { env: { PW, SPW } },

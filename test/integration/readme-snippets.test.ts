@@ -13,7 +13,7 @@ import { renderFiles } from '../../src/render/files.js';
 import { renderNodeConfig } from '../../src/render/node-config.js';
 import { parseSpec } from '../../src/topology/load.js';
 import { allNodes } from '../../src/topology/types.js';
-import { freePortRange } from '../helpers/ports.js';
+import { freeServicePortBlock } from '../helpers/ports.js';
 import { repoRoot, startProgram, stopAll, tempDir } from '../helpers/procs.js';
 
 afterAll(stopAll);
@@ -36,8 +36,8 @@ describe('README client snippets', () => {
   const env = { ...process.env, REDIS_PASSWORD: PW, SENTINEL_PASSWORD: SPW };
 
   beforeAll(async () => {
-    redisBase = await freePortRange(3);
-    const sentinelBase = await freePortRange(3);
+    redisBase = await freeServicePortBlock(3);
+    const sentinelBase = await freeServicePortBlock(3);
     const loaded = parseSpec(
       `ports: {redis: ${redisBase}, sentinel: ${sentinelBase}}\nsentinels: {implementation: redis}\nauth: {password: "\${PW}", sentinel-password: "\${SPW}"}`,
       { env: { PW, SPW } },
