@@ -6,6 +6,8 @@
 import type { Topology } from '../topology/types.js';
 
 export type RuntimeKind = 'docker' | 'local';
+/** What the user asks for with `--runtime`. */
+export type RuntimeChoice = RuntimeKind | 'auto';
 
 export interface ServiceState {
   service: string;
@@ -31,6 +33,12 @@ export interface UpOptions {
   /** Build the bundled sentinel image even if it exists (docker). */
   build?: boolean;
   onProgress?: (message: string) => void;
+}
+
+/** A node's config file as the local runtime starts it (render's `renderNodeConfig`, target local). */
+export interface NodeConfig {
+  fileName: 'redis.conf' | 'sentinel.conf';
+  content: string;
 }
 
 export interface Runtime {

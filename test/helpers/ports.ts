@@ -50,3 +50,26 @@ export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * A free port below the kernel's ephemeral range (32768+ on Linux). Long-lived listeners that
+ * tests stop and start again (kill/restart) need one: while a listener is down, an ephemeral
+ * port can be handed to some outgoing connection, and the restart then finds it taken.
+ */
+export async function freeServicePort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (handedOut.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.unref();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, host, () => srv.close(() => resolve(true)));
+    });
+    if (free) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free service port on ${host}`);
+}
