@@ -152,6 +152,7 @@ export async function runDrill(runtime: Runtime, scenarios: readonly Scenario[],
   });
   const recorder = new EventRecorder(clock);
   const runs: RunReport[] = [];
+  const natMap = opts.natMap ?? announcedToReachable(runtime);
   try {
     const failures = await recorder.start(
       topology.sentinels.map((s) => ({ service: s.service, endpoint: runtime.endpoint(s.service) })),
@@ -163,7 +164,7 @@ export async function runDrill(runtime: Runtime, scenarios: readonly Scenario[],
     outer: for (const scenario of scenarios) {
       for (const group of groups) {
         if (opts.signal?.aborted) break outer;
-        const run = await runOne({ runtime, scenario, group, opts, clock, book, observer, recorder, runId, progress });
+        const run = await runOne({ runtime, scenario, group, opts: { ...opts, natMap }, clock, book, observer, recorder, runId, progress });
         runs.push(run);
         progress(`${scenario.name} @ ${group.name}: ${run.status.toUpperCase()}${run.reason ? ` (${run.reason.split('\n')[0]})` : ''}`);
         if (opts.signal?.aborted) break outer;
@@ -200,6 +201,23 @@ export async function runDrill(runtime: Runtime, scenarios: readonly Scenario[],
     passed: counts.failed === 0 && !opts.signal?.aborted && runs.length > 0,
     counts,
   };
+}
+
+/**
+ * Bridge networks: sentinels hand out the addresses nodes announce, which this machine may not
+ * resolve (host.docker.internal on Linux); the client is told where each one really is.
+ */
+export function announcedToReachable(runtime: Runtime): ClientSettings['natMap'] {
+  const map: NonNullable<ClientSettings['natMap']> = {};
+  for (const g of runtime.topology.masters) {
+    for (const n of g.nodes) {
+      if (!n.announce) continue;
+      const e = runtime.endpoint(n.service);
+      const key = `${n.announce.ip}:${n.announce.port}`;
+      if (key !== `${e.host}:${e.port}`) map[key] = { host: e.host, port: e.port };
+    }
+  }
+  return Object.keys(map).length ? map : undefined;
 }
 
 /** SENTINEL MYID on each sentinel, so that votes (which name run ids) can be shown as services. */

@@ -3,6 +3,7 @@
  * commands/<name>.ts with defineCommand and add it here; main.ts needs no change.
  */
 import type { AnyCommand } from '../registry.js';
+import { drillCommand } from './drill.js';
 import { initCommand } from './init.js';
 import { renderCommand } from './render.js';
 import { sentinelCommand } from './sentinel.js';
@@ -12,6 +13,7 @@ export const commands: AnyCommand[] = [
   initCommand,
   validateCommand,
   renderCommand,
-  // up, down, status, logs (runtime) and drill plug in here.
+  // up, down, status, logs (runtime) plug in here.
+  drillCommand,
   sentinelCommand,
 ] as AnyCommand[];

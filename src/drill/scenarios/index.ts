@@ -1,5 +1,5 @@
 import { UsageError, type Problem } from '../../common/errors.js';
-import { closest } from '../suggest.js';
+import { closest } from '../../common/suggest.js';
 import type { Scenario } from '../types.js';
 import { manualFailover } from './manual-failover.js';
 import { masterKillRestart } from './master-kill-restart.js';

@@ -3,7 +3,7 @@
  * ones. Every problem is collected with its path and a fix, so that one run shows them all.
  */
 import { UsageError, type Problem } from '../../common/errors.js';
-import { closest } from '../suggest.js';
+import { closest } from '../../common/suggest.js';
 import { CHECKS, type Check, type Condition, type Duration, type Expectation, type Scenario, type Step, type Target } from '../types.js';
 
 const ACTIONS = ['pause', 'unpause', 'kill', 'restart', 'failover', 'wait', 'hold', 'heal'] as const;
@@ -20,7 +20,7 @@ function isObj(v: unknown): v is Obj {
 
 function oneOf(value: unknown, allowed: readonly string[], path: string, problems: Problem[]): boolean {
   if (typeof value === 'string' && allowed.includes(value)) return true;
-  const guess = typeof value === 'string' ? closest(value, allowed) : null;
+  const guess = typeof value === 'string' ? closest(value, allowed) : undefined;
   problems.push({
     path,
     message: `must be one of ${allowed.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`,
