@@ -40,6 +40,15 @@ export function soleMaster(obs: Observation): string | null {
   return masters.length === 1 ? masters[0]!.service : null;
 }
 
+/** The master most reachable sentinels name (ties: null). */
+export function namedMaster(obs: Observation): string | null {
+  const votes = new Map<string, number>();
+  for (const s of obs.sentinels) if (s.reachable && s.masterService) votes.set(s.masterService, (votes.get(s.masterService) ?? 0) + 1);
+  const sorted = [...votes.entries()].sort((a, b) => b[1] - a[1]);
+  if (!sorted.length || (sorted[1] && sorted[1][1] === sorted[0]![1])) return null;
+  return sorted[0]![0];
+}
+
 export function masterMissing(obs: Observation): string[] {
   const masters = obs.nodes.filter((n) => n.reachable && n.role === 'master').map((n) => n.service);
   if (masters.length === 1) return [];
@@ -212,12 +221,13 @@ export function judge(e: Expectation, input: JudgeInput): ExpectationResult {
     case 'old-master-replica': {
       if (!final) return result(e, false, noFinal);
       const old = final.nodes.find((n) => n.service === ctx.initialMaster);
+      const target = master ?? namedMaster(final);
       if (!old?.reachable) return result(e, false, `${ctx.initialMaster} does not answer`);
       if (master === ctx.initialMaster) return result(e, false, `${ctx.initialMaster} is still (or again) the master`);
-      if (old.role !== 'slave') return result(e, false, `${ctx.initialMaster} has role ${old.role}, expected a replica of ${master ?? 'the new master'}`);
-      if (old.masterService !== master) return result(e, false, `${ctx.initialMaster} replicates ${old.masterService ?? old.masterAddr}, not ${master}`);
-      if (!old.linkUp) return result(e, false, `${ctx.initialMaster} replicates ${master} but the link is down`);
-      return result(e, true, `${ctx.initialMaster} is a replica of ${master}, link up`);
+      if (old.role !== 'slave') return result(e, false, `${ctx.initialMaster} has role ${old.role}, expected a replica of ${target ?? 'the new master'}`);
+      if (target === null || old.masterService !== target) return result(e, false, `${ctx.initialMaster} replicates ${old.masterService ?? old.masterAddr}, not ${target ?? 'the new master'}`);
+      if (!old.linkUp) return result(e, false, `${ctx.initialMaster} replicates ${target} but the link is down`);
+      return result(e, true, `${ctx.initialMaster} is a replica of ${target}, link up`);
     }
     case 'no-lost-writes': {
       const check = input.writes?.check;
