@@ -341,7 +341,7 @@ async function runOne(a: RunArgs): Promise<RunReport> {
       if (n.role === 'slave' && master !== null && n.masterService === master && n.linkUp) {
         r.rejoinedAt = obs.at;
         r.as = 'replica';
-      } else if (master === r.service && replicasMissing(obs, master).length === 0) {
+      } else if (!r.replicaOnly && master === r.service && replicasMissing(obs, master).length === 0) {
         r.rejoinedAt = obs.at;
         r.as = 'master';
       }
@@ -503,7 +503,7 @@ async function runOne(a: RunArgs): Promise<RunReport> {
           }
           if (!sent) throw new Error(`no sentinel accepted SENTINEL FAILOVER ${group.name}: ${errors.join('; ')}`);
           // The old master is displaced without being faulted: track when it is a replica.
-          rejoins.set(ctx.initialMaster, { service: ctx.initialMaster, healedAt: rel(clock.monotonic()), rejoinedAt: null, as: null });
+          rejoins.set(ctx.initialMaster, { service: ctx.initialMaster, healedAt: rel(clock.monotonic()), rejoinedAt: null, as: null, replicaOnly: true });
           break;
         }
         case 'wait': {
@@ -595,10 +595,10 @@ async function runOne(a: RunArgs): Promise<RunReport> {
       writeCheck = await checkWrites(observer, finalObs, key, loads.w.samples);
     }
     const wSamples = toOps(loads.w.samples, t0);
-    writes = { stats: loadStats(wSamples, opts.blockedAfterMs), check: writeCheck, samples: wSamples };
+    writes = { stats: loadStats(wSamples, opts.blockedAfterMs), check: writeCheck, samples: wSamples, clientRestarts: loads.w.clientRestarts };
     if (loads.r) {
       const rSamples = toOps(loads.r.samples, t0);
-      reads = { stats: loadStats(rSamples, opts.blockedAfterMs), samples: rSamples };
+      reads = { stats: loadStats(rSamples, opts.blockedAfterMs), samples: rSamples, clientRestarts: loads.r.clientRestarts };
     }
   }
 

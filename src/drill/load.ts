@@ -68,6 +68,13 @@ function errorText(err: unknown): string {
 
 export class SteadyLoad {
   readonly samples: RawSample[] = [];
+  /**
+   * Times ioredis gave up on its connection for good (status `end`) and the drill reconnected
+   * it. ioredis 5 does this when its failover detector disconnects while a reconnect is still
+   * asking the sentinels (a killed master): an application would stay without Redis until
+   * restarted. The drill reconnects, as a supervisor would, and reports it.
+   */
+  clientRestarts = 0;
   private readonly client: Redis;
   private timer: NodeJS.Timeout | null = null;
   private seq = 0;
@@ -85,7 +92,16 @@ export class SteadyLoad {
     this.client.on('error', () => {
       /* every failed operation is recorded with its error */
     });
+    this.client.on('end', () => {
+      if (this.stopped || !this.started) return;
+      this.clientRestarts++;
+      setTimeout(() => {
+        if (!this.stopped) this.client.connect().catch(() => undefined);
+      }, 100);
+    });
   }
+
+  private started = false;
 
   /** Connects; rejects when the client cannot reach a usable node within `timeoutMs`. */
   async connect(timeoutMs: number): Promise<void> {
@@ -103,6 +119,7 @@ export class SteadyLoad {
   }
 
   start(): void {
+    this.started = true;
     const period = 1000 / this.rate;
     let due = this.clock.monotonic();
     const tick = () => {

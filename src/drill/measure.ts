@@ -12,6 +12,8 @@ export interface RejoinTrack {
   healedAt: number;
   rejoinedAt: number | null;
   as: 'replica' | 'master' | null;
+  /** A master displaced by SENTINEL FAILOVER is back only once it follows the new one. */
+  replicaOnly?: boolean;
 }
 
 export interface MeasureInput {

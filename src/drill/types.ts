@@ -252,8 +252,9 @@ export interface RunReport {
   durationMs: number;
   steps: StepRecord[];
   events: SentinelEvent[];
-  writes: { stats: LoadStats; check: WriteCheck | null; samples: OpSample[] } | null;
-  reads: { stats: LoadStats; samples: OpSample[] } | null;
+  /** `clientRestarts`: times the client gave up for good and the drill reconnected it (see load.ts). */
+  writes: { stats: LoadStats; check: WriteCheck | null; samples: OpSample[]; clientRestarts: number } | null;
+  reads: { stats: LoadStats; samples: OpSample[]; clientRestarts: number } | null;
   measurements: Measurements | null;
   expectations: ExpectationResult[];
   final: Observation | null;

@@ -39,7 +39,7 @@ export function tempDir(prefix = 'sc-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
-export function startProcess(name: string, cmd: string, args: string[], host: string, port: number, dir: string): Proc {
+function startProcess(name: string, cmd: string, args: string[], host: string, port: number, dir: string): Proc {
   const logFile = path.join(dir, `${name}.out`);
   let buf = '';
   const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });

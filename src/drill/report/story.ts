@@ -123,6 +123,7 @@ export function figures(run: RunReport): Figure[] {
         c ? (c.error ? `not checked: ${c.error}` : `${c.lost.length} acknowledged write(s) lost`) : 'not checked',
         c && c.appliedDespiteError.length ? `${c.appliedDespiteError.length} failed but applied anyway` : '',
         c && c.duplicates.length ? `${c.duplicates.length} applied twice` : '',
+        w.clientRestarts ? `ioredis gave up its connection ${w.clientRestarts}x and was reconnected by the drill` : '',
       ]
         .filter(Boolean)
         .join('; '),

@@ -10,6 +10,10 @@ export const sentinelAndMasterPause: Scenario = {
     { do: 'hold', for: 500 },
     { do: 'pause', target: { node: 'master' }, mark: 'fault' },
     { do: 'wait', until: 'failed-over', timeout: { downAfter: 2, ms: 60_000 } },
+    // Clients move to the new master on +switch-master; give them that moment before the old
+    // master returns. (One that returns while clients still have writes queued on it answers
+    // them as master, and those acknowledged writes are lost when it is turned into a replica.)
+    { do: 'hold', for: 2000 },
     { do: 'heal', mark: 'heal' },
     { do: 'wait', until: 'healthy', timeout: { downAfter: 2, ms: 60_000 } },
   ],

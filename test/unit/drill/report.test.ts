@@ -63,7 +63,7 @@ function seedRun(over: Partial<RunReport> = {}): RunReport {
       { index: 2, label: 'unpause the master', services: ['redis-master'], startedAt: 33_000, endedAt: 33_001, mark: 'heal' },
     ],
     events: events.map((e) => ({ t: e.t, sentinel: e.sentinel, channel: e.channel, message: e.message, ...(e.instanceService ? { note: e.instanceService } : {}) })),
-    writes: { stats, check, samples: w },
+    writes: { stats, check, samples: w, clientRestarts: 1 },
     reads: null,
     measurements: m,
     expectations,
@@ -110,7 +110,7 @@ describe('story', () => {
     expect(f['leader elected']!.detail).toBe('redis-sentinel-1, epoch 1; votes: redis-sentinel-1 -> redis-sentinel-1');
     expect(f['replica promoted']).toMatchObject({ value: '31113 ms', detail: 'redis-replica-2' });
     expect(f['write outage']!.value).toBe('32201 ms');
-    expect(f['writes']!.detail).toContain('0 acknowledged write(s) lost; 2 failed but applied anyway');
+    expect(f['writes']!.detail).toContain('0 acknowledged write(s) lost; 2 failed but applied anyway; ioredis gave up its connection 1x and was reconnected by the drill');
     expect(f['old master rejoined']).toMatchObject({ value: '45500 ms' });
     expect(f['old master rejoined']!.detail).toContain('12.5 s after it was brought back, as replica');
   });
