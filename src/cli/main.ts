@@ -74,7 +74,13 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
   }
   y.example('$0 init && $0 render', 'write a spec, then render it into ./out');
   y.example('$0 validate --spec my.yaml', 'check a spec without writing anything');
-  await y.parseAsync();
+  // yargs hands --help and --version text to the callback instead of printing it, so that all
+  // output goes through one place (and tests can capture it).
+  let printed = '';
+  await y.parseAsync(argv, {}, (_err, _args, output) => {
+    printed = output;
+  });
+  if (printed) ctx.out.out(printed);
   return code;
 }
 

@@ -27,7 +27,8 @@ export const outOption = {
 /** Loads and validates the spec; prints warnings (humans) and returns them (for --json). */
 export async function loadSpec(file: string, ctx: CommandContext): Promise<LoadedSpec> {
   const { loadSpecFile } = await import('../topology/load.js');
-  const loaded = loadSpecFile(file);
+  const { resolve } = await import('node:path');
+  const loaded = loadSpecFile(resolve(ctx.cwd, file));
   for (const w of loaded.warnings) ctx.out.warn(formatWarning(w));
   return loaded;
 }

@@ -75,7 +75,7 @@ function bindsAll(bind: string[]): boolean {
 
 function commonNotes(target: RenderTarget): string[] {
   return target === 'compose'
-    ? ['start.sh copies this file to /data and fills in ${NAME} references from the environment (.env).']
+    ? ['start.sh copies this file to /data, filling in the dollar-brace references from the environment (.env).']
     : ['For the local-process runtime: addresses are loopback, dir comes from the command line.'];
 }
 

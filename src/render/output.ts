@@ -105,7 +105,10 @@ export interface CheckResult {
   extra: string[];
 }
 
-/** Compares a render with what is on disk (contents and modes), ignoring data/ and run/. */
+/**
+ * Compares a render with what is on disk, ignoring data/ and run/: contents, and the executable
+ * bit (all that git keeps of a file's mode, so a fresh clone of committed output still matches).
+ */
 export function checkOutput(outDir: string, files: RenderedFile[]): CheckResult {
   const abs = path.resolve(outDir);
   const existing = existsSync(abs) && statSync(abs).isDirectory() ? listFiles(abs) : [];
@@ -120,7 +123,7 @@ export function checkOutput(outDir: string, files: RenderedFile[]): CheckResult 
     const file = path.join(abs, f.path);
     const onDisk = readFileSync(file);
     const want = typeof f.content === 'string' ? Buffer.from(f.content) : f.content;
-    if (!onDisk.equals(want) || (statSync(file).mode & 0o777) !== f.mode) changed.push(f.path);
+    if (!onDisk.equals(want) || (statSync(file).mode & 0o100) !== (f.mode & 0o100)) changed.push(f.path);
   }
   const rendered = new Set(files.map((f) => f.path));
   const extra = existing.filter((f) => !rendered.has(f));

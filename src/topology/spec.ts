@@ -305,6 +305,19 @@ export function normalise(raw: unknown, bad: Set<string>, fromVariables: Set<str
     }
   }
 
+  // The schema lets `$` through so that editors accept `${VAR}`; after interpolation a `$` is
+  // literal, and compose (v2) would expand it again when reading .env.
+  for (const key of ['password', 'sentinel-password'] as const) {
+    const v = get<string>(auth, key, `auth.${key}`, 'string');
+    if (v?.includes('$')) {
+      errors.push({
+        path: `auth.${key}`,
+        message: 'contains "$", which Docker Compose would read as a variable reference in .env',
+        fix: 'choose a password without "$"; to take it from a variable, write ${NAME}',
+      });
+    }
+  }
+
   // Secrets: fine from ${VAR}; written literally they end up in version control.
   const password = get<string>(auth, 'password', 'auth.password', 'string');
   const sentinelPassword = get<string>(auth, 'sentinel-password', 'auth.sentinel-password', 'string');

@@ -36,13 +36,14 @@ export const renderCommand = defineCommand({
     const render = await import('../../render/index.js');
     const path = await import('node:path');
     const bundleArg = args['sentinel-bundle'];
+    const outDir = path.resolve(ctx.cwd, args.out);
     const files = render.renderFiles(loaded.topology, loaded.secrets, {
       specName: path.basename(loaded.file),
       sentinelBundle:
-        bundleArg === 'placeholder' ? { placeholder: true } : { file: bundleArg ? path.resolve(bundleArg) : render.defaultSentinelBundle() },
+        bundleArg === 'placeholder' ? { placeholder: true } : { file: bundleArg ? path.resolve(ctx.cwd, bundleArg) : render.defaultSentinelBundle() },
     });
     if (args.check) {
-      const r = render.checkOutput(args.out, files);
+      const r = render.checkOutput(outDir, files);
       const differences = [
         ...r.changed.map((f) => `changed: ${f}`),
         ...r.missing.map((f) => `missing: ${f}`),
@@ -56,7 +57,7 @@ export const renderCommand = defineCommand({
       ctx.result({ ok: true, outDir: r.outDir, changed: [], missing: [], extra: [] }, `${ctx.out.color.green('up to date')}: ${args.out} (${files.length} files)`);
       return;
     }
-    const w = render.writeOutput(args.out, files, { force: args.force });
+    const w = render.writeOutput(outDir, files, { force: args.force });
     const extra = [
       w.removed.length ? `removed ${w.removed.length} file(s) an earlier render wrote: ${w.removed.join(', ')}` : '',
       w.forced.length ? `deleted ${w.forced.length} file(s) render did not write (--force): ${w.forced.join(', ')}` : '',
