@@ -73,3 +73,28 @@ export async function freeServicePort(host = '127.0.0.1'): Promise<number> {
   }
   throw new Error(`no free service port on ${host}`);
 }
+
+/** `count` consecutive free ports below the ephemeral range (for specs with a base port). */
+export async function freeServicePortBlock(count: number, host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * (12000 - count));
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    if (ports.some((p) => handedOut.has(p))) continue;
+    const free = await Promise.all(
+      ports.map(
+        (port) =>
+          new Promise<boolean>((resolve) => {
+            const srv = net.createServer();
+            srv.unref();
+            srv.once('error', () => resolve(false));
+            srv.listen(port, host, () => srv.close(() => resolve(true)));
+          }),
+      ),
+    );
+    if (free.every(Boolean)) {
+      for (const p of ports) handedOut.add(p);
+      return base;
+    }
+  }
+  throw new Error(`no ${count} consecutive free service ports on ${host}`);
+}

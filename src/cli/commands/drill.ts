@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as yamlParse } from 'yaml';
 import { UsageError, type Problem } from '../../common/errors.js';
-import type { RuntimeChoice } from '../../runtime/types.js';
+import type { Runtime, RuntimeChoice } from '../../runtime/types.js';
 import type { Scenario } from '../../drill/types.js';
 import { outOption, specOption } from '../options.js';
 import { defineCommand, type CommandContext } from '../registry.js';
@@ -37,7 +37,7 @@ export const drillCommand = defineCommand({
       type: 'string',
       choices: ['auto', 'docker', 'local'],
       default: 'auto',
-      describe: 'Where the topology runs',
+      describe: 'Where the topology runs (auto: the one it was brought up with; with --up, Docker when an engine can run it, else local processes)',
     },
     rate: {
       type: 'number',
@@ -179,36 +179,50 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
   const { runDrill } = await import('../../drill/engine.js');
   const { renderTerminal } = await import('../../drill/report/terminal.js');
   const { renderJson, writeReports } = await import('../../drill/report/write.js');
-  const { openRuntime, readRenderedTopology } = await import('./drill-runtime.js');
+  const { loadRendered, runtimeForExisting, selectRuntime } = await import('../../runtime/open.js');
+  const { clearState, readState, writeState } = await import('../../runtime/state.js');
   const outDir = path.resolve(ctx.cwd, args.out);
+  const choice = args.runtime as RuntimeChoice;
   // Progress goes to stderr even with --json: a drill takes minutes, and stdout stays clean.
   const progress = (line: string) => process.stderr.write(`${ctx.out.color.dim(line)}\n`);
 
-  let topology;
   if (args.up) {
     const { loadSpec } = await import('../options.js');
     const loaded = await loadSpec(path.resolve(ctx.cwd, args.spec), ctx);
-    topology = loaded.topology;
-    checkGroups(args.group, topology.masters.map((m) => m.name));
-    const render = await import('../../render/index.js');
-    const files = render.renderFiles(topology, loaded.secrets, {
-      specName: path.basename(loaded.file),
-      sentinelBundle: existsSync(render.defaultSentinelBundle()) ? { file: render.defaultSentinelBundle() } : { placeholder: true },
-    });
-    render.writeOutput(outDir, files);
-    progress(`rendered ${args.spec} into ${args.out}`);
-  } else {
-    topology = readRenderedTopology(outDir);
-    checkGroups(args.group, topology.masters.map((m) => m.name));
+    checkGroups(args.group, loaded.topology.masters.map((m) => m.name));
+    if (!readState(outDir)) {
+      const render = await import('../../render/index.js');
+      const files = render.renderFiles(loaded.topology, loaded.secrets, {
+        specName: path.basename(loaded.file),
+        sentinelBundle: existsSync(render.defaultSentinelBundle()) ? { file: render.defaultSentinelBundle() } : { placeholder: true },
+      });
+      render.writeOutput(outDir, files);
+      progress(`rendered ${args.spec} into ${args.out}`);
+    }
   }
-  const { runtime, secrets } = await openRuntime(outDir, topology, args.runtime as RuntimeChoice);
+  const dir = loadRendered(outDir);
+  const topology = dir.topology;
+  checkGroups(args.group, topology.masters.map((m) => m.name));
+
+  // Already up (by `up`, or by another drill): drill it as it is and leave it running.
+  const state = readState(outDir);
+  let runtime: Runtime;
+  let startedHere = false;
+  if (state || !args.up) {
+    runtime = (await runtimeForExisting(dir, choice === 'auto' ? undefined : choice)).runtime;
+    if (args.up) progress(`${topology.project} is already up in ${args.out} (${state!.runtime}): drilling it as it is and leaving it running`);
+  } else {
+    const selected = await selectRuntime(dir, choice);
+    runtime = selected.runtime;
+    progress(`${topology.project}: ${selected.reason}`);
+  }
 
   const abort = new AbortController();
   let interrupts = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
     if (interrupts === 1) {
-      progress(`${sig}: stopping after bringing back whatever is paused${args.up ? ' and taking the topology down' : ''} (again to quit at once)`);
+      progress(`${sig}: stopping after bringing back whatever is paused${startedHere ? ' and taking the topology down' : ''} (again to quit at once)`);
       abort.abort();
     } else {
       process.exit(EXIT_INTERRUPTED);
@@ -217,17 +231,13 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  let startedHere = false;
   try {
-    if (args.up) {
-      const running = (await runtime.ps()).some((s) => s.state === 'running' || s.state === 'paused');
-      if (running) {
-        progress(`${topology.project} is already running in ${args.out}: drilling it as it is and leaving it running`);
-      } else {
-        startedHere = true;
-        progress(`starting ${topology.project} (${runtime.kind} runtime)`);
-        await runtime.up({ onProgress: progress });
-      }
+    if (args.up && !state) {
+      startedHere = true;
+      // Recorded like `up` does, so that status/logs/down find it while the drill runs.
+      writeState(outDir, { version: 1, runtime: runtime.kind, project: topology.project, startedAt: Date.now() });
+      progress(`starting ${topology.project}`);
+      await runtime.up({ onProgress: (m) => progress(`  ${m}`) });
     }
     if (abort.signal.aborted) return EXIT_INTERRUPTED;
     const report = await runDrill(runtime, scenarios, {
@@ -235,8 +245,8 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
       readRate: args['read-rate'],
       commandTimeoutMs: args['command-timeout'],
       groups: args.group,
-      password: secrets.redisPassword,
-      sentinelPassword: secrets.sentinelPassword,
+      password: dir.secrets.redisPassword,
+      sentinelPassword: dir.secrets.sentinelPassword,
       signal: abort.signal,
       onProgress: progress,
     });
@@ -253,6 +263,7 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
       progress(`taking ${topology.project} down`);
       try {
         await runtime.down({ volumes: true });
+        clearState(outDir);
       } catch (err) {
         ctx.out.warn(`could not take ${topology.project} down: ${err instanceof Error ? err.message : String(err)} (run \`sentinel-compose down --out ${args.out}\`)`);
       }

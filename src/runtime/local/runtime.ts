@@ -16,10 +16,10 @@
  * config whose rendered source changed since (the spec was re-rendered) is replaced.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
-import net from 'node:net';
+import { existsSync, mkdirSync, readFileSync, rmSync, rmdirSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ExternalToolError, MissingDependencyError, UsageError } from '../../common/errors.js';
+import { ExternalToolError, UsageError } from '../../common/errors.js';
+import { assertPortFree, canConnect, waitNotListening } from '../ports.js';
 import { allNodes, type Topology, type TopologyNode } from '../../topology/types.js';
 import { dataDir, runDir } from '../state.js';
 import type { Endpoint, LogLine, NodeConfig, Runtime, ServiceState, UpOptions } from '../types.js';
@@ -120,6 +120,11 @@ export class LocalRuntime implements Runtime {
       rmSync(dataDir(this.outDir), { recursive: true, force: true });
       // Rewritten configs are state too: the next up starts from the rendered ones.
       for (const service of this.recordedServices()) rmSync(path.join(runDir(this.outDir), service), { recursive: true, force: true });
+      try {
+        rmdirSync(runDir(this.outDir));
+      } catch {
+        /* state.json or files of the user's are still there */
+      }
     }
   }
 
@@ -140,7 +145,8 @@ export class LocalRuntime implements Runtime {
     if (signal !== 'SIGKILL' && signal !== 'SIGSTOP') signalOwn(rec, 'SIGCONT');
     if (signal === 'SIGKILL') {
       await waitForExit(rec, 5000);
-      await waitNotListening(this.node(service), 2000);
+      const node = this.node(service);
+      await waitNotListening(node.local.host, node.local.port, 2000);
     }
   }
 
@@ -251,7 +257,7 @@ export class LocalRuntime implements Runtime {
     const data = path.join(dataDir(this.outDir), node.service);
     mkdirSync(data, { recursive: true, mode: 0o700 });
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    await assertPortFree(node);
+    await assertPortFree(node.service, node.local.host, node.local.port);
     const cmd = this.commandFor(node);
     const conf = this.confPath(node);
     const bundled = node.kind === 'sentinel' && this.topology.sentinel.implementation === 'bundled';
@@ -318,69 +324,6 @@ async function waitForState(rec: ProcessRecord, ok: (state: string) => boolean):
     if (s === null || ok(s)) return;
     await new Promise((r) => setTimeout(r, 10));
   }
-}
-
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = net.connect({ host, port });
-    sock.setTimeout(1000);
-    sock.once('connect', () => {
-      sock.destroy();
-      resolve(true);
-    });
-    sock.once('timeout', () => {
-      sock.destroy();
-      resolve(false);
-    });
-    sock.once('error', () => resolve(false));
-  });
-}
-
-/**
- * A node's address must be free before we start it: otherwise "accepts connections" would be
- * answered by whatever already listens there. Asked by connecting, not by binding a test socket:
- * a bind can be refused for a moment after a SIGKILL (sockets of the dead process linger in
- * TIME_WAIT) even though redis-server itself binds fine.
- */
-async function assertPortFree(node: TopologyNode): Promise<void> {
-  const { host, port } = node.local;
-  if (!(await waitNotListening(node, 1000))) {
-    throw new UsageError([
-      {
-        path: node.service,
-        message: `${host}:${port} is already in use by another process`,
-        fix: 'stop whatever listens there (`ss -ltnp` shows it), or change the ports in the spec and render again',
-      },
-    ]);
-  }
-  if (process.platform !== 'linux' && host !== '127.0.0.1' && !(await canBind(host))) {
-    throw new MissingDependencyError(
-      `the loopback address ${host} (bridge mode gives every local node its own 127.0.0.N)`,
-      `Add it with \`sudo ifconfig lo0 alias ${host} up\` (one per node), or use network: host in the spec.`,
-    );
-  }
-}
-
-/**
- * The kernel closes a killed process's listening socket a moment after the process is reported
- * gone (the leader of a multi-threaded process turns zombie first); wait for that.
- */
-async function waitNotListening(node: TopologyNode, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (!(await canConnect(node.local.host, node.local.port))) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Whether this machine has `host` (macOS has only 127.0.0.1 on lo0 unless aliases are added). */
-function canBind(host: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', (err: NodeJS.ErrnoException) => resolve(err.code !== 'EADDRNOTAVAIL'));
-    srv.listen({ host, port: 0 }, () => srv.close(() => resolve(true)));
-  });
 }
 
 function readFileSafe(file: string): string {

@@ -11,7 +11,8 @@ import { isSameProcess, type ProcessRecord } from '../../../src/runtime/local/pr
 import { waitHealthy } from '../../../src/runtime/health.js';
 import { disagreements, missingForHealth, takeSnapshot } from '../../../src/runtime/probe.js';
 import { allNodes } from '../../../src/topology/types.js';
-import { localConfig, testTopology } from '../../helpers/topology.js';
+import { renderNodeConfig } from '../../../src/render/index.js';
+import { testTopology } from '../../helpers/topology.js';
 import { removeDir, repoRoot, tempDir } from '../../helpers/procs.js';
 
 const bundledBuilt = existsSync(path.join(repoRoot, 'dist', 'sentinel', 'main.js'));
@@ -37,14 +38,14 @@ const cases = [
 describe.each(cases)('local runtime, $network mode, $implementation sentinel', ({ network, implementation }) => {
   const skip = implementation === 'bundled' && !bundledBuilt;
   it.skipIf(skip)('up -> healthy -> pause/unpause -> kill/restart -> down leaves no process', async () => {
-    const t = await testTopology({ network, implementation });
+    const { topology: t, secrets } = await testTopology({ project: `local-${network}-${implementation}`, network, implementation, password: 'pw-data', sentinelPassword: 'pw-sentinel' });
     const outDir = tempDir('sc-local-');
     dirs.push(outDir);
-    const rt = new LocalRuntime({ outDir, topology: t, configFor: (n) => localConfig(t, n) });
+    const rt = new LocalRuntime({ outDir, topology: t, configFor: (n) => renderNodeConfig(t, n.service, 'local', secrets) });
     running.push(rt);
 
     await rt.up();
-    const snap = await waitHealthy(rt, {}, { timeoutMs: 45_000 });
+    const snap = await waitHealthy(rt, secrets, { timeoutMs: 45_000 });
     expect(missingForHealth(t, snap)).toEqual([]);
     expect(disagreements(t, snap)).toEqual([]);
     const master = snap.nodes.find((n) => n.service === 'redis-master')!;
@@ -74,7 +75,7 @@ describe.each(cases)('local runtime, $network mode, $implementation sentinel', (
 
     await rt.pause('redis-replica-1');
     expect((await rt.ps()).find((s) => s.service === 'redis-replica-1')!.state).toBe('paused');
-    const paused = await takeSnapshot(rt, {}, { timeoutMs: 500 });
+    const paused = await takeSnapshot(rt, secrets, { timeoutMs: 500 });
     expect(paused.nodes.find((n) => n.service === 'redis-replica-1')!.reachable).toBe(false);
     await rt.unpause('redis-replica-1');
     expect((await rt.ps()).find((s) => s.service === 'redis-replica-1')!.state).toBe('running');
@@ -92,7 +93,7 @@ describe.each(cases)('local runtime, $network mode, $implementation sentinel', (
 
     await rt.kill('redis-replica-2');
     await rt.restart('redis-replica-2');
-    await waitHealthy(rt, {}, { timeoutMs: 45_000 });
+    await waitHealthy(rt, secrets, { timeoutMs: 45_000 });
 
     const after = new Map(allNodes(t).map((n) => [n.service, rt.readRecord(n.service)!]));
     await rt.down();
