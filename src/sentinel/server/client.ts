@@ -1,0 +1,209 @@
+/**
+ * One connected client: its socket, request parser, reply queue and the state CLIENT LIST shows.
+ * Commands run one at a time in arrival order; an async handler holds the queue (and pauses
+ * reading) until it settles, so pipelined replies always come back in order.
+ */
+import type net from 'node:net';
+import { encodeReply } from '../resp/encoder.js';
+import { ProtocolError, RequestParser } from '../resp/request-parser.js';
+import type { ProtocolVersion, Reply } from '../resp/types.js';
+import type { ClientState, HandlerResult } from './types.js';
+
+/** Redis's `client-output-buffer-limit pubsub 32mb 8mb 60`. */
+const PUBSUB_HARD_LIMIT = 32 * 1024 * 1024;
+const PUBSUB_SOFT_LIMIT = 8 * 1024 * 1024;
+const PUBSUB_SOFT_SECONDS = 60;
+/** A client that does not read its replies stops being read from past this much unsent output. */
+const NORMAL_BACKPRESSURE = 1024 * 1024;
+
+export type ReplyMode = 'on' | 'off' | 'skip-next' | 'skip';
+
+export interface ClientHooks {
+  now(): number;
+  /** Runs one command; returns what to send (or a promise of it). */
+  dispatch(client: Client, argv: Buffer[]): HandlerResult | Promise<HandlerResult> | undefined;
+  onClose(client: Client): void;
+  protoMaxBulkLen: number;
+  authRequired(client: Client): boolean;
+}
+
+export class Client implements ClientState {
+  name = '';
+  protocol: ProtocolVersion = 2;
+  authenticated: boolean;
+  user = 'default';
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  readonly createdAt: number;
+  lastCommandAt: number;
+  lastCommand = 'NULL';
+  readonly addr: string;
+  readonly laddr: string;
+  readonly fd: number;
+  replyMode: ReplyMode = 'on';
+  noEvict = false;
+  tracking = false;
+  /** Arguments of the command being run (CLIENT LIST argv-mem). */
+  argvBytes = 0;
+  closed = false;
+
+  private readonly parser: RequestParser;
+  private busy = false;
+  private closeAfterReplyFlag = false;
+  private softLimitSince = 0;
+
+  constructor(
+    readonly id: number,
+    readonly socket: net.Socket,
+    private readonly hooks: ClientHooks,
+    authenticated: boolean,
+  ) {
+    this.authenticated = authenticated;
+    this.createdAt = hooks.now();
+    this.lastCommandAt = this.createdAt;
+    this.addr = formatAddr(socket.remoteAddress, socket.remotePort);
+    this.laddr = formatAddr(socket.localAddress, socket.localPort);
+    const handle = (socket as unknown as { _handle?: { fd?: number } })._handle;
+    this.fd = typeof handle?.fd === 'number' ? handle.fd : -1;
+    this.parser = new RequestParser({
+      protoMaxBulkLen: hooks.protoMaxBulkLen,
+      authRequired: () => hooks.authRequired(this),
+    });
+    socket.setNoDelay(true);
+    socket.on('data', (d: Buffer) => this.onData(d));
+    socket.on('drain', () => {
+      if (!this.busy && !this.closed) socket.resume();
+    });
+    // Errors (ECONNRESET, EPIPE) only mean the peer went away; 'close' follows.
+    socket.on('error', () => {});
+    socket.on('close', () => this.teardown());
+  }
+
+  get subscribed(): boolean {
+    return this.channels.size + this.patterns.size > 0;
+  }
+
+  get queryBufferBytes(): number {
+    return this.parser.buffered;
+  }
+
+  get outputBufferBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  closeAfterReply(): void {
+    this.closeAfterReplyFlag = true;
+  }
+
+  /** Drops the connection now (CLIENT KILL, shutdown). */
+  kill(): void {
+    if (this.closed) return;
+    this.socket.destroy();
+    this.teardown();
+  }
+
+  /** Sends a reply to a command, honouring CLIENT REPLY OFF/SKIP. */
+  reply(r: Reply): void {
+    if (this.replyMode === 'off' || this.replyMode === 'skip') return;
+    this.write(r);
+  }
+
+  /** Sends an out-of-band frame (pub/sub message); CLIENT REPLY does not silence these. */
+  push(r: Reply): void {
+    this.write(r);
+    if (this.closed || !this.subscribed) return;
+    const pending = this.socket.writableLength;
+    if (pending > PUBSUB_HARD_LIMIT) {
+      this.kill();
+    } else if (pending > PUBSUB_SOFT_LIMIT) {
+      const now = this.hooks.now();
+      if (this.softLimitSince === 0) this.softLimitSince = now;
+      else if (now - this.softLimitSince > PUBSUB_SOFT_SECONDS * 1000) this.kill();
+    } else {
+      this.softLimitSince = 0;
+    }
+  }
+
+  private write(r: Reply): void {
+    if (this.closed || this.socket.destroyed) return;
+    this.socket.write(encodeReply(r, this.protocol));
+  }
+
+  private onData(d: Buffer): void {
+    if (this.closed || this.closeAfterReplyFlag) return;
+    this.parser.feed(d);
+    this.pump();
+  }
+
+  private pump(): void {
+    this.socket.cork();
+    try {
+      while (!this.busy && !this.closed && !this.closeAfterReplyFlag) {
+        const argv = this.parser.next();
+        if (argv === null) break;
+        if (argv instanceof ProtocolError) {
+          // Redis answers a protocol error and then closes the connection.
+          this.write({ type: 'error', value: argv.message });
+          this.closeAfterReplyFlag = true;
+          break;
+        }
+        this.argvBytes = argv.reduce((n, a) => n + a.length, 0);
+        const result = this.hooks.dispatch(this, argv);
+        if (result instanceof Promise) {
+          this.busy = true;
+          this.socket.pause();
+          result.then(
+            (r) => this.finish(r),
+            (err: unknown) => this.finish({ type: 'error', value: `ERR ${err instanceof Error ? err.message : String(err)}` }),
+          );
+          break;
+        }
+        this.send(result);
+      }
+    } finally {
+      this.socket.uncork();
+    }
+    this.afterPump();
+  }
+
+  private finish(r: HandlerResult | undefined): void {
+    this.busy = false;
+    if (this.closed) return;
+    this.send(r);
+    if (!this.closeAfterReplyFlag) this.socket.resume();
+    this.pump();
+  }
+
+  private send(result: HandlerResult | undefined): void {
+    if (result !== undefined) {
+      if (result.type === 'frames') for (const f of result.value) this.reply(f);
+      else this.reply(result);
+    }
+    // CLIENT REPLY SKIP silences exactly the next command's reply.
+    if (this.replyMode === 'skip') this.replyMode = 'on';
+    else if (this.replyMode === 'skip-next') this.replyMode = 'skip';
+  }
+
+  private afterPump(): void {
+    if (this.closed) return;
+    if (this.closeAfterReplyFlag) {
+      this.socket.end();
+      // A peer that never reads must not keep the socket half-open forever.
+      setTimeout(() => this.kill(), 10_000).unref();
+      return;
+    }
+    if (!this.busy && this.socket.writableLength > NORMAL_BACKPRESSURE) this.socket.pause();
+  }
+
+  private teardown(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.hooks.onClose(this);
+  }
+}
+
+export function formatAddr(ip: string | undefined, port: number | undefined): string {
+  let host = ip ?? '?';
+  if (host.startsWith('::ffff:')) host = host.slice(7);
+  return host.includes(':') ? `[${host}]:${port ?? 0}` : `${host}:${port ?? 0}`;
+}

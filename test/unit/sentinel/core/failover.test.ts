@@ -1,0 +1,291 @@
+import { describe, expect, it } from 'vitest';
+import { SRI } from '../../../../src/sentinel/state/flags.js';
+import { FailoverState, type Instance } from '../../../../src/sentinel/state/instance.js';
+import { createInstance, isCreateError } from '../../../../src/sentinel/state/registry.js';
+import { harness, MYID, type Harness } from './fake-world.js';
+
+const PEER_A = 'a'.repeat(40);
+const PEER_B = 'b'.repeat(40);
+
+/** 1 master (6379) + 2 replicas (6380, 6381) + 2 peers (26380, 26381), quorum 2, down-after 1000. */
+function topology(h: Harness) {
+  const w = h.world;
+  const master = w.redis(6379, '1'.repeat(40));
+  const r1 = w.redis(6380, '2'.repeat(40)).replicaOf(master);
+  const r2 = w.redis(6381, '3'.repeat(40)).replicaOf(master);
+  r1.offset = 100;
+  r2.offset = 200;
+  const pa = w.peer(26380, PEER_A);
+  const pb = w.peer(26381, PEER_B);
+  const m = createInstance(h.core, 'mymaster', SRI.MASTER, '127.0.0.1', 6379, 2, null) as Instance;
+  m.downAfterPeriod = 1000;
+  m.failoverTimeout = 10_000;
+  for (const [port, id] of [
+    [26380, PEER_A],
+    [26381, PEER_B],
+  ] as const) {
+    const s = createInstance(h.core, id, SRI.SENTINEL, '127.0.0.1', port, 2, m);
+    if (isCreateError(s)) throw new Error(s);
+    s.runid = id;
+    s.downAfterPeriod = 1000;
+  }
+  return { master, r1, r2, pa, pb, m };
+}
+
+describe('monitoring', () => {
+  it('discovers replicas from the master INFO and reads their state', async () => {
+    const h = harness();
+    const { m } = topology(h);
+    await h.run(500);
+    expect([...m.slaves.keys()].sort()).toEqual(['127.0.0.1:6380', '127.0.0.1:6381']);
+    expect(h.types().filter((t) => t === '+slave')).toHaveLength(2);
+    await h.run(200);
+    const s = m.slaves.get('127.0.0.1:6381')!;
+    expect(s.slaveReplOffset).toBe(200);
+    expect(s.slaveMasterHost).toBe('127.0.0.1');
+    expect(s.slaveMasterLinkStatus).toBe('up');
+    expect(s.runid).toBe('3'.repeat(40));
+    expect(h.persisted.length).toBeGreaterThan(0);
+  });
+
+  it('publishes hello with our address, epoch and master view', async () => {
+    const h = harness();
+    const { pa } = topology(h);
+    await h.run(2500);
+    expect(pa.hellos.at(-1)).toBe(`127.0.0.1,26379,${MYID},0,mymaster,127.0.0.1,6379,0`);
+  });
+
+  it('learns peers and a newer configuration from hello messages', async () => {
+    const h = harness();
+    const { master, r1, m } = topology(h);
+    await h.run(300);
+    const newId = 'c'.repeat(40);
+    master.handle(['PUBLISH', '__sentinel__:hello', `127.0.0.1,26390,${newId},5,mymaster,127.0.0.1,6380,4`]);
+    r1.replicaOf(null);
+    await h.settle();
+    expect(h.types()).toEqual(expect.arrayContaining(['+sentinel', '+new-epoch', '+config-update-from', '+switch-master']));
+    expect(h.core.state.currentEpoch).toBe(5);
+    expect(m.addr.port).toBe(6380);
+    expect(m.configEpoch).toBe(4);
+    // The old master is kept as a replica to be converted when it comes back.
+    expect([...m.slaves.keys()].sort()).toEqual(['127.0.0.1:6379', '127.0.0.1:6381']);
+    const sw = h.events.find((e) => e.type === '+switch-master')!;
+    expect(sw.message).toBe('mymaster 127.0.0.1 6379 127.0.0.1 6380');
+  });
+});
+
+describe('failure detection', () => {
+  it('marks the master SDOWN only after down-after without a valid reply', async () => {
+    const h = harness();
+    const { master, m, pa, pb } = topology(h);
+    pa.thinksDown = false;
+    pb.thinksDown = false;
+    await h.run(500);
+    master.paused = true;
+    await h.run(900);
+    expect(m.flags & SRI.S_DOWN).toBe(0);
+    await h.run(400);
+    expect(m.flags & SRI.S_DOWN).not.toBe(0);
+    expect(m.flags & SRI.O_DOWN).toBe(0);
+    const sdown = h.events.find((e) => e.type === '+sdown')!;
+    expect(sdown.message).toBe('master mymaster 127.0.0.1 6379');
+    master.paused = false;
+    await h.run(300);
+    expect(h.types()).toContain('-sdown');
+  });
+
+  it('reaches ODOWN with the quorum of peers saying down', async () => {
+    const h = harness();
+    const { master, m, pa, pb } = topology(h);
+    pa.thinksDown = false;
+    pb.thinksDown = true;
+    await h.run(500);
+    master.paused = true;
+    await h.run(1600);
+    const odown = h.events.find((e) => e.type === '+odown')!;
+    expect(odown.message).toBe('master mymaster 127.0.0.1 6379 #quorum 2/2');
+    expect(m.flags & SRI.O_DOWN).not.toBe(0);
+  });
+});
+
+describe('failover', () => {
+  it('runs every state in order and ends with the new master, as in the seed log', async () => {
+    const h = harness();
+    const { master, r1, r2, m } = topology(h);
+    await h.run(1000);
+    master.paused = true;
+    await h.run(3000);
+    const seq = h.types().filter((t) => !['+slave', '+sentinel', '-role-change', '+role-change'].includes(t) || t === '+slave');
+    const expected = [
+      '+sdown',
+      '+odown',
+      '+new-epoch',
+      '+try-failover',
+      '+vote-for-leader',
+      '+elected-leader',
+      '+failover-state-select-slave',
+      '+selected-slave',
+      '+failover-state-send-slaveof-noone',
+      '+failover-state-wait-promotion',
+      '+promoted-slave',
+      '+failover-state-reconf-slaves',
+      '+slave-reconf-sent',
+      '+slave-reconf-inprog',
+      '+slave-reconf-done',
+      '-odown',
+      '+failover-end',
+      '+switch-master',
+    ];
+    const idx = expected.map((t) => seq.indexOf(t));
+    expect(idx.every((i) => i >= 0)).toBe(true);
+    expect([...idx].sort((a, b) => a - b)).toEqual(idx);
+    // The replica with the larger offset won.
+    expect(h.events.find((e) => e.type === '+selected-slave')!.message).toBe('slave 127.0.0.1:6381 127.0.0.1 6381 @ mymaster 127.0.0.1 6379');
+    expect(r2.role).toBe('master');
+    expect(r1.masterPort).toBe(6381);
+    expect(m.addr.port).toBe(6381);
+    expect(m.configEpoch).toBe(1);
+    expect(h.core.state.currentEpoch).toBe(1);
+    expect(h.events.find((e) => e.type === '+switch-master')!.message).toBe('mymaster 127.0.0.1 6379 127.0.0.1 6381');
+    // Promotion went as a transaction.
+    const promo = r2.commands.map((c) => c.join(' '));
+    const multi = promo.indexOf('MULTI');
+    expect(promo.slice(multi, multi + 6)).toEqual([
+      'MULTI',
+      'SLAVEOF NO ONE',
+      'CONFIG REWRITE',
+      'CLIENT KILL TYPE normal',
+      'CLIENT KILL TYPE pubsub',
+      'EXEC',
+    ]);
+    // The vote and the new epoch were persisted before acting.
+    expect(h.persisted.some((p) => p.masters[0]!.leaderEpoch === 1)).toBe(true);
+    expect(h.persisted.at(-1)!.masters[0]!.port).toBe(6381);
+    expect(h.persisted.at(-1)!.masters[0]!.configEpoch).toBe(1);
+  });
+
+  it('converts the old master back into a replica a few seconds after it returns', async () => {
+    const h = harness();
+    const { master, m } = topology(h);
+    await h.run(1000);
+    master.paused = true;
+    await h.run(3000);
+    expect(m.addr.port).toBe(6381);
+    await h.run(5000);
+    master.paused = false;
+    const back = h.world.clock.t;
+    await h.run(6000);
+    const conv = h.events.find((e) => e.type === '+convert-to-slave')!;
+    expect(conv.message).toBe('slave 127.0.0.1:6379 127.0.0.1 6379 @ mymaster 127.0.0.1 6381');
+    const waited = conv.time - back;
+    expect(waited).toBeGreaterThanOrEqual(4000);
+    expect(waited).toBeLessThan(5000);
+    expect(master.role).toBe('slave');
+    expect(master.masterPort).toBe(6381);
+  });
+
+  it('aborts when not elected: the peers voted for someone else', async () => {
+    const h = harness();
+    const { master, pa, pb, m } = topology(h);
+    pa.voteFor = PEER_A;
+    pb.voteFor = PEER_A;
+    await h.run(1000);
+    master.paused = true;
+    await h.run(13_000);
+    expect(h.types()).toContain('-failover-abort-not-elected');
+    expect(h.types()).not.toContain('+elected-leader');
+    expect(m.flags & SRI.FAILOVER_IN_PROGRESS).toBe(0);
+    // Our own vote went to ourselves in the epoch we started.
+    expect(h.events.find((e) => e.type === '+vote-for-leader')!.message).toBe(`${MYID} 1`);
+  });
+
+  it('aborts with no good replica when every replica has priority 0', async () => {
+    const h = harness();
+    const { master, r1, r2 } = topology(h);
+    r1.priority = 0;
+    r2.priority = 0;
+    await h.run(1000);
+    master.paused = true;
+    await h.run(3000);
+    expect(h.types()).toContain('-failover-abort-no-good-slave');
+    expect(h.types()).not.toContain('+selected-slave');
+  });
+
+  it('aborts when the chosen replica never confirms its promotion', async () => {
+    const h = harness();
+    const { master, r2, m } = topology(h);
+    m.failoverTimeout = 3000;
+    await h.run(1000);
+    master.paused = true;
+    // r2 stops answering right after it has been chosen.
+    let dead = false;
+    const origHandle = r2.handle.bind(r2);
+    r2.handle = (args) => {
+      if (args[0] === 'MULTI') dead = true;
+      return dead ? null : origHandle(args);
+    };
+    await h.run(5000);
+    const t = h.types();
+    expect(t).toContain('+failover-state-wait-promotion');
+    expect(t).toContain('-failover-abort-slave-timeout');
+    expect(t).not.toContain('+promoted-slave');
+    expect(m.promotedSlave).toBeNull();
+    expect(m.flags & SRI.FAILOVER_IN_PROGRESS).toBe(0);
+  });
+
+  it('reconfigures replicas parallel-syncs at a time', async () => {
+    const h = harness();
+    const { master, m } = topology(h);
+    const r3 = h.world.redis(6382, '4'.repeat(40)).replicaOf(master);
+    r3.offset = 50;
+    h.world.instantSync = false;
+    await h.run(1000);
+    master.paused = true;
+    await h.run(2500);
+    expect(m.failoverState).toBe(FailoverState.RECONF_SLAVES);
+    const sent = () => h.types().filter((t) => t === '+slave-reconf-sent').length;
+    expect(sent()).toBe(1);
+    // Finish the first sync: the next replica gets its SLAVEOF.
+    for (const r of h.world.redises) if (r.role === 'slave' && r.masterPort === 6381) r.linkUp = true;
+    await h.run(500);
+    expect(sent()).toBe(2);
+  });
+});
+
+describe('votes', () => {
+  it('answers IS-MASTER-DOWN-BY-ADDR with one vote per epoch', async () => {
+    const h = harness();
+    const { m } = topology(h);
+    const { voteLeader } = await import('../../../../src/sentinel/failover/election.js');
+    expect(voteLeader(h.core, m, 7, PEER_A)).toEqual({ leader: PEER_A, leaderEpoch: 7 });
+    expect(voteLeader(h.core, m, 7, PEER_B)).toEqual({ leader: PEER_A, leaderEpoch: 7 });
+    expect(h.core.state.currentEpoch).toBe(7);
+    expect(voteLeader(h.core, m, 8, PEER_B)).toEqual({ leader: PEER_B, leaderEpoch: 8 });
+    // Old epochs get the current vote back.
+    expect(voteLeader(h.core, m, 6, PEER_A)).toEqual({ leader: PEER_B, leaderEpoch: 8 });
+    expect(h.persisted.at(-1)!.masters[0]!.leaderEpoch).toBe(8);
+    expect(h.persisted.at(-1)!.currentEpoch).toBe(8);
+  });
+});
+
+describe('TILT', () => {
+  it('enters TILT on a clock jump and does not act until it ends', async () => {
+    const h = harness();
+    const { master, m } = topology(h);
+    await h.run(500);
+    master.paused = true;
+    h.world.clock.t += 5000;
+    h.core.tick();
+    await h.settle();
+    expect(h.core.state.tilt).toBe(true);
+    expect(h.types()).toContain('+tilt');
+    await h.run(5000);
+    expect(m.flags & SRI.S_DOWN).toBe(0);
+    await h.run(26_000);
+    expect(h.types()).toContain('-tilt');
+    expect(h.events.find((e) => e.type === '+tilt')!.message).toBe('#tilt mode entered');
+    expect(h.events.find((e) => e.type === '-tilt')!.message).toBe('#tilt mode exited');
+    const t = h.types();
+    expect(t.indexOf('+sdown')).toBeGreaterThan(t.indexOf('-tilt'));
+  });
+});
