@@ -445,8 +445,6 @@ async function runOne(a: RunArgs): Promise<RunReport> {
         case 'kill': {
           const targets = resolveTarget(step.target);
           rec.services = targets;
-          markFault(step.mark);
-          rec.startedAt = rel(clock.monotonic());
           say(`${step.do} ${targets.join(', ')}`);
           for (const s of targets) {
             if (step.do === 'pause') {
@@ -459,6 +457,9 @@ async function runOne(a: RunArgs): Promise<RunReport> {
             }
             if (nodes.includes(s)) faulted.add(s);
           }
+          // t = 0 is when the runtime says the fault is in place: `docker-compose pause` spends
+          // seconds starting up before it freezes anything, SIGSTOP takes effect at once.
+          markFault(step.mark);
           break;
         }
         case 'unpause':
@@ -595,10 +596,12 @@ async function runOne(a: RunArgs): Promise<RunReport> {
       writeCheck = await checkWrites(observer, finalObs, key, loads.w.samples);
     }
     const wSamples = toOps(loads.w.samples, t0);
-    writes = { stats: loadStats(wSamples, opts.blockedAfterMs), check: writeCheck, samples: wSamples, clientRestarts: loads.w.clientRestarts };
+    // The fault took effect somewhere during its step: outages are looked for from its start.
+    const faultFrom = Math.min(0, steps.find((x) => x.mark === 'fault')?.startedAt ?? 0);
+    writes = { stats: loadStats(wSamples, opts.blockedAfterMs, faultFrom), check: writeCheck, samples: wSamples, clientRestarts: loads.w.clientRestarts };
     if (loads.r) {
       const rSamples = toOps(loads.r.samples, t0);
-      reads = { stats: loadStats(rSamples, opts.blockedAfterMs), samples: rSamples, clientRestarts: loads.r.clientRestarts };
+      reads = { stats: loadStats(rSamples, opts.blockedAfterMs, faultFrom), samples: rSamples, clientRestarts: loads.r.clientRestarts };
     }
   }
 

@@ -49,16 +49,17 @@ function lastTime(ops: readonly OpSample[]): number {
   return t;
 }
 
-export function loadStats(samples: readonly OpSample[], blockedAfterMs: number): LoadStats {
+/** `faultFrom`: when the fault may first have taken effect (ms since t = 0, at most 0). */
+export function loadStats(samples: readonly OpSample[], blockedAfterMs: number, faultFrom = 0): LoadStats {
   const acked = samples.filter((s) => s.ok && s.settledAt !== null);
   const pending = samples.filter((s) => s.settledAt === null);
   const failed = samples.filter((s) => !s.ok && s.settledAt !== null);
   const lat = acked.map((s) => latency(s)!).sort((a, b) => a - b);
   const baseline = acked
-    .filter((s) => s.issuedAt < 0)
+    .filter((s) => s.issuedAt < faultFrom)
     .map((s) => latency(s)!)
     .sort((a, b) => a - b);
-  const windows = outageWindows(samples, blockedAfterMs, 0);
+  const windows = outageWindows(samples, blockedAfterMs, faultFrom);
   const outage = windows.reduce<Window | null>((best, w) => (best === null || w.durationMs > best.durationMs ? w : best), null);
   const errors = new Map<string, number>();
   for (const s of failed) {

@@ -46,7 +46,7 @@ function markers(run: RunReport): Marker[] {
   for (const s of run.steps) {
     if (s.label.startsWith('wait') || s.label.startsWith('hold')) continue;
     const label = `${s.label.split(' ')[0]} ${s.services.join(', ')}`.trim();
-    out.push({ t: s.startedAt, label, color: '#111827', title: `${Math.round(s.startedAt)} ms drill: ${label}`, dashed: false });
+    out.push({ t: s.endedAt, label, color: '#111827', title: `${Math.round(s.endedAt)} ms drill: ${label} (the runtime took ${Math.round(s.endedAt - s.startedAt)} ms)`, dashed: false });
   }
   for (const r of run.measurements?.rejoins ?? []) {
     if (r.rejoinedAt !== null) out.push({ t: r.rejoinedAt, label: `${r.service} back`, color: '#15803d', title: `${Math.round(r.rejoinedAt)} ms ${r.service} back as ${r.as}`, dashed: false });

@@ -34,7 +34,15 @@ export function timeline(run: RunReport): TimelineEntry[] {
   }));
   for (const s of run.steps) {
     if (s.label.startsWith('wait') || s.label.startsWith('hold')) continue;
-    out.push({ t: s.startedAt, who: 'drill', what: s.services.length ? `${s.label.split(' ')[0]} ${s.services.join(', ')}` : s.label, kind: 'step' });
+    // A step is in place when the runtime call returns (docker-compose takes seconds to start).
+    const took = s.endedAt - s.startedAt;
+    out.push({
+      t: s.endedAt,
+      who: 'drill',
+      what: s.services.length ? `${s.label.split(' ')[0]} ${s.services.join(', ')}` : s.label,
+      ...(took > 250 ? { note: `the runtime took ${Math.round(took)} ms` } : {}),
+      kind: 'step',
+    });
   }
   const w = run.writes?.stats;
   for (const win of w?.windows ?? []) {

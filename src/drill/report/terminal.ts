@@ -34,7 +34,7 @@ export function renderRun(run: RunReport, c: ChalkInstance): string {
   if (run.reason) lines.push(c.red(`  stopped: ${run.reason.split('\n').join('\n    ')}`));
   if (run.faultWallTime !== null) {
     const fault = run.steps.find((s) => s.mark === 'fault');
-    lines.push(`  t = 0: ${fault ? `${fault.label.split(' ')[0]} ${fault.services.join(', ')}` : 'the fault'} at ${wallClock(run.faultWallTime)}`);
+    lines.push(`  t = 0: ${fault ? `${fault.label.split(' ')[0]} ${fault.services.join(', ')} in place` : 'the fault'} at ${wallClock(run.faultWallTime)}`);
   }
   const tl = timeline(run);
   if (tl.length) {

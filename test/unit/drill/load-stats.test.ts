@@ -94,6 +94,16 @@ describe('loadStats', () => {
     expect(s.outage).toEqual({ startMs: 0, endMs: 1102, durationMs: 1102 });
   });
 
+  it('looks for the outage from when the fault step started (a slow runtime call)', () => {
+    // docker-compose pause took 3 s: writes stalled at -2000, before the call returned at 0.
+    const samples = [ok(1, -5000), ok(2, -2500), fail(3, -2000), fail(4, -1000), ok(5, 800, 2)];
+    const s = loadStats(samples, 250, -3000);
+    expect(s.outage).toEqual({ startMs: -2000, endMs: 802, durationMs: 2802 });
+    expect(s.latencyMs.baselineP50).toBe(1);
+    // Counted from t = 0 only, the stall would be missed.
+    expect(loadStats(samples, 250).outage).toBeNull();
+  });
+
   it('picks the longest window as the outage', () => {
     const s = loadStats([fail(1, 0, 10), ok(2, 50), fail(3, 100, 10), ok(4, 900)], 250);
     expect(s.windows).toHaveLength(2);
