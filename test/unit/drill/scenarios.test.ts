@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/common/errors.js';
 import { describeDuration, resolveDuration } from '../../../src/drill/duration.js';
-import { sentinelsPaused, unmetRequirement } from '../../../src/drill/engine.js';
+import { sentinelsPaused, unmetRequirement } from '../../../src/drill/requirements.js';
 import { DEFAULT_SCENARIO, SCENARIOS, selectScenarios, validateScenarios } from '../../../src/drill/scenarios/index.js';
 import type { MasterGroup } from '../../../src/topology/types.js';
 import { seedTopology } from './fixtures.js';
