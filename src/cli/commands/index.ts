@@ -4,6 +4,7 @@
  */
 import type { AnyCommand } from '../registry.js';
 import { downCommand } from './down.js';
+import { drillCommand } from './drill.js';
 import { initCommand } from './init.js';
 import { logsCommand } from './logs.js';
 import { renderCommand } from './render.js';
@@ -20,6 +21,6 @@ export const commands: AnyCommand[] = [
   statusCommand,
   logsCommand,
   downCommand,
-  // drill plugs in here.
+  drillCommand,
   sentinelCommand,
 ] as AnyCommand[];
