@@ -187,8 +187,8 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
   const progress = (line: string) => process.stderr.write(`${ctx.out.color.dim(line)}\n`);
 
   if (args.up) {
-    const { loadSpec } = await import('../options.js');
-    const loaded = await loadSpec(path.resolve(ctx.cwd, args.spec), ctx);
+    const { loadSpecOrDefault } = await import('../options.js');
+    const loaded = await loadSpecOrDefault(args.spec, ctx);
     checkGroups(args.group, loaded.topology.masters.map((m) => m.name));
     if (!readState(outDir)) {
       const render = await import('../../render/index.js');

@@ -110,11 +110,12 @@ export const upCommand = defineCommand({
 
 async function renderIfNeeded(specFile: string, specArg: string, outDir: string, outArg: string, ctx: CommandContext): Promise<void> {
   const rendered = existsSync(path.join(outDir, 'topology.json'));
-  if (!existsSync(specFile)) return; // loadRendered explains what is missing
-  const { loadSpec } = await import('../options.js');
+  // Already rendered and no spec to compare with: run it as it is.
+  if (rendered && !existsSync(specFile)) return;
+  const { loadSpecOrDefault } = await import('../options.js');
   const render = await import('../../render/index.js');
   const renderSpec = async () => {
-    const loaded = await loadSpec(specFile, ctx);
+    const loaded = await loadSpecOrDefault(specArg, ctx);
     return render.renderFiles(loaded.topology, loaded.secrets, {
       specName: path.basename(loaded.file),
       sentinelBundle: { file: render.defaultSentinelBundle() },
