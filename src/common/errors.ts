@@ -28,6 +28,8 @@ export interface Problem {
   /** The offending value, already redacted when it may be a secret. */
   value?: unknown;
   fix?: string;
+  /** Line in the spec file, when the problem is in one. */
+  line?: number;
 }
 
 export class UsageError extends ScError {
@@ -84,7 +86,7 @@ export class TimeoutError extends ScError {
 export function formatProblems(problems: Problem[]): string {
   if (problems.length === 1 && !problems[0]!.path) return problems[0]!.message;
   const lines = problems.map((p) => {
-    const where = p.path ? `${p.path}: ` : '';
+    const where = p.path ? `${p.path}${p.line ? ` (line ${p.line})` : ''}: ` : '';
     const value = p.value === undefined ? '' : ` (got ${JSON.stringify(p.value)})`;
     const fix = p.fix ? `\n    fix: ${p.fix}` : '';
     return `  - ${where}${p.message}${value}${fix}`;

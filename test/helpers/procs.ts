@@ -24,6 +24,7 @@ export interface Proc {
 }
 
 const live = new Set<Proc>();
+const dirs = new Set<string>();
 
 process.on('exit', () => {
   for (const p of live) {
@@ -36,13 +37,15 @@ process.on('exit', () => {
 });
 
 export function tempDir(prefix = 'sc-test-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  dirs.add(dir);
+  return dir;
 }
 
-function startProcess(name: string, cmd: string, args: string[], host: string, port: number, dir: string): Proc {
+function startProcess(name: string, cmd: string, args: string[], host: string, port: number, dir: string, env?: NodeJS.ProcessEnv): Proc {
   const logFile = path.join(dir, `${name}.out`);
   let buf = '';
-  const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
   child.stdout!.on('data', (d: Buffer) => (buf += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (buf += d.toString()));
   const proc: Proc = {
@@ -70,6 +73,25 @@ function startProcess(name: string, cmd: string, args: string[], host: string, p
   return proc;
 }
 
+/**
+ * Any program on a prepared config (redis-server, redis-sentinel, node ...), registered for
+ * stopAll() like the others; resolves once host:port accepts connections.
+ */
+export async function startProgram(
+  name: string,
+  cmd: string,
+  args: string[],
+  opts: { host: string; port: number; dir: string; env?: NodeJS.ProcessEnv },
+): Promise<Proc> {
+  const p = startProcess(name, cmd, args, opts.host, opts.port, opts.dir, opts.env);
+  try {
+    await waitForPort(opts.port, opts.host);
+  } catch (err) {
+    throw new Error(`${name} did not start listening on ${opts.host}:${opts.port}; its output:\n${p.log()}`, { cause: err });
+  }
+  return p;
+}
+
 export interface RedisOptions {
   host?: string;
   port?: number;
@@ -81,7 +103,7 @@ export interface RedisOptions {
 export async function startRedis(name: string, opts: RedisOptions = {}): Promise<Proc> {
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? (await freePort(host));
-  const dir = tempDir(`sc-${name}-`);
+  const dir = tempDir(`sc-test-${name}-`);
   const lines = [
     `port ${port}`,
     `bind ${host}`,
@@ -114,7 +136,7 @@ export const repoRoot = path.resolve(new URL('.', import.meta.url).pathname, '..
 export async function startSentinel(name: string, opts: SentinelOptions): Promise<Proc & { confFile: string }> {
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? (await freePort(host));
-  const dir = tempDir(`sc-${name}-`);
+  const dir = tempDir(`sc-test-${name}-`);
   const confFile = path.join(dir, 'sentinel.conf');
   writeFileSync(confFile, [`port ${port}`, `bind ${host}`, `dir ${dir}`, ...opts.conf].join('\n') + '\n');
   const p =
@@ -125,8 +147,11 @@ export async function startSentinel(name: string, opts: SentinelOptions): Promis
   return Object.assign(p, { confFile });
 }
 
+/** Kills every process started here and removes the temp dirs made here. */
 export async function stopAll(): Promise<void> {
   await Promise.all([...live].map((p) => p.stop('SIGKILL')));
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  dirs.clear();
 }
 
 export function readConf(file: string): string {

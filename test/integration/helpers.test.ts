@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { startRedis, stopAll } from '../helpers/procs.js';
 
 afterAll(stopAll);

@@ -1,0 +1,109 @@
+import { UsageError } from '../../common/errors.js';
+import { defineCommand } from '../registry.js';
+
+export const initCommand = defineCommand({
+  name: 'init',
+  describe: 'Write a commented sentinel-compose.yaml to start from',
+  options: {
+    spec: { alias: 'f', type: 'string', default: 'sentinel-compose.yaml', describe: 'File to write', requiresArg: true },
+    project: { type: 'string', default: 'sentinel-compose', describe: 'Compose project name', requiresArg: true },
+    network: { choices: ['host', 'bridge'] as const, default: 'host' as const, describe: 'host (Linux) or bridge (Docker Desktop, or Linux)' },
+    masters: {
+      type: 'string',
+      default: 'mymaster',
+      describe: 'Master names, comma-separated (each is one replicated group)',
+      requiresArg: true,
+    },
+    replicas: { type: 'number', default: 2, describe: 'Replicas per master', requiresArg: true },
+    sentinels: { type: 'number', default: 3, describe: 'Number of sentinels (odd: 3 or 5)', requiresArg: true },
+    quorum: { type: 'number', describe: 'Sentinels that must agree a master is down (default: a majority)', requiresArg: true },
+    implementation: { choices: ['bundled', 'redis'] as const, default: 'bundled' as const, describe: 'bundled TypeScript Sentinel, or redis-sentinel' },
+    password: {
+      type: 'boolean',
+      default: false,
+      describe: 'Require a password: the spec reads ${REDIS_PASSWORD}, and a random one goes into the .env beside it',
+    },
+    force: { type: 'boolean', default: false, describe: 'Overwrite an existing spec file' },
+  },
+  examples: [
+    ['$0 init', 'the seed layout: 1 master, 2 replicas, 3 sentinels, quorum 2, host networking'],
+    ['$0 init --network bridge --password', 'bridge networking with a password'],
+    ['$0 init --masters orders,sessions --sentinels 5', 'two groups watched by five sentinels'],
+  ],
+  async run(args, ctx) {
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    const file = path.resolve(ctx.cwd, args.spec);
+    if (fs.existsSync(file) && !args.force) {
+      throw new UsageError([{ path: '--spec', value: args.spec, message: 'already exists', fix: 'pass --force to overwrite it, or --spec to write another file' }]);
+    }
+    const { renderTemplate } = await import('../../render/templates.js');
+    const { parseSpec } = await import('../../topology/load.js');
+    const { parseDotEnv } = await import('../../topology/env.js');
+    const { randomBytes } = await import('node:crypto');
+
+    const names = String(args.masters)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const sentinels = args.sentinels;
+    const quorum = args.quorum ?? Math.floor(sentinels / 2) + 1;
+    const envFile = path.join(path.dirname(file), '.env');
+    const dotEnv = fs.existsSync(envFile) ? parseDotEnv(fs.readFileSync(envFile, 'utf8')) : {};
+    const needPassword = args.password && !dotEnv.REDIS_PASSWORD && !process.env.REDIS_PASSWORD;
+    const newPassword = needPassword ? randomBytes(18).toString('base64url') : undefined;
+
+    const text = renderTemplate('init.yaml.hbs', {
+      schemaRef: await schemaRef(path.dirname(file)),
+      project: args.project,
+      network: args.network,
+      masters: names.map((name) => ({ name })),
+      replicas: args.replicas,
+      quorum,
+      sentinels,
+      implementation: args.implementation,
+      password: args.password,
+    });
+    // The flags must give a valid spec: check before writing anything.
+    try {
+      parseSpec(text, { file, dotEnv: { ...dotEnv, ...(newPassword ? { REDIS_PASSWORD: newPassword } : {}) } });
+    } catch (err) {
+      if (err instanceof UsageError) {
+        throw new UsageError(
+          err.problems.map((p) => ({ ...p, message: `${p.message} (from the init flags)`, line: undefined })),
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    const notes = [`${ctx.out.color.green('wrote')} ${path.relative(ctx.cwd, file) || file}`];
+    if (newPassword) {
+      const prefix = fs.existsSync(envFile) && !fs.readFileSync(envFile, 'utf8').endsWith('\n') ? '\n' : '';
+      fs.appendFileSync(envFile, `${prefix}# Written by sentinel-compose init: the data nodes' password.\nREDIS_PASSWORD=${newPassword}\n`, { mode: 0o600 });
+      fs.chmodSync(envFile, 0o600);
+      notes.push(`${ctx.out.color.green('wrote')} a random REDIS_PASSWORD to ${path.relative(ctx.cwd, envFile) || envFile} (mode 0600)`);
+    }
+    notes.push('next: sentinel-compose render');
+    ctx.result({ ok: true, spec: file, envFile: newPassword ? envFile : null }, notes.join('\n'));
+  },
+});
+
+/**
+ * What the `$schema` comment points at: the installed package's schema when the project has
+ * sentinel-compose in node_modules (works offline, matches the installed version), otherwise
+ * the published copy of this version.
+ */
+async function schemaRef(dir: string): Promise<string> {
+  const fs = await import('node:fs');
+  const path = await import('node:path');
+  const rel = 'node_modules/sentinel-compose/schema/sentinel-compose.schema.json';
+  for (let d = dir; ; d = path.dirname(d)) {
+    const candidate = path.join(d, rel);
+    if (fs.existsSync(candidate)) return path.relative(dir, candidate).split(path.sep).join('/');
+    if (path.dirname(d) === d) break;
+  }
+  const { packageVersion } = await import('../version.js');
+  return `https://unpkg.com/sentinel-compose@${packageVersion()}/schema/sentinel-compose.schema.json`;
+}

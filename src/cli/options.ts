@@ -1,0 +1,39 @@
+/** Options shared by several commands, so that they read the same everywhere. */
+import type { Options } from 'yargs';
+import type { Problem } from '../common/errors.js';
+import type { LoadedSpec } from '../topology/load.js';
+import type { CommandContext } from './registry.js';
+
+export const specOption = {
+  spec: {
+    alias: 'f',
+    type: 'string',
+    default: 'sentinel-compose.yaml',
+    describe: 'The topology spec (YAML)',
+    requiresArg: true,
+  },
+} as const satisfies Record<string, Options>;
+
+export const outOption = {
+  out: {
+    alias: 'o',
+    type: 'string',
+    default: 'out',
+    describe: 'The rendered folder (compose.yaml, configs, .env, topology.json)',
+    requiresArg: true,
+  },
+} as const satisfies Record<string, Options>;
+
+/** Loads and validates the spec; prints warnings (humans) and returns them (for --json). */
+export async function loadSpec(file: string, ctx: CommandContext): Promise<LoadedSpec> {
+  const { loadSpecFile } = await import('../topology/load.js');
+  const { resolve } = await import('node:path');
+  const loaded = loadSpecFile(resolve(ctx.cwd, file));
+  for (const w of loaded.warnings) ctx.out.warn(formatWarning(w));
+  return loaded;
+}
+
+export function formatWarning(w: Problem): string {
+  const where = w.path ? `${w.path}${w.line ? ` (line ${w.line})` : ''}: ` : '';
+  return `${where}${w.message}${w.fix ? `\n  fix: ${w.fix}` : ''}`;
+}

@@ -1,0 +1,138 @@
+/**
+ * redis.conf and sentinel.conf for one node, for two targets:
+ * - `compose`: addresses as the containers see them; secrets and the bridge-mode announce
+ *   address are `${NAME}` references that the container's start.sh fills in from the
+ *   environment (which compose takes from .env), so the rendered files hold no secret.
+ * - `local`: the local-process runtime. Every address is the node's loopback address
+ *   (`node.local`), secrets are inline (the runtime writes such files 0600), and `dir` is left
+ *   out: the runtime passes it on the command line.
+ */
+import net from 'node:net';
+import { DEFAULTS } from '../topology/defaults.js';
+import type { MasterGroup, Persistence, RedisNode, SentinelNode, Topology } from '../topology/types.js';
+import { renderTemplate } from './templates.js';
+
+export type RenderTarget = 'compose' | 'local';
+
+export interface NodeSecrets {
+  redisPassword?: string;
+  sentinelPassword?: string;
+}
+
+export interface NodeConfig {
+  fileName: 'redis.conf' | 'sentinel.conf';
+  content: string;
+}
+
+const ref = (name: string) => `\${${name}}`;
+
+export function renderNodeConfig(topology: Topology, service: string, target: RenderTarget, secrets: NodeSecrets = {}): NodeConfig {
+  for (const group of topology.masters) {
+    const node = group.nodes.find((n) => n.service === service);
+    if (node) return { fileName: 'redis.conf', content: redisConf(topology, group, node, target, secrets) };
+  }
+  const sentinel = topology.sentinels.find((s) => s.service === service);
+  if (sentinel) return { fileName: 'sentinel.conf', content: sentinelConf(topology, sentinel, target, secrets) };
+  const known = [...topology.masters.flatMap((m) => m.nodes.map((n) => n.service)), ...topology.sentinels.map((s) => s.service)];
+  throw new Error(`renderNodeConfig: no service "${service}" in the topology (services: ${known.join(', ')})`);
+}
+
+/** Where other nodes (and sentinels) reach a data node, in the given target. */
+export function reachableAddress(topology: Topology, node: RedisNode | SentinelNode, target: RenderTarget): { host: string; port: number } {
+  if (target === 'local') return { ...node.local };
+  if (topology.network === 'bridge') return { host: ref(DEFAULTS.announceVar), port: node.hostPort };
+  return { host: topology.clientHost, port: node.port };
+}
+
+function announceFor(topology: Topology, node: RedisNode | SentinelNode, target: RenderTarget): { ip: string; port: number } | null {
+  if (topology.network !== 'bridge') return null;
+  // Local bridge mode: each node has its own 127.0.0.N, but connections leave from 127.0.0.1, so
+  // without announcing, masters and sentinels would record the wrong address.
+  return target === 'local' ? { ip: node.local.host, port: node.local.port } : { ip: ref(DEFAULTS.announceVar), port: node.hostPort };
+}
+
+function secretValue(target: RenderTarget, varName: string, value: string | undefined, enabled: boolean): string | null {
+  if (!enabled) return null;
+  if (target === 'compose') return `"${ref(varName)}"`;
+  if (value === undefined) throw new Error(`renderNodeConfig: the topology uses ${varName} but no value was given`);
+  return `"${value}"`;
+}
+
+function persistenceLines(p: Persistence): { name: string; lines: string[] } {
+  switch (p) {
+    case 'none':
+      return { name: 'none (a restarted node comes back empty and resynchronises)', lines: ['save ""', 'appendonly no'] };
+    case 'rdb':
+      return { name: 'RDB snapshots', lines: ['save 3600 1 300 100 60 10000', 'appendonly no', 'dbfilename dump.rdb'] };
+    case 'aof':
+      return { name: 'append-only file, fsync every second', lines: ['save ""', 'appendonly yes', 'appendfsync everysec'] };
+  }
+}
+
+function bindsAll(bind: string[]): boolean {
+  return bind.some((b) => b === '0.0.0.0' || b === '::' || b === '*');
+}
+
+function commonNotes(target: RenderTarget): string[] {
+  return target === 'compose'
+    ? ['start.sh copies this file to /data, filling in the dollar-brace references from the environment (.env).']
+    : ['For the local-process runtime: addresses are loopback, dir comes from the command line.'];
+}
+
+function redisConf(topology: Topology, group: MasterGroup, node: RedisNode, target: RenderTarget, secrets: NodeSecrets): string {
+  const master = group.nodes[0]!;
+  const local = target === 'local';
+  const bind = local ? [node.local.host] : topology.network === 'bridge' ? ['0.0.0.0'] : node.bind;
+  return renderTemplate('redis.conf.hbs', {
+    service: node.service,
+    isMaster: node.initialRole === 'master',
+    index: node.index,
+    group: group.name,
+    notes: commonNotes(target),
+    bind: bind.join(' '),
+    port: local ? node.local.port : node.port,
+    protectedModeOff: !local && bindsAll(bind),
+    dir: local ? null : '/data',
+    persistence: persistenceLines(group.persistence),
+    replicaof: node.initialRole === 'replica' ? reachableAddress(topology, master, target) : null,
+    replicaPriority: node.replicaPriority,
+    announce: announceFor(topology, node, target),
+    minReplicasToWrite: group.minReplicasToWrite,
+    minReplicasMaxLag: group.minReplicasMaxLag,
+    password: secretValue(target, topology.auth.redisPasswordVar, secrets.redisPassword, topology.auth.redisPassword),
+  });
+}
+
+function sentinelConf(topology: Topology, node: SentinelNode, target: RenderTarget, secrets: NodeSecrets): string {
+  const local = target === 'local';
+  const bind = local ? [node.local.host] : topology.network === 'bridge' ? ['0.0.0.0'] : node.bind;
+  const masters = topology.masters.map((g) => {
+    const addr = reachableAddress(topology, g.nodes[0]!, target);
+    return {
+      name: g.name,
+      host: addr.host,
+      port: addr.port,
+      quorum: g.quorum,
+      downAfterMs: g.downAfterMs,
+      failoverTimeoutMs: g.failoverTimeoutMs,
+      parallelSyncs: g.parallelSyncs,
+    };
+  });
+  return renderTemplate('sentinel.conf.hbs', {
+    service: node.service,
+    index: node.index,
+    count: topology.sentinels.length,
+    masterNames: topology.masters.map((m) => m.name).join(', '),
+    notes: commonNotes(target),
+    bind: bind.join(' '),
+    port: local ? node.local.port : node.port,
+    protectedModeOff: !local && bindsAll(bind),
+    dir: local ? null : '/data',
+    // Bridge mode announces ${SC_ANNOUNCE_HOST}, which may be a name (host.docker.internal).
+    resolveHostnames: !local && (topology.network === 'bridge' || net.isIP(topology.clientHost) === 0),
+    announce: announceFor(topology, node, target),
+    sentinelPassword: secretValue(target, topology.auth.sentinelPasswordVar, secrets.sentinelPassword, topology.auth.sentinelPassword),
+    redisPassword: secretValue(target, topology.auth.redisPasswordVar, secrets.redisPassword, topology.auth.redisPassword),
+    masters,
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * Structural validation by walking the published JSON Schema: types, enums, ranges, patterns and
+ * unknown keys (with a did-you-mean). It supports exactly the keywords that schema uses, so the
+ * editor's view of the spec and ours cannot drift apart; a test checks agreement with ajv.
+ * Integer strings that came from `${VAR}` are converted in place, since YAML cannot know that
+ * `replicas: ${N}` is a number.
+ */
+import type { Problem } from '../common/errors.js';
+import { closest } from '../common/suggest.js';
+import { deref, specSchema, type JsonSchema } from './schema.js';
+
+export function checkShape(value: unknown, fromVariables: Set<string> = new Set()): { value: unknown; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const root = specSchema();
+  const out = walk(value, root, '', root, fromVariables, problems);
+  return { value: out, problems };
+}
+
+function typeOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+const typeWords: Record<string, string> = {
+  integer: 'a whole number',
+  number: 'a number',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'a mapping (key: value lines)',
+  array: 'a list',
+  null: 'null',
+};
+
+function matchesType(v: unknown, type: string | string[] | undefined): boolean {
+  if (type === undefined) return true;
+  const actual = typeOf(v);
+  const types = Array.isArray(type) ? type : [type];
+  return types.some((t) => t === actual || (t === 'number' && actual === 'integer'));
+}
+
+function rangeText(s: JsonSchema): string {
+  if (s.minimum !== undefined && s.maximum !== undefined) return ` from ${s.minimum} to ${s.maximum}`;
+  if (s.minimum !== undefined) return ` of at least ${s.minimum}`;
+  if (s.maximum !== undefined) return ` of at most ${s.maximum}`;
+  return '';
+}
+
+function describeExpected(s: JsonSchema): string {
+  if (s.enum) return `one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}`;
+  if (s.oneOf) return s.oneOf.map((o) => describeExpected(o)).join(', or ');
+  const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
+  const words = types.map((t) => typeWords[t] ?? t).join(' or ');
+  if (types.includes('array') && s.items) return `a list of ${describeExpected(s.items).replace(/^an? /, '')}s`;
+  return `${words}${types.some((t) => t === 'integer' || t === 'number') ? rangeText(s) : ''}`;
+}
+
+function firstSentence(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const m = /^(.*?[.!?])(\s|$)/s.exec(text);
+  return (m ? m[1]! : text).trim();
+}
+
+function walk(
+  value: unknown,
+  node: JsonSchema,
+  path: string,
+  root: JsonSchema,
+  fromVariables: Set<string>,
+  problems: Problem[],
+): unknown {
+  const s = deref(node, root);
+  const at = path || '(top level)';
+
+  if (s.oneOf) {
+    const before = problems.length;
+    for (const alt of s.oneOf) {
+      const trial: Problem[] = [];
+      const v = walk(value, alt, path, root, fromVariables, trial);
+      if (trial.length === 0) return v;
+    }
+    problems.splice(before);
+    problems.push({ path: at, value, message: `must be ${describeExpected(s)}`, fix: firstSentence(s.description) });
+    return value;
+  }
+
+  // ${VAR} yields strings; a whole-number string is what the user meant for an integer field.
+  if (typeof value === 'string' && fromVariables.has(path) && /^-?\d+$/.test(value.trim())) {
+    const types = Array.isArray(s.type) ? s.type : [s.type];
+    if (types.includes('integer') || types.includes('number')) value = Number(value.trim());
+  }
+
+  if (!matchesType(value, s.type)) {
+    problems.push({
+      path: at,
+      value,
+      message: `must be ${describeExpected(s)}, not ${typeWords[typeOf(value)] ?? typeOf(value)}`,
+      fix: firstSentence(s.description),
+    });
+    return value;
+  }
+
+  if (s.enum && !s.enum.includes(value)) {
+    const suggestion = typeof value === 'string' ? closest(value, s.enum.map(String)) : undefined;
+    problems.push({
+      path: at,
+      value,
+      message: `must be ${describeExpected(s)}`,
+      fix: suggestion ? `did you mean ${JSON.stringify(suggestion)}?` : `use one of: ${s.enum.join(', ')}`,
+    });
+    return value;
+  }
+
+  if (typeof value === 'number') {
+    if ((s.minimum !== undefined && value < s.minimum) || (s.maximum !== undefined && value > s.maximum)) {
+      problems.push({ path: at, value, message: `must be ${describeExpected(s)}`, fix: firstSentence(s.description) });
+    }
+    return value;
+  }
+
+  if (typeof value === 'string') {
+    if (s.minLength !== undefined && value.length < s.minLength) {
+      problems.push({ path: at, value, message: 'must not be empty', fix: firstSentence(s.description) });
+    } else if (s.maxLength !== undefined && value.length > s.maxLength) {
+      problems.push({ path: at, value, message: `must be at most ${s.maxLength} characters long`, fix: firstSentence(s.description) });
+    } else if (s.pattern && !new RegExp(s.pattern, 'u').test(value)) {
+      problems.push({ path: at, value, message: 'is not in the allowed format', fix: s.description });
+    }
+    return value;
+  }
+
+  if (Array.isArray(value)) {
+    if (s.minItems !== undefined && value.length < s.minItems) {
+      problems.push({ path: at, value, message: `must have at least ${s.minItems} item${s.minItems === 1 ? '' : 's'}`, fix: firstSentence(s.description) });
+    }
+    if (s.maxItems !== undefined && value.length > s.maxItems) {
+      problems.push({ path: at, value: `${value.length} items`, message: `must have at most ${s.maxItems} items`, fix: firstSentence(s.description) });
+    }
+    return s.items ? value.map((v, i) => walk(v, s.items!, `${path}[${i}]`, root, fromVariables, problems)) : value;
+  }
+
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    const props = s.properties ?? {};
+    const out: Record<string, unknown> = {};
+    for (const req of s.required ?? []) {
+      if (!(req in obj)) {
+        const d = props[req] ? deref(props[req]!, root) : undefined;
+        problems.push({ path: path ? `${path}.${req}` : req, message: 'is required', fix: firstSentence(d?.description) });
+      }
+    }
+    for (const [k, v] of Object.entries(obj)) {
+      const child = path ? `${path}.${k}` : k;
+      const ps = props[k];
+      if (!ps) {
+        if (s.additionalProperties === false) {
+          const known = Object.keys(props).filter((p) => p !== '$schema');
+          const suggestion = closest(k, known);
+          problems.push({
+            path: child,
+            message: 'is not a known field',
+            fix: suggestion ? `did you mean "${suggestion}"?` : `known fields here: ${known.join(', ')}`,
+          });
+        }
+        continue;
+      }
+      out[k] = walk(v, ps, child, root, fromVariables, problems);
+    }
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,42 @@
+/**
+ * Defaults. They reproduce the seed's layout (1 master `mymaster`, 2 replicas, 3 sentinels,
+ * quorum 2, host networking) with drill-friendly sentinel timings. The schema states the same
+ * values as `default` for editors; a unit test keeps the two equal.
+ */
+export const DEFAULTS = {
+  project: 'sentinel-compose',
+  network: 'host',
+  timezone: null,
+  images: {
+    redis: 'redis:7.0',
+    node: 'node:20-bookworm-slim',
+    sentinel: 'sentinel-compose/sentinel:local',
+  },
+  ports: { redis: 6379, sentinel: 26379 },
+  hostBind: '127.0.0.1',
+  bridgeBind: '0.0.0.0',
+  /** Bridge mode: what containers (via host-gateway) and Docker Desktop hosts can both resolve. */
+  bridgeAnnounce: 'host.docker.internal',
+  masterName: 'mymaster',
+  replicas: 2,
+  persistence: 'rdb',
+  minReplicasToWrite: 0,
+  minReplicasMaxLag: 10,
+  replicaPriority: 100,
+  sentinels: {
+    count: 3,
+    implementation: 'bundled',
+    downAfterMs: 5000,
+    failoverTimeoutMs: 60000,
+    parallelSyncs: 1,
+  },
+  /** Inside a bridge network every node uses the standard port. */
+  standardRedisPort: 6379,
+  standardSentinelPort: 26379,
+  redisPasswordVar: 'REDIS_PASSWORD',
+  sentinelPasswordVar: 'SENTINEL_PASSWORD',
+  announceVar: 'SC_ANNOUNCE_HOST',
+} as const;
+
+/** Below this, ordinary GC pauses or a busy laptop trigger false failovers. */
+export const LOW_DOWN_AFTER_MS = 1000;

@@ -1,0 +1,139 @@
+/**
+ * Reading a spec file: YAML -> ${VAR} interpolation (environment, then the .env beside the
+ * spec) -> shape check against the schema -> cross-field checks -> resolved Topology. Every
+ * problem is collected before anything fails, so one run lists them all.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { UsageError, type Problem } from '../common/errors.js';
+import { checkShape } from './check-shape.js';
+import { parseDotEnv } from './env.js';
+import { interpolateTree } from './interpolate.js';
+import { resolveTopology } from './resolve.js';
+import { normalise, type Spec } from './spec.js';
+import type { Topology } from './types.js';
+
+export const DEFAULT_SPEC_FILE = 'sentinel-compose.yaml';
+
+export interface Secrets {
+  redisPassword?: string;
+  sentinelPassword?: string;
+}
+
+export interface LoadedSpec {
+  file: string;
+  spec: Spec;
+  topology: Topology;
+  secrets: Secrets;
+  warnings: Problem[];
+}
+
+export interface LoadOptions {
+  /** Defaults to process.env; tests pass their own. */
+  env?: Record<string, string | undefined>;
+}
+
+/** Reads and validates a spec file. Throws UsageError listing every problem. */
+export function loadSpecFile(file: string, opts: LoadOptions = {}): LoadedSpec {
+  const abs = path.resolve(file);
+  if (!existsSync(abs)) {
+    throw new UsageError([
+      {
+        path: '--spec',
+        value: file,
+        message: 'no such file',
+        fix: `run \`sentinel-compose init\` to write ${DEFAULT_SPEC_FILE}, or pass --spec PATH`,
+      },
+    ]);
+  }
+  const text = readFileSync(abs, 'utf8');
+  const dotEnvFile = path.join(path.dirname(abs), '.env');
+  const dotEnv = existsSync(dotEnvFile) ? parseDotEnv(readFileSync(dotEnvFile, 'utf8')) : {};
+  return parseSpec(text, { ...opts, file: abs, dotEnv, dotEnvFile });
+}
+
+export function parseSpec(
+  text: string,
+  opts: LoadOptions & { file?: string; dotEnv?: Record<string, string>; dotEnvFile?: string } = {},
+): LoadedSpec {
+  const file = opts.file ?? '<spec>';
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    throw new UsageError(
+      doc.errors.map((e) => ({
+        path: `${path.basename(file)}:${e.linePos?.[0]?.line ?? '?'}`,
+        message: `not valid YAML: ${e.message.split('\n')[0]}`,
+        fix: 'fix the YAML syntax at that line (indentation with spaces, "key: value", lists with "- ")',
+      })),
+    );
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  // Process environment wins over the .env file, as in Docker Compose.
+  const env = { ...(opts.dotEnv ?? {}), ...definedOnly(opts.env ?? process.env) };
+  const interpolated = interpolateTree(raw, env, opts.dotEnvFile ?? '.env beside the spec');
+  const shaped = checkShape(interpolated.value, interpolated.fromVariables);
+  const bad = new Set([...interpolated.problems, ...shaped.problems].map((p) => p.path));
+  const { spec, errors, warnings } = normalise(shaped.value, bad, interpolated.fromVariables);
+  const problems = [...interpolated.problems, ...shaped.problems, ...errors].map((p) => ({
+    ...withLine(p, doc, lineCounter),
+    value: redact(p.path, p.value),
+  }));
+  if (problems.length) throw new UsageError(problems);
+  const topology = resolveTopology(spec);
+  return {
+    file,
+    spec,
+    topology,
+    secrets: {
+      ...(spec.auth.password !== undefined ? { redisPassword: spec.auth.password } : {}),
+      ...(spec.auth.sentinelPassword !== undefined ? { sentinelPassword: spec.auth.sentinelPassword } : {}),
+    },
+    warnings: warnings.map((w) => ({ ...withLine(w, doc, lineCounter), value: redact(w.path, w.value) })),
+  };
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** Passwords never appear in messages, not even the wrong ones. */
+function redact(p: string, value: unknown): unknown {
+  return /(^|\.)auth\.|password/i.test(p) && value !== undefined ? '<redacted>' : value;
+}
+
+/** Adds "(line N)" so that an error in a long spec is found at once. */
+function withLine(p: Problem, doc: Document, lc: LineCounter): Problem {
+  const keys = pathKeys(p.path);
+  if (!keys) return p;
+  // The key itself for unknown fields; otherwise the value, falling back to the nearest parent.
+  for (let n = keys.length; n > 0; n--) {
+    const parent = n > 1 ? doc.getIn(keys.slice(0, n - 1), true) : doc.contents;
+    const last = keys[n - 1];
+    let range: [number, number, number] | undefined;
+    if (isMap(parent)) {
+      const pair = parent.items.find((it) => (it.key as { value?: unknown } | null)?.value === last);
+      const node = (pair?.key ?? undefined) as { range?: [number, number, number] } | undefined;
+      range = node?.range;
+    } else if (isSeq(parent) && typeof last === 'number') {
+      range = (parent.items[last] as { range?: [number, number, number] } | undefined)?.range;
+    }
+    if (range) return { ...p, line: lc.linePos(range[0]).line };
+  }
+  return p;
+}
+
+function pathKeys(p: string): (string | number)[] | undefined {
+  if (!p || p.startsWith('(') || p.startsWith('-')) return undefined;
+  const keys: (string | number)[] = [];
+  for (const part of p.split('.')) {
+    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
+    if (!m) return undefined;
+    if (m[1]) keys.push(m[1]);
+    for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) keys.push(Number(idx[1]));
+  }
+  return keys;
+}

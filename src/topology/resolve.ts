@@ -1,0 +1,86 @@
+/**
+ * Spec -> Topology: every node with its service name, ports and addresses. Pure and
+ * deterministic: the same spec gives the same topology, which is what makes renders
+ * byte-identical.
+ */
+import { DEFAULTS } from './defaults.js';
+import { loopbackAddress, masterService, replicaService, sentinelService } from './naming.js';
+import type { Spec } from './spec.js';
+import type { MasterGroup, RedisNode, SentinelNode, Topology } from './types.js';
+
+export function resolveTopology(spec: Spec): Topology {
+  const host = spec.network === 'host';
+  const single = spec.masters.length === 1;
+  let nextDataPort = spec.ports.redis;
+  let nextLoopback = 2;
+
+  const place = (hostPort: number, standard: number) => {
+    const port = host ? hostPort : standard;
+    const local = host ? { host: '127.0.0.1', port } : { host: loopbackAddress(nextLoopback++), port: standard };
+    return {
+      port,
+      hostPort,
+      bind: host ? [spec.bind] : ['0.0.0.0'],
+      // Bridge mode: the address and published port a client outside the network can use.
+      announce: host ? null : { ip: spec.announce, port: hostPort },
+      local,
+    };
+  };
+
+  const masters: MasterGroup[] = spec.masters.map((m) => {
+    const nodes: RedisNode[] = [];
+    for (let i = 0; i <= m.replicas; i++) {
+      nodes.push({
+        kind: 'redis',
+        service: i === 0 ? masterService(m.name, single) : replicaService(m.name, single, i),
+        group: m.name,
+        initialRole: i === 0 ? 'master' : 'replica',
+        index: i,
+        replicaPriority: i === 0 ? DEFAULTS.replicaPriority : m.replicaPriorities[i - 1]!,
+        ...place(nextDataPort++, DEFAULTS.standardRedisPort),
+      });
+    }
+    return {
+      name: m.name,
+      quorum: m.quorum,
+      downAfterMs: m.downAfterMs,
+      failoverTimeoutMs: m.failoverTimeoutMs,
+      parallelSyncs: m.parallelSyncs,
+      persistence: m.persistence,
+      minReplicasToWrite: m.minReplicasToWrite,
+      minReplicasMaxLag: m.minReplicasMaxLag,
+      nodes,
+    };
+  });
+
+  const sentinels: SentinelNode[] = [];
+  for (let i = 1; i <= spec.sentinels.count; i++) {
+    sentinels.push({
+      kind: 'sentinel',
+      service: sentinelService(i),
+      index: i,
+      ...place(spec.ports.sentinel + i - 1, DEFAULTS.standardSentinelPort),
+    });
+  }
+
+  const bindsAll = spec.bind === '0.0.0.0' || spec.bind === '::';
+  return {
+    version: 1,
+    project: spec.project,
+    network: spec.network,
+    timezone: spec.timezone,
+    images: { ...spec.images },
+    auth: {
+      redisPassword: spec.auth.password !== undefined,
+      sentinelPassword: spec.auth.sentinelPassword !== undefined,
+      redisPasswordVar: DEFAULTS.redisPasswordVar,
+      sentinelPasswordVar: DEFAULTS.sentinelPasswordVar,
+    },
+    // Host mode: what the nodes are known by. Bridge mode: published ports, reachable on loopback
+    // unless they are published on one specific address.
+    clientHost: host ? spec.announce : bindsAll ? '127.0.0.1' : spec.bind,
+    masters,
+    sentinels,
+    sentinel: { implementation: spec.sentinels.implementation },
+  };
+}

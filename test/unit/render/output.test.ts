@@ -1,0 +1,80 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../src/common/errors.js';
+import { renderFiles } from '../../../src/render/files.js';
+import { checkOutput, writeOutput } from '../../../src/render/output.js';
+import { parseSpec } from '../../../src/topology/load.js';
+
+const filesFor = (yaml: string) => {
+  const l = parseSpec(yaml, { env: { PW: 'pw1' } });
+  return renderFiles(l.topology, l.secrets, { specName: 'spec.yaml', sentinelBundle: { placeholder: true } });
+};
+const fresh = () => mkdtempSync(path.join(tmpdir(), 'sc-out-'));
+
+describe('writing the output', () => {
+  it('writes every file with its mode, and nothing else beside the target', () => {
+    const parent = fresh();
+    const out = path.join(parent, 'out');
+    const files = filesFor('auth: {password: "${PW}"}');
+    writeOutput(out, files);
+    for (const f of files) expect(readFileSync(path.join(out, f.path)).equals(Buffer.from(f.content))).toBe(true);
+    expect(statSync(path.join(out, '.env')).mode & 0o777).toBe(0o600);
+    expect(statSync(path.join(out, 'config/redis-master/start.sh')).mode & 0o111).not.toBe(0);
+    expect(readdirSync(parent)).toEqual(['out']); // no temp folders left behind
+    expect(checkOutput(out, files)).toMatchObject({ changed: [], missing: [], extra: [] });
+  });
+
+  it('re-rendering keeps data/ and run/ untouched and removes files the new render no longer writes', () => {
+    const out = path.join(fresh(), 'out');
+    writeOutput(out, filesFor('masters: [{name: a, replicas: 2}]'));
+    mkdirSync(path.join(out, 'data/redis-master'), { recursive: true });
+    writeFileSync(path.join(out, 'data/redis-master/redis.conf'), 'runtime state');
+    mkdirSync(path.join(out, 'run'));
+    writeFileSync(path.join(out, 'run/pids.json'), '{}');
+    const r = writeOutput(out, filesFor('masters: [{name: a, replicas: 1}]'));
+    expect(readFileSync(path.join(out, 'data/redis-master/redis.conf'), 'utf8')).toBe('runtime state');
+    expect(readFileSync(path.join(out, 'run/pids.json'), 'utf8')).toBe('{}');
+    expect(existsSync(path.join(out, 'config/redis-replica-2'))).toBe(false);
+    expect(r.removed).toEqual(['config/redis-replica-2/redis.conf', 'config/redis-replica-2/start.sh']);
+  });
+
+  it('refuses to touch files it did not write, unless forced', () => {
+    const out = path.join(fresh(), 'out');
+    writeOutput(out, filesFor(''));
+    writeFileSync(path.join(out, 'notes.txt'), 'mine');
+    const before = readFileSync(path.join(out, 'compose.yaml'), 'utf8');
+    expect(() => writeOutput(out, filesFor('network: bridge'))).toThrow(UsageError);
+    expect(() => writeOutput(out, filesFor('network: bridge'))).toThrow(/notes\.txt/);
+    // Nothing was changed by the refused render.
+    expect(readFileSync(path.join(out, 'compose.yaml'), 'utf8')).toBe(before);
+    expect(readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('mine');
+    const r = writeOutput(out, filesFor('network: bridge'), { force: true });
+    expect(r.forced).toEqual(['notes.txt']);
+    expect(existsSync(path.join(out, 'notes.txt'))).toBe(false);
+  });
+
+  it('refuses a non-empty folder without a manifest, and a file as --out', () => {
+    const dir = fresh();
+    writeFileSync(path.join(dir, 'compose.yaml'), 'hand-written');
+    expect(() => writeOutput(dir, filesFor(''))).toThrow(/did not write: compose\.yaml/);
+    expect(readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).toBe('hand-written');
+    expect(() => writeOutput(path.join(dir, 'compose.yaml'), filesFor(''))).toThrow(/not a directory/);
+  });
+
+  it('--check lists changed, missing and extra files', () => {
+    const out = path.join(fresh(), 'out');
+    const files = filesFor('');
+    writeOutput(out, files);
+    writeFileSync(path.join(out, 'compose.yaml'), 'edited');
+    writeFileSync(path.join(out, 'extra.txt'), 'x');
+    mkdirSync(path.join(out, 'data'));
+    writeFileSync(path.join(out, 'data/ignored'), 'x');
+    const r = checkOutput(out, filesFor('masters: [{name: mymaster, replicas: 3}]'));
+    expect(r.changed).toEqual(expect.arrayContaining(['compose.yaml', 'topology.json']));
+    expect(r.missing).toEqual(['config/redis-replica-3/redis.conf', 'config/redis-replica-3/start.sh']);
+    expect(r.extra).toEqual(['extra.txt']);
+    expect(checkOutput(path.join(out, 'nope'), files).missing).toHaveLength(files.length);
+  });
+});
