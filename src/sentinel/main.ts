@@ -137,6 +137,7 @@ export async function runSentinel(argv: string[]): Promise<number> {
     users: cfg.users,
     protoMaxBulkLen: cfg.protoMaxBulkLen,
     maxClients: cfg.maxclients,
+    tcpKeepAlive: cfg.tcpKeepalive,
     onShutdown: () => shutdown('SHUTDOWN'),
   });
   core.attach(server);

@@ -57,7 +57,7 @@ export class ListenError extends ScError implements ListenFailure {
 
 export class Server implements SentinelServer {
   readonly table = new CommandTable();
-  readonly options: Required<Pick<ServerOptions, 'version' | 'protoMaxBulkLen' | 'maxClients'>> & ServerOptions;
+  readonly options: Required<Pick<ServerOptions, 'version' | 'protoMaxBulkLen' | 'maxClients' | 'tcpKeepAlive'>> & ServerOptions;
   readonly now: () => number;
   private readonly clientsById = new Map<number, Client>();
   private readonly channelSubs = new Map<string, Set<Client>>();
@@ -77,6 +77,7 @@ export class Server implements SentinelServer {
     this.options = {
       protoMaxBulkLen: DEFAULT_PROTO_MAX_BULK_LEN,
       maxClients: 10000,
+      tcpKeepAlive: 300,
       ...opts,
     };
     this.now = opts.now ?? Date.now;
@@ -184,6 +185,7 @@ export class Server implements SentinelServer {
       sock.end(`${PROTECTED_MODE_DENIED}\r\n`);
       return;
     }
+    if (this.options.tcpKeepAlive > 0) sock.setKeepAlive(true, this.options.tcpKeepAlive * 1000);
     const id = this.nextId++;
     const client = new Client(
       id,
@@ -209,7 +211,7 @@ export class Server implements SentinelServer {
   private dispatch(c: Client, argv: Buffer[]): HandlerResult | Promise<HandlerResult> | undefined {
     c.lastCommandAt = this.now();
     const found = this.table.lookup(argv);
-    if (!found.ok) return { type: 'error', value: found.error };
+    if (!found.ok) return { type: 'raw-error', value: found.error };
     const entry = found.entry;
     const flags = entry.spec.flags ?? [];
     if (this.authRequired(c) && !flags.includes('no_auth')) return { type: 'error', value: 'NOAUTH Authentication required.' };
