@@ -33,6 +33,25 @@ export async function loadSpec(file: string, ctx: CommandContext): Promise<Loade
   return loaded;
 }
 
+/**
+ * Like loadSpec, for the commands that start things (`up`, `drill --up`): when the spec is the
+ * default file and it does not exist, the built-in default topology (the seed's) is used, so a
+ * first run needs no `init`.
+ */
+export async function loadSpecOrDefault(file: string, ctx: CommandContext): Promise<LoadedSpec> {
+  const { existsSync } = await import('node:fs');
+  const { resolve } = await import('node:path');
+  const { DEFAULT_SPEC_FILE, parseSpec } = await import('../topology/load.js');
+  if (file !== DEFAULT_SPEC_FILE || existsSync(resolve(ctx.cwd, file))) return loadSpec(file, ctx);
+  ctx.out.info(
+    `no ${DEFAULT_SPEC_FILE} here: using the built-in default (1 master "mymaster", 2 replicas, 3 bundled sentinels, quorum 2, host networking). ` +
+      '`sentinel-compose init` writes it to a file you can edit.',
+  );
+  const loaded = parseSpec('', { file: resolve(ctx.cwd, DEFAULT_SPEC_FILE) });
+  for (const w of loaded.warnings) ctx.out.warn(formatWarning(w));
+  return loaded;
+}
+
 export function formatWarning(w: Problem): string {
   const where = w.path ? `${w.path}${w.line ? ` (line ${w.line})` : ''}: ` : '';
   return `${where}${w.message}${w.fix ? `\n  fix: ${w.fix}` : ''}`;

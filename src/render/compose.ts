@@ -8,6 +8,9 @@ import { renderTemplate } from './templates.js';
 
 export const CONFIG_MOUNT = '/etc/sentinel-compose';
 export const SENTINEL_IMAGE_DIR = 'sentinel-image';
+/** Folder of start.sh in the output, and where services mount it. */
+export const SCRIPTS_DIR = 'bin';
+export const SCRIPTS_MOUNT = '/opt/sentinel-compose';
 
 interface ServiceView {
   name: string;
@@ -16,6 +19,7 @@ interface ServiceView {
   hostNetwork: boolean;
   command: string[];
   environment: { key: string; value: string }[];
+  scriptsVolume: string;
   configVolume: string;
   dataVolume: string;
   ports: string[];
@@ -30,9 +34,12 @@ export function summarise(t: Topology): string {
   const groups = t.masters;
   const reps = [...new Set(groups.map((g) => g.nodes.length - 1))];
   const repText =
-    reps.length === 1 ? `${reps[0]} replica${reps[0] === 1 ? '' : 's'}${groups.length > 1 ? ' each' : ''}` : 'replicas';
-  const masters =
-    groups.length === 1 ? `1 master (${groups[0]!.name})` : `${groups.length} masters (${groups.map((g) => g.name).join(', ')})`;
+    reps.length === 1
+      ? `${reps[0]} replica${reps[0] === 1 ? '' : 's'}${groups.length > 1 ? ' each' : ''}`
+      : `${Math.min(...reps)} to ${Math.max(...reps)} replicas`;
+  const names = groups.map((g) => g.name);
+  const shown = names.length > 4 ? `${names.slice(0, 3).join(', ')}, ... ${names[names.length - 1]}` : names.join(', ');
+  const masters = groups.length === 1 ? `1 master (${shown})` : `${groups.length} masters (${shown})`;
   return `${masters} with ${repText}, ${t.sentinels.length} sentinel${t.sentinels.length === 1 ? '' : 's'}`;
 }
 
@@ -62,6 +69,7 @@ export function renderCompose(t: Topology, opts: { specName: string }): string {
   const common = (service: string) => ({
     name: service,
     hostNetwork: !bridge,
+    scriptsVolume: `./${SCRIPTS_DIR}:${SCRIPTS_MOUNT}:ro`,
     configVolume: `./config/${service}:${CONFIG_MOUNT}:ro`,
     dataVolume: `./data/${service}:/data`,
     extraHosts: bridge ? ['host.docker.internal:host-gateway'] : [],
@@ -119,5 +127,6 @@ export function renderCompose(t: Topology, opts: { specName: string }): string {
     summary: summarise(t),
     specName: opts.specName,
     services,
+    entrypoint: `${SCRIPTS_MOUNT}/start.sh`,
   });
 }

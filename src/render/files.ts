@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { MissingDependencyError } from '../common/errors.js';
 import { DEFAULTS } from '../topology/defaults.js';
 import type { Topology } from '../topology/types.js';
-import { renderCompose, SENTINEL_IMAGE_DIR, summarise } from './compose.js';
+import { renderCompose, SCRIPTS_DIR, SENTINEL_IMAGE_DIR, summarise } from './compose.js';
 import { renderNodeConfig, type NodeSecrets } from './node-config.js';
 import { renderReadme } from './readme.js';
 import { readTemplate, renderTemplate } from './templates.js';
@@ -61,11 +61,11 @@ export function renderFiles(topology: Topology, secrets: NodeSecrets, opts: Rend
   add('topology.json', `${JSON.stringify(topology, null, 2)}\n`);
   add('README.md', renderReadme(topology, { specName: opts.specName, summary: summarise(topology) }));
 
-  const startScript = readTemplate('start.sh');
+  // One start-up script for every service, in its own read-only mount.
+  add(`${SCRIPTS_DIR}/start.sh`, readTemplate('start.sh'), 0o755);
   for (const node of [...topology.masters.flatMap((m) => m.nodes), ...topology.sentinels]) {
     const conf = renderNodeConfig(topology, node.service, 'compose', {});
     add(`config/${node.service}/${conf.fileName}`, conf.content);
-    add(`config/${node.service}/start.sh`, startScript, 0o755);
   }
 
   if (topology.sentinel.implementation === 'bundled') {

@@ -55,11 +55,19 @@ export function writeOutput(outDir: string, files: RenderedFile[], opts: { force
   try {
     // mkdtemp makes 0700; the output is an ordinary folder (.env alone is private).
     chmodSync(tmp, 0o755 & ~process.umask());
+    // One mkdir per folder and a chmod only where the umask changed the mode: rendering 50
+    // masters writes ~330 files, and on a busy machine the system calls are most of the time.
+    const umask = process.umask();
+    const made = new Set<string>();
     for (const f of files) {
       const target = path.join(tmp, f.path);
-      mkdirSync(path.dirname(target), { recursive: true });
+      const parentDir = path.dirname(target);
+      if (!made.has(parentDir)) {
+        mkdirSync(parentDir, { recursive: true });
+        made.add(parentDir);
+      }
       writeFileSync(target, f.content, { mode: f.mode });
-      chmodSync(target, f.mode); // writeFileSync's mode is filtered by the umask
+      if ((f.mode & ~umask) !== f.mode) chmodSync(target, f.mode);
     }
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });

@@ -1,11 +1,13 @@
 /**
  * One interface over Docker Compose and local processes. Service names are the topology's
- * (`redis-master`, `redis-sentinel-1`, ...). Implementations: `compose/` and `local/`; a
- * `missing` implementation explains what to install.
+ * (`redis-master`, `redis-sentinel-1`, ...). Implementations: `compose/` and `local/`; when
+ * neither can run, `open.ts` (selectRuntime) throws a MissingDependencyError saying what to install.
  */
 import type { Topology } from '../topology/types.js';
 
 export type RuntimeKind = 'docker' | 'local';
+/** What the user asks for with `--runtime`. */
+export type RuntimeChoice = RuntimeKind | 'auto';
 
 export interface ServiceState {
   service: string;
@@ -32,6 +34,9 @@ export interface UpOptions {
   build?: boolean;
   onProgress?: (message: string) => void;
 }
+
+/** A node's config file as the local runtime starts it (render's `renderNodeConfig`, target local). */
+export type { NodeConfig } from '../render/node-config.js';
 
 export interface Runtime {
   readonly kind: RuntimeKind;

@@ -141,6 +141,14 @@ export async function runSentinel(argv: string[]): Promise<number> {
     onShutdown: () => shutdown('SHUTDOWN'),
   });
   core.attach(server);
+  // Global rename-command lines apply to our own command table, after our commands exist.
+  for (const [name, newName] of cfg.renameCommands) {
+    const err = server.renameCommand(name, newName);
+    if (err) {
+      stderr(`*** FATAL CONFIG FILE ERROR ***\n${file}: rename-command ${name} ${JSON.stringify(newName)}: ${err}`);
+      return 2;
+    }
+  }
   try {
     await server.listen();
   } catch (err) {

@@ -286,7 +286,17 @@ export function normalise(raw: unknown, bad: Set<string>, fromVariables: Set<str
       });
     }
   } else {
-    announce = announceRaw ?? DEFAULTS.bridgeAnnounce;
+    // Ports published on one address are reachable (from the host and through the gateway)
+    // only at that address, so that is what to announce.
+    announce = announceRaw ?? (bindsAll ? DEFAULTS.bridgeAnnounce : bind);
+    if (bindsAll && !get<string>(auth, 'password', 'auth.password', 'string')) {
+      warnings.push({
+        path: 'bind',
+        value: bind,
+        message: 'ports are published on every interface without a password: anyone on your network can read and write',
+        fix: 'set auth.password (containers reach the published ports through the gateway, so they cannot be published on loopback)',
+      });
+    }
     if (/^(localhost|127\.\d+\.\d+\.\d+|::1)$/.test(announce)) {
       errors.push({
         path: 'announce',

@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { waitUntil } from '../../src/common/retry.js';
-import { freePort } from '../helpers/ports.js';
+import { freeServicePortBlock } from '../helpers/ports.js';
 
 const run = promisify(execFile);
 const dockerOk =
@@ -23,7 +23,15 @@ const dockerOk =
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sc-e2e-'));
 const out = path.join(dir, 'out');
-const compose = (...args: string[]) => run('docker-compose', args, { cwd: out, timeout: 240_000 });
+const compose = async (...args: string[]) => {
+  try {
+    return await run('docker-compose', args, { cwd: out, timeout: 240_000 });
+  } catch (err) {
+    const e = err as Error & { stderr?: string; stdout?: string };
+    const logs = await run('docker-compose', ['logs', '--tail', '30'], { cwd: out }).then((r) => r.stdout, () => '');
+    throw new Error(`docker-compose ${args.join(' ')} failed: ${e.message}\n${e.stderr ?? ''}\n${logs}`, { cause: err });
+  }
+};
 
 afterAll(async () => {
   if (dockerOk) await compose('down', '-v', '-t', '2').catch(() => undefined);
@@ -31,8 +39,8 @@ afterAll(async () => {
 
 describe.skipIf(!dockerOk)('docker compose, host networking', () => {
   it('comes up healthy, replicates, fails over when the master is paused, and keeps the new layout on restart', async () => {
-    const redisBase = await freePort();
-    const sentinelBase = await freePort();
+    const redisBase = await freeServicePortBlock(3);
+    const sentinelBase = await freeServicePortBlock(3);
     writeFileSync(
       path.join(dir, 'sentinel-compose.yaml'),
       [

@@ -3,28 +3,13 @@ import net from 'node:net';
 const handedOut = new Set<number>();
 
 /**
- * A port that was free on `host` a moment ago. Ports handed out in this process are not handed
- * out again, and the range is random per worker, so parallel test files rarely race.
+ * A port that was free on `host` a moment ago, always below the kernel's ephemeral range: a port
+ * the kernel picked with listen(0) is an ephemeral one, and while a test's server is starting (or
+ * is down between kill and restart) the kernel may hand it to an outgoing connection of another
+ * test, which then makes the bind fail with EADDRINUSE.
  */
 export async function freePort(host = '127.0.0.1'): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const srv = net.createServer();
-      srv.unref();
-      srv.on('error', reject);
-      srv.listen(0, host, () => {
-        const addr = srv.address();
-        srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-      });
-    });
-    // Redis cluster bus / sentinel never use port+10000 here, but keep below 55535 so that
-    // callers that add an offset stay in range.
-    if (port > 0 && port < 55535 && !handedOut.has(port)) {
-      handedOut.add(port);
-      return port;
-    }
-  }
-  throw new Error(`no free port on ${host}`);
+  return freeServicePort(host);
 }
 
 /** `count` distinct free ports. */
@@ -49,4 +34,52 @@ export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 
     if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * A free port below the kernel's ephemeral range (32768+ on Linux). Long-lived listeners that
+ * tests stop and start again (kill/restart) need one: while a listener is down, an ephemeral
+ * port can be handed to some outgoing connection, and the restart then finds it taken.
+ */
+export async function freeServicePort(host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (handedOut.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = net.createServer();
+      srv.unref();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, host, () => srv.close(() => resolve(true)));
+    });
+    if (free) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free service port on ${host}`);
+}
+
+/** `count` consecutive free ports below the ephemeral range (for specs with a base port). */
+export async function freeServicePortBlock(count: number, host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const base = 20000 + Math.floor(Math.random() * (12000 - count));
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    if (ports.some((p) => handedOut.has(p))) continue;
+    const free = await Promise.all(
+      ports.map(
+        (port) =>
+          new Promise<boolean>((resolve) => {
+            const srv = net.createServer();
+            srv.unref();
+            srv.once('error', () => resolve(false));
+            srv.listen(port, host, () => srv.close(() => resolve(true)));
+          }),
+      ),
+    );
+    if (free.every(Boolean)) {
+      for (const p of ports) handedOut.add(p);
+      return base;
+    }
+  }
+  throw new Error(`no ${count} consecutive free service ports on ${host}`);
 }

@@ -161,3 +161,20 @@ export function readConf(file: string): string {
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
+
+/**
+ * Starts a sentinel again on its existing config file (same port, same directory), as after a
+ * crash or a restart: the file is not rewritten first.
+ */
+export async function restartSentinel(
+  prev: Proc & { confFile: string },
+  implementation: 'redis' | 'bundled',
+): Promise<Proc & { confFile: string }> {
+  const args =
+    implementation === 'redis'
+      ? ['redis-sentinel', [prev.confFile]]
+      : [process.execPath, [path.join(repoRoot, 'dist', 'sentinel', 'main.js'), prev.confFile]];
+  const p = startProcess(`${prev.name}-again`, args[0] as string, args[1] as string[], prev.host, prev.port, prev.dir);
+  await waitForPort(prev.port, prev.host);
+  return Object.assign(p, { confFile: prev.confFile });
+}

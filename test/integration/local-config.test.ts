@@ -14,7 +14,7 @@ const until = (what: string, ok: () => Promise<boolean>, timeoutMs: number) =>
 import { renderNodeConfig } from '../../src/render/node-config.js';
 import { parseSpec } from '../../src/topology/load.js';
 import { allNodes, type Topology } from '../../src/topology/types.js';
-import { freePort } from '../helpers/ports.js';
+import { freeServicePortBlock } from '../helpers/ports.js';
 import { startProgram, stopAll, tempDir, type Proc } from '../helpers/procs.js';
 
 afterEach(stopAll);
@@ -61,13 +61,12 @@ async function sentinelView(t: Topology, password?: string) {
 
 describe('local-process configs with real redis-server and redis-sentinel', () => {
   it('host mode: one address, distinct ports; replication, discovery and a failover', async () => {
-    const base = await freePort();
-    const sbase = await freePort();
+    const base = await freeServicePortBlock(3);
+    const sbase = await freeServicePortBlock(3);
     const t = parseSpec(
       `ports: {redis: ${base}, sentinel: ${sbase}}\nsentinels: {implementation: redis, down-after-milliseconds: 1000, failover-timeout: 10000}\nauth: {password: "\${PW}", sentinel-password: "\${SPW}"}`,
       { env: { PW, SPW } },
     ).topology;
-    // freePort gave two free ports; the neighbours the topology numbers from them must be free too.
     const procs = await startAll(t, { redisPassword: PW, sentinelPassword: SPW });
     const addr = (svc: string) => {
       const n = allNodes(t).find((x) => x.service === svc)!;

@@ -1,4 +1,4 @@
-import { CheckFailedError } from '../../common/errors.js';
+import { CheckFailedError, UsageError } from '../../common/errors.js';
 import { loadSpec, outOption, specOption } from '../options.js';
 import { defineCommand } from '../registry.js';
 
@@ -37,6 +37,13 @@ export const renderCommand = defineCommand({
     const path = await import('node:path');
     const bundleArg = args['sentinel-bundle'];
     const outDir = path.resolve(ctx.cwd, args.out);
+    const rel = path.relative(outDir, loaded.file);
+    if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
+      // Render replaces --out as a whole: the spec (and its .env) must live outside it.
+      throw new UsageError([
+        { path: '--out', value: args.out, message: `contains the spec ${args.spec}, and render replaces everything in it`, fix: 'render into a folder of its own, e.g. --out out' },
+      ]);
+    }
     const files = render.renderFiles(loaded.topology, loaded.secrets, {
       specName: path.basename(loaded.file),
       sentinelBundle:
@@ -58,9 +65,10 @@ export const renderCommand = defineCommand({
       return;
     }
     const w = render.writeOutput(outDir, files, { force: args.force });
+    const list = (files: string[]) => files.slice(0, 5).join(', ') + (files.length > 5 ? `, and ${files.length - 5} more` : '');
     const extra = [
-      w.removed.length ? `removed ${w.removed.length} file(s) an earlier render wrote: ${w.removed.join(', ')}` : '',
-      w.forced.length ? `deleted ${w.forced.length} file(s) render did not write (--force): ${w.forced.join(', ')}` : '',
+      w.removed.length ? `removed ${w.removed.length} file(s) an earlier render wrote and this one does not: ${list(w.removed)}` : '',
+      w.forced.length ? `deleted ${w.forced.length} file(s) render did not write (--force): ${list(w.forced)}` : '',
     ].filter(Boolean);
     const t = loaded.topology;
     ctx.result(

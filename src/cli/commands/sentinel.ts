@@ -1,9 +1,6 @@
 import { MissingDependencyError } from '../../common/errors.js';
 import { defineCommand } from '../registry.js';
 
-/** Where the sentinel program lives relative to this file, in src/ and in dist/ alike. */
-const SENTINEL_MODULE = '../../sentinel/main.js';
-
 export const sentinelCommand = defineCommand<Record<string, never>, { file: string; args: string[] }>({
   name: 'sentinel',
   positionalSyntax: '<file> [args..]',
@@ -21,7 +18,8 @@ export const sentinelCommand = defineCommand<Record<string, never>, { file: stri
   async run(args) {
     let mod: { runSentinel?: (argv: string[]) => unknown };
     try {
-      mod = (await import(SENTINEL_MODULE)) as typeof mod;
+      const { importSentinelModule } = await import('../sentinel-module.js');
+      mod = await importSentinelModule();
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('sentinel/main')) {

@@ -87,7 +87,31 @@ function waitStart(ctx: SentinelCtx, master: Instance): void {
   selectSlaveState(ctx, master);
 }
 
+/**
+ * Departure from Redis, for a better choice: the replicas' offsets and link states are read again
+ * right before choosing. Redis chooses from the INFO it has, which outside a failover is polled
+ * every 10 s, so with a fast election it may compare offsets read before the master's last writes
+ * and pick a replica that has less data. Every reachable replica is asked for INFO once on entering
+ * SELECT_SLAVE and the choice is made when all have answered (a round trip) or after one ping
+ * period at most.
+ */
+function replicasFresh(ctx: SentinelCtx, master: Instance): boolean {
+  const now = ctx.now();
+  const since = master.failoverStateChangeTime;
+  if (now - since >= ctx.timing.pingPeriod) return true;
+  const ask = master.selectInfoAskTime !== since;
+  master.selectInfoAskTime = since;
+  let waiting = false;
+  for (const s of master.slaves.values()) {
+    if (s.link.disconnected || s.flags & (SRI.S_DOWN | SRI.O_DOWN) || s.infoRefresh >= since) continue;
+    if (ask) sendInfo(ctx, s, () => ctx.kick());
+    waiting = true;
+  }
+  return !waiting;
+}
+
 function selectSlaveState(ctx: SentinelCtx, master: Instance): void {
+  if (!replicasFresh(ctx, master)) return;
   const slave = selectSlave(master, ctx.now(), ctx.timing);
   if (!slave) {
     ctx.event('warning', '-failover-abort-no-good-slave', master, '%@');

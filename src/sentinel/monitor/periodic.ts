@@ -41,6 +41,15 @@ export function infoInterval(ri: Instance, infoPeriod: number): number {
     // after a failover) is converted once it has said so for long enough; polling it every
     // half second lets that happen when the wait ends rather than up to 10 s later.
     if (ri.roleReported === SRI.MASTER) return 500;
+    // Faster than Redis, likewise: a replica following another master is repointed once it has
+    // done so for failover-timeout; poll it every second so that this happens on time.
+    if (
+      ri.roleReported === SRI.SLAVE &&
+      ri.slaveMasterHost !== null &&
+      (ri.slaveMasterPort !== master.addr.port || (ri.slaveMasterHost !== master.addr.ip && ri.slaveMasterHost !== master.addr.hostname))
+    ) {
+      return 1000;
+    }
     // As Redis: every second while the master is ODOWN or failing over, or while the replica's
     // own replication link is down, to keep the link-down time fresh.
     if (master.flags & (SRI.O_DOWN | SRI.FAILOVER_IN_PROGRESS) || ri.masterLinkDownTime !== 0) return 1000;
@@ -48,10 +57,11 @@ export function infoInterval(ri: Instance, infoPeriod: number): number {
   return infoPeriod;
 }
 
-export function sendInfo(ctx: SentinelCtx, ri: Instance): boolean {
+export function sendInfo(ctx: SentinelCtx, ri: Instance, then?: () => void): boolean {
   return sendCommand(ri, ['INFO'], (r) => {
     const text = replyText(r);
     if (text !== null) refreshInstanceInfo(ctx, ri, text);
+    then?.();
   });
 }
 

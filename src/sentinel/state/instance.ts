@@ -86,6 +86,8 @@ export class Instance {
   failoverStartTime = 0;
   failoverTimeout: number;
   failoverDelayLogged = 0;
+  /** When SELECT_SLAVE asked every replica for a fresh INFO (0 = not yet). */
+  selectInfoAskTime = 0;
   /** When the end of the failover asked the peers for their view (0 = not yet). */
   failoverEndAskTime = 0;
   promotedSlave: Instance | null = null;

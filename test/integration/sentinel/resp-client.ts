@@ -45,11 +45,26 @@ export class RespClient {
     });
   }
 
+  /** Rejects after `timeoutMs` (a paused server never answers); the connection is then unusable. */
   call(...args: Array<string | number>): Promise<Reply> {
+    return this.callWithin(5000, ...args);
+  }
+
+  callWithin(timeoutMs: number, ...args: Array<string | number>): Promise<Reply> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new Error('connection closed'));
-      this.waiting.push(resolve);
-      this.failures.push(reject);
+      const timer = setTimeout(() => {
+        reject(new Error(`no reply to ${args.join(' ')} within ${timeoutMs} ms`));
+        this.sock.destroy();
+      }, timeoutMs);
+      this.waiting.push((r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+      this.failures.push((e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
       this.sock.write(encodeCommand(args));
     });
   }

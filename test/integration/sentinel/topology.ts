@@ -34,7 +34,7 @@ export class EventLog {
   private clients: RespClient[] = [];
 
   async attach(index: number, port: number): Promise<void> {
-    const c = await RespClient.connect(port);
+    const c = await connectTo(port, 'sentinel');
     this.clients.push(c);
     await c.psubscribe('*', (channel, message) => this.all.push({ at: Date.now(), sentinel: index, channel, message }));
   }
@@ -58,6 +58,17 @@ export class EventLog {
 
 export const REDIS_TEST_CONF = ['repl-diskless-sync-delay 0', 'repl-ping-replica-period 1'];
 
+/** Passwords of the current topology (one topology at a time per test file). */
+const auth = { redis: '', sentinel: '' };
+
+/** A client to a data node or a sentinel, authenticated when the topology has passwords. */
+export async function connectTo(port: number, kind: 'redis' | 'sentinel'): Promise<RespClient> {
+  const c = await RespClient.connect(port);
+  const pass = auth[kind];
+  if (pass) await c.call('AUTH', pass);
+  return c;
+}
+
 export interface TopologyOptions {
   replicas?: number;
   sentinels: Impl[];
@@ -71,22 +82,29 @@ export interface TopologyOptions {
   /** Extra redis.conf lines per replica index. */
   replicaConf?: (i: number) => string[];
   masterConf?: string[];
+  /** requirepass/masterauth on the data nodes, auth-pass for the sentinels. */
+  redisPassword?: string;
+  /** requirepass and sentinel-pass on the sentinels. */
+  sentinelPassword?: string;
 }
 
 export async function startTopology(o: TopologyOptions): Promise<Topology> {
   const name = o.name ?? 'mymaster';
-  const master = await startRedis('master', { conf: [...REDIS_TEST_CONF, ...(o.masterConf ?? [])] });
+  auth.redis = o.redisPassword ?? '';
+  auth.sentinel = o.sentinelPassword ?? '';
+  const redisAuth = o.redisPassword ? [`requirepass ${o.redisPassword}`, `masterauth ${o.redisPassword}`] : [];
+  const master = await startRedis('master', { conf: [...REDIS_TEST_CONF, ...redisAuth, ...(o.masterConf ?? [])] });
   const replicas: Proc[] = [];
   for (let i = 0; i < (o.replicas ?? 2); i++) {
     replicas.push(
       await startRedis(`replica${i + 1}`, {
         replicaOf: { host: master.host, port: master.port },
-        conf: [...REDIS_TEST_CONF, ...(o.replicaConf?.(i) ?? [])],
+        conf: [...REDIS_TEST_CONF, ...redisAuth, ...(o.replicaConf?.(i) ?? [])],
       }),
     );
   }
   await waitFor('replicas in sync', async () => {
-    const c = await RespClient.connect(master.port);
+    const c = await connectTo(master.port, 'redis');
     try {
       const info = text(await c.call('INFO', 'replication'));
       const online = (info.match(/state=online/g) ?? []).length;
@@ -101,6 +119,8 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
       `sentinel monitor ${name} ${master.host} ${master.port} ${p?.quorum ?? o.quorum ?? 2}`,
       `sentinel down-after-milliseconds ${name} ${p?.downAfter ?? o.downAfter ?? 1000}`,
       `sentinel failover-timeout ${name} ${o.failoverTimeout ?? 60000}`,
+      ...(o.redisPassword ? [`sentinel auth-pass ${name} ${o.redisPassword}`] : []),
+      ...(o.sentinelPassword ? [`requirepass ${o.sentinelPassword}`, `sentinel sentinel-pass ${o.sentinelPassword}`] : []),
       ...(o.sentinelConf ?? []),
       ...(p?.conf ?? []),
     ];
@@ -145,7 +165,7 @@ export async function waitFor(what: string, probe: () => Promise<string[]>, time
 }
 
 export async function sentinelCall(port: number, ...args: Array<string | number>) {
-  const c = await RespClient.connect(port);
+  const c = await connectTo(port, 'sentinel');
   try {
     return await c.call(...args);
   } finally {
@@ -182,7 +202,7 @@ export async function masterRecord(port: number, name = 'mymaster'): Promise<Rec
 }
 
 export async function redisRole(port: number): Promise<string> {
-  const c = await RespClient.connect(port);
+  const c = await connectTo(port, 'redis');
   try {
     const info = text(await c.call('INFO', 'replication'));
     const role = /role:(\w+)/.exec(info)?.[1] ?? '?';

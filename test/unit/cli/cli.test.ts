@@ -95,6 +95,14 @@ describe('CLI', () => {
     expect(existsSync(path.join(cwd, 'out'))).toBe(false);
   });
 
+  it('refuses an --out that contains the spec', async () => {
+    const cwd = dir();
+    writeFileSync(path.join(cwd, 'sentinel-compose.yaml'), 'sentinels: {implementation: redis}\n');
+    expect(await run(['render', '--out', '.', '--force'], cwd)).toBe(2);
+    expect(stderr).toMatch(/--out.*contains the spec/s);
+    expect(existsSync(path.join(cwd, 'sentinel-compose.yaml'))).toBe(true);
+  });
+
   it('a missing spec says to run init', async () => {
     expect(await run(['validate'])).toBe(2);
     expect(stderr).toMatch(/sentinel-compose init/);

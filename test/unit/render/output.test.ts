@@ -21,7 +21,7 @@ describe('writing the output', () => {
     writeOutput(out, files);
     for (const f of files) expect(readFileSync(path.join(out, f.path)).equals(Buffer.from(f.content))).toBe(true);
     expect(statSync(path.join(out, '.env')).mode & 0o777).toBe(0o600);
-    expect(statSync(path.join(out, 'config/redis-master/start.sh')).mode & 0o111).not.toBe(0);
+    expect(statSync(path.join(out, 'bin/start.sh')).mode & 0o111).not.toBe(0);
     expect(readdirSync(parent)).toEqual(['out']); // no temp folders left behind
     expect(checkOutput(out, files)).toMatchObject({ changed: [], missing: [], extra: [] });
   });
@@ -37,7 +37,7 @@ describe('writing the output', () => {
     expect(readFileSync(path.join(out, 'data/redis-master/redis.conf'), 'utf8')).toBe('runtime state');
     expect(readFileSync(path.join(out, 'run/pids.json'), 'utf8')).toBe('{}');
     expect(existsSync(path.join(out, 'config/redis-replica-2'))).toBe(false);
-    expect(r.removed).toEqual(['config/redis-replica-2/redis.conf', 'config/redis-replica-2/start.sh']);
+    expect(r.removed).toEqual(['config/redis-replica-2/redis.conf']);
   });
 
   it('refuses to touch files it did not write, unless forced', () => {
@@ -73,8 +73,22 @@ describe('writing the output', () => {
     writeFileSync(path.join(out, 'data/ignored'), 'x');
     const r = checkOutput(out, filesFor('masters: [{name: mymaster, replicas: 3}]'));
     expect(r.changed).toEqual(expect.arrayContaining(['compose.yaml', 'topology.json']));
-    expect(r.missing).toEqual(['config/redis-replica-3/redis.conf', 'config/redis-replica-3/start.sh']);
+    expect(r.missing).toEqual(['config/redis-replica-3/redis.conf']);
     expect(r.extra).toEqual(['extra.txt']);
     expect(checkOutput(path.join(out, 'nope'), files).missing).toHaveLength(files.length);
+  });
+});
+
+describe('readSecrets', () => {
+  it('reads the passwords back from a rendered .env, and nothing when there are none', async () => {
+    const { readSecrets } = await import('../../../src/render/secrets.js');
+    const out = path.join(fresh(), 'out');
+    const l = parseSpec('auth: {password: "${PW}", sentinel-password: "${SPW}"}', { env: { PW: 'a-1', SPW: 'b-2' } });
+    writeOutput(out, renderFiles(l.topology, l.secrets, { specName: 's', sentinelBundle: { placeholder: true } }));
+    expect(readSecrets(out)).toEqual({ redisPassword: 'a-1', sentinelPassword: 'b-2' });
+    const plain = path.join(fresh(), 'out');
+    writeOutput(plain, filesFor(''));
+    expect(readSecrets(plain)).toEqual({});
+    expect(readSecrets(path.join(fresh(), 'missing'))).toEqual({});
   });
 });

@@ -56,8 +56,10 @@ describe('render', () => {
       expect(s.healthcheck.test.length).toBeGreaterThan(1);
       expect(s.restart).toBe('unless-stopped');
       // Directories, never single files, are mounted.
-      expect(s.volumes[0]).toMatch(/^\.\/config\/[a-z0-9-]+:\/etc\/sentinel-compose:ro$/);
-      expect(s.volumes[1]).toMatch(/^\.\/data\/[a-z0-9-]+:\/data$/);
+      expect(s.volumes[0]).toBe('./bin:/opt/sentinel-compose:ro');
+      expect(s.volumes[1]).toMatch(/^\.\/config\/[a-z0-9-]+:\/etc\/sentinel-compose:ro$/);
+      expect(s.volumes[2]).toMatch(/^\.\/data\/[a-z0-9-]+:\/data$/);
+      expect(s.entrypoint).toEqual(['sh', '/opt/sentinel-compose/start.sh']);
     }
     expect(c.services['redis-replica-1'].depends_on).toEqual({ 'redis-master': { condition: 'service_healthy' } });
     expect(Object.keys(c.services['redis-sentinel-1'].depends_on)).toEqual(['redis-master', 'redis-replica-1', 'redis-replica-2']);

@@ -99,3 +99,15 @@ describe('resolved topology', () => {
     expect(hosts).toContain('127.0.1.0');
   });
 });
+
+describe('bridge mode addresses', () => {
+  it('announces the address the ports are published on, when the spec names one', () => {
+    const t = parseSpec('network: bridge\nbind: 192.0.2.10\nauth: {password: "${P:-x}"}', { env: {} }).topology;
+    expect(t.clientHost).toBe('192.0.2.10');
+    expect(t.masters[0]!.nodes[0]!.announce).toEqual({ ip: '192.0.2.10', port: 6379 });
+  });
+  it('warns that default publishing without a password is open to the network', () => {
+    const w = parseSpec('network: bridge', { env: {} }).warnings;
+    expect(w.map((x) => x.path)).toEqual(['bind']);
+  });
+});

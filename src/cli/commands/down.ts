@@ -1,0 +1,53 @@
+import { outOption } from '../options.js';
+import { defineCommand } from '../registry.js';
+import { openRendered, runtimeOption } from './runtime-shared.js';
+
+export const downCommand = defineCommand({
+  name: 'down',
+  describe: 'Stop everything the topology runs (data is kept unless --volumes)',
+  options: {
+    ...outOption,
+    ...runtimeOption,
+    volumes: { alias: 'v', type: 'boolean', default: false, describe: 'Also delete the data directories (and the configs the nodes rewrote)' },
+  },
+  examples: [
+    ['$0 down', 'stop ./out with the runtime that started it'],
+    ['$0 down --volumes', 'stop it and start from scratch next time'],
+  ],
+  epilogue:
+    'Local processes are stopped by the pids recorded when they started (and only while each pid is still that process); containers with compose down. Exit codes: 0 done, 2 bad input or a missing dependency.',
+  async run(args, ctx) {
+    const dir = await openRendered(args, ctx);
+    const { runtimeForExisting, localRuntime } = await import('../../runtime/open.js');
+    const { clearState } = await import('../../runtime/state.js');
+    const { runtime, state } = await runtimeForExisting(dir, args.runtime);
+    if (!state && !args.runtime) {
+      // Nothing recorded: stop any local processes recorded under run/ all the same (harmless when
+      // there are none), and containers of this project if an engine has some.
+      await localRuntime(dir).down({ volumes: args.volumes });
+      const stopped = await downContainersIfAny(dir);
+      clearState(dir.outDir);
+      ctx.result({ ok: true, project: dir.topology.project, runtime: stopped ? 'docker' : null, volumes: args.volumes }, `${dir.topology.project}: nothing recorded as running${stopped ? '; removed its containers' : ''}${args.volumes ? '; data deleted' : ''}`);
+      return;
+    }
+    ctx.out.info(`${dir.topology.project}: stopping (${runtime.kind})`);
+    await runtime.down({ volumes: args.volumes });
+    clearState(dir.outDir);
+    ctx.result(
+      { ok: true, project: dir.topology.project, runtime: runtime.kind, volumes: args.volumes },
+      `${ctx.out.color.green('down')}: ${dir.topology.project}${args.volumes ? ' (data deleted)' : ' (data kept; --volumes deletes it)'}`,
+    );
+  },
+});
+
+async function downContainersIfAny(dir: import('../../runtime/open.js').RenderedDir): Promise<boolean> {
+  const { probeEngine } = await import('../../runtime/compose/engine.js');
+  const probe = await probeEngine(5000);
+  if (!probe.ok) return false;
+  const { tryRun } = await import('../../runtime/compose/exec.js');
+  const ps = await tryRun('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${dir.topology.project}`]);
+  if (!ps.ok || !ps.out.stdout.trim()) return false;
+  const { dockerRuntime } = await import('../../runtime/open.js');
+  await (await dockerRuntime(dir, probe)).down();
+  return true;
+}

@@ -1,0 +1,282 @@
+/**
+ * `sentinel-compose drill [scenario...]`: failover drills against a running topology, or with
+ * --up against one it renders and starts for the purpose and always takes down again (also on
+ * failure and Ctrl-C). Input is checked before anything runs, so bad input leaves nothing behind.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parse as yamlParse } from 'yaml';
+import { UsageError, type Problem } from '../../common/errors.js';
+import type { Runtime, RuntimeChoice } from '../../runtime/types.js';
+import type { Scenario } from '../../drill/types.js';
+import { outOption, specOption } from '../options.js';
+import { defineCommand, type CommandContext } from '../registry.js';
+
+export const EXIT_INTERRUPTED = 130;
+
+export const drillCommand = defineCommand({
+  name: 'drill',
+  positionalSyntax: '[scenario..]',
+  positionals: {
+    scenario: {
+      type: 'string',
+      array: true,
+      describe: 'Scenarios to run, in order (default: master-pause; "all" for every built-in one)',
+    },
+  },
+  describe: 'Failover drills: pause/kill nodes under a client load, measure what the application saw, check the topology recovers',
+  options: {
+    ...specOption,
+    ...outOption,
+    up: {
+      type: 'boolean',
+      default: false,
+      describe: 'Render the spec into --out, start it, drill, and take it down afterwards (also on failure or Ctrl-C)',
+    },
+    runtime: {
+      type: 'string',
+      choices: ['auto', 'docker', 'local'],
+      default: 'auto',
+      describe: 'Where the topology runs (auto: the one it was brought up with; with --up, Docker when an engine can run it, else local processes)',
+    },
+    rate: {
+      type: 'number',
+      default: 50,
+      describe: 'Writes per second of the client load (sequence numbers, each one checked afterwards)',
+      requiresArg: true,
+    },
+    'read-rate': {
+      type: 'number',
+      default: 20,
+      describe: 'Reads per second from replicas (0: no reader)',
+      requiresArg: true,
+    },
+    'command-timeout': {
+      type: 'number',
+      default: 1000,
+      describe: 'The client\'s command timeout in ms (0: none; writes then block until the client reconnects)',
+      requiresArg: true,
+    },
+    group: {
+      type: 'string',
+      array: true,
+      describe: 'Only these master groups (default: every one, one after another)',
+      requiresArg: true,
+    },
+    'scenario-file': {
+      type: 'string',
+      describe: 'A YAML/JSON file with scenarios of your own (same shape as the built-in ones; see --list --json)',
+      requiresArg: true,
+    },
+    list: {
+      type: 'boolean',
+      default: false,
+      describe: 'List the scenarios and exit',
+    },
+    report: {
+      type: 'string',
+      describe: 'Also write report.json, junit.xml and report.html into this folder',
+      requiresArg: true,
+    },
+  },
+  examples: [
+    ['$0 drill --up', 'start the spec\'s topology, drill master-pause on every master group, take it down'],
+    ['$0 drill master-pause no-quorum --report drill-report', 'against the running topology in ./out; JUnit + HTML for CI'],
+    ['$0 drill all --up --json > drill.json', 'every scenario, machine-readable'],
+    ['$0 drill --list', 'what each scenario does'],
+  ],
+  epilogue:
+    'Each run waits until its master group is healthy (and no sentinel is in TILT), starts a Sentinel-aware client ' +
+    '(ioredis) writing sequence numbers at --rate, plays the scenario, and then checks every acknowledged write on the final ' +
+    'master. Times are ms since the fault. Progress goes to stderr, the summary (or --json) to stdout.\n' +
+    'Exit codes: 0 every expectation held, 1 one failed (or a run could not finish), 2 bad input or a missing dependency, 130 interrupted.',
+  async run(args, ctx) {
+    const { SCENARIOS, selectScenarios, validateScenarios } = await import('../../drill/scenarios/index.js');
+    const file = args['scenario-file'];
+    const custom = file ? loadScenarioFile(file, ctx.cwd, SCENARIOS.map((s) => s.name), validateScenarios) : [];
+    const available = [...SCENARIOS, ...custom];
+    if (args.list) return listScenarios(available, ctx);
+
+    const problems = checkNumbers(args);
+    if (args.report !== undefined) {
+      const dir = path.resolve(ctx.cwd, args.report);
+      if (existsSync(dir) && !statSync(dir).isDirectory()) problems.push({ path: '--report', value: args.report, message: 'exists and is not a folder', fix: 'give a folder (it is created if missing)' });
+    }
+    const wanted = ((args as { scenario?: string[] }).scenario ?? []).map(String);
+    let scenarios: Scenario[] = [];
+    try {
+      scenarios = selectScenarios(wanted, available);
+    } catch (err) {
+      if (err instanceof UsageError) problems.push(...err.problems);
+      else throw err;
+    }
+    if (problems.length) throw new UsageError(problems);
+    return runDrillCommand(args as DrillArgs, scenarios, ctx);
+  },
+});
+
+export interface DrillArgs {
+  spec: string;
+  out: string;
+  up: boolean;
+  runtime: string;
+  rate: number;
+  'read-rate': number;
+  'command-timeout': number;
+  group?: string[];
+  report?: string;
+  json: boolean;
+}
+
+function checkNumbers(args: { rate: number; 'read-rate': number; 'command-timeout': number }): Problem[] {
+  const problems: Problem[] = [];
+  if (!Number.isFinite(args.rate) || args.rate <= 0 || args.rate > 10_000) {
+    problems.push({ path: '--rate', value: args.rate, message: 'must be a number of writes per second, above 0 and at most 10000', fix: 'e.g. --rate 50' });
+  }
+  if (!Number.isFinite(args['read-rate']) || args['read-rate'] < 0 || args['read-rate'] > 10_000) {
+    problems.push({ path: '--read-rate', value: args['read-rate'], message: 'must be a number of reads per second from 0 to 10000', fix: 'e.g. --read-rate 20, or 0 for no reader' });
+  }
+  if (!Number.isFinite(args['command-timeout']) || args['command-timeout'] < 0) {
+    problems.push({ path: '--command-timeout', value: args['command-timeout'], message: 'must be milliseconds, 0 or more', fix: 'e.g. --command-timeout 1000, or 0 for none' });
+  }
+  return problems;
+}
+
+function loadScenarioFile(
+  file: string,
+  cwd: string,
+  builtIn: string[],
+  validate: (doc: unknown, source: string, builtIn: readonly string[]) => Scenario[],
+): Scenario[] {
+  const abs = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (err) {
+    throw new UsageError([{ path: '--scenario-file', value: file, message: 'cannot be read', fix: 'give the path of a YAML or JSON file with a list of scenarios' }], { cause: err });
+  }
+  return validate(parseYaml(text, file), path.basename(file), builtIn);
+}
+
+function parseYaml(text: string, file: string): unknown {
+  try {
+    return yamlParse(text);
+  } catch (err) {
+    throw new UsageError([{ path: `--scenario-file ${file}`, message: `is not valid YAML/JSON: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` }], { cause: err });
+  }
+}
+
+function listScenarios(available: Scenario[], ctx: CommandContext): number {
+  const width = Math.max(...available.map((s) => s.name.length));
+  ctx.result(
+    { scenarios: available },
+    available.map((s) => `${ctx.out.color.bold(s.name.padEnd(width))}  ${s.summary}`).join('\n'),
+  );
+  return 0;
+}
+
+async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: CommandContext): Promise<number> {
+  const { runDrill } = await import('../../drill/engine.js');
+  const { renderTerminal } = await import('../../drill/report/terminal.js');
+  const { renderJson, writeReports } = await import('../../drill/report/write.js');
+  const { loadRendered, runtimeForExisting, selectRuntime } = await import('../../runtime/open.js');
+  const { clearState, readState, writeState } = await import('../../runtime/state.js');
+  const outDir = path.resolve(ctx.cwd, args.out);
+  const choice = args.runtime as RuntimeChoice;
+  // Progress goes to stderr even with --json: a drill takes minutes, and stdout stays clean.
+  const progress = (line: string) => process.stderr.write(`${ctx.out.color.dim(line)}\n`);
+
+  if (args.up) {
+    const { loadSpecOrDefault } = await import('../options.js');
+    const loaded = await loadSpecOrDefault(args.spec, ctx);
+    checkGroups(args.group, loaded.topology.masters.map((m) => m.name));
+    if (!readState(outDir)) {
+      const render = await import('../../render/index.js');
+      const files = render.renderFiles(loaded.topology, loaded.secrets, {
+        specName: path.basename(loaded.file),
+        sentinelBundle: existsSync(render.defaultSentinelBundle()) ? { file: render.defaultSentinelBundle() } : { placeholder: true },
+      });
+      render.writeOutput(outDir, files);
+      progress(`rendered ${args.spec} into ${args.out}`);
+    }
+  }
+  const dir = loadRendered(outDir);
+  const topology = dir.topology;
+  checkGroups(args.group, topology.masters.map((m) => m.name));
+
+  // Already up (by `up`, or by another drill): drill it as it is and leave it running.
+  const state = readState(outDir);
+  let runtime: Runtime;
+  let startedHere = false;
+  if (state || !args.up) {
+    runtime = (await runtimeForExisting(dir, choice === 'auto' ? undefined : choice)).runtime;
+    if (args.up) progress(`${topology.project} is already up in ${args.out} (${state!.runtime}): drilling it as it is and leaving it running`);
+  } else {
+    const selected = await selectRuntime(dir, choice);
+    runtime = selected.runtime;
+    progress(`${topology.project}: ${selected.reason}`);
+  }
+
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts === 1) {
+      progress(`${sig}: stopping after bringing back whatever is paused${startedHere ? ' and taking the topology down' : ''} (again to quit at once)`);
+      abort.abort();
+    } else {
+      process.exit(EXIT_INTERRUPTED);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    if (args.up && !state) {
+      startedHere = true;
+      // Recorded like `up` does, so that status/logs/down find it while the drill runs.
+      writeState(outDir, { version: 1, runtime: runtime.kind, project: topology.project, startedAt: Date.now() });
+      progress(`starting ${topology.project}`);
+      await runtime.up({ onProgress: (m) => progress(`  ${m}`) });
+    }
+    if (abort.signal.aborted) return EXIT_INTERRUPTED;
+    const report = await runDrill(runtime, scenarios, {
+      rate: args.rate,
+      readRate: args['read-rate'],
+      commandTimeoutMs: args['command-timeout'],
+      groups: args.group,
+      password: dir.secrets.redisPassword,
+      sentinelPassword: dir.secrets.sentinelPassword,
+      signal: abort.signal,
+      onProgress: progress,
+    });
+    if (args.json) process.stdout.write(renderJson(report));
+    else ctx.out.out(renderTerminal(report, ctx.out.color));
+    if (args.report) {
+      const files = writeReports(path.resolve(ctx.cwd, args.report), report);
+      progress(`report: ${files.map((f) => path.relative(ctx.cwd, f) || f).join(', ')}`);
+    }
+    if (abort.signal.aborted) return EXIT_INTERRUPTED;
+    return report.passed ? 0 : 1;
+  } finally {
+    if (startedHere) {
+      progress(`taking ${topology.project} down`);
+      try {
+        await runtime.down({ volumes: true });
+        clearState(outDir);
+      } catch (err) {
+        ctx.out.warn(`could not take ${topology.project} down: ${err instanceof Error ? err.message : String(err)} (run \`sentinel-compose down --out ${args.out}\`)`);
+      }
+    }
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function checkGroups(groups: string[] | undefined, known: string[]): void {
+  const problems: Problem[] = [];
+  for (const g of groups ?? []) {
+    if (!known.includes(g)) problems.push({ path: '--group', value: g, message: 'is not a master group of this topology', fix: `use one of: ${known.join(', ')}` });
+  }
+  if (problems.length) throw new UsageError(problems);
+}

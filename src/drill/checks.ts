@@ -1,0 +1,281 @@
+/**
+ * Conditions (what a `wait` step waits for) and expectations (what a run is judged by), as pure
+ * functions of observations and recorded events, so that they are tested without processes.
+ * A condition returns what is still missing (empty = true), in words a person can act on.
+ */
+import type { ParsedEvent } from './events.js';
+import type { Check, ExpectationResult, Expectation, LoadStats, NodeView, Observation, SentinelView, WriteCheck } from './types.js';
+
+/** A recorded event, parsed and with its addresses turned into services. */
+export interface RunEvent {
+  t: number;
+  sentinel: string;
+  channel: string;
+  message: string;
+  parsed: ParsedEvent;
+  /** The service the event's instance is (null: not an instance event, or unknown address). */
+  instanceService: string | null;
+  /** For +switch-master: the service it switched to. */
+  switchedTo: string | null;
+}
+
+export interface GroupContext {
+  group: string;
+  /** Every data node of the group (master and replicas, as listed in the topology). */
+  nodes: string[];
+  sentinels: string[];
+  /** The master when the run started. */
+  initialMaster: string;
+}
+
+const DOWN_FLAGS = ['s_down', 'o_down', 'disconnected'];
+
+function nodeProblem(n: NodeView): string {
+  return `${n.service}: no reply${n.error ? ` (${n.error})` : ''}`;
+}
+
+/** The one node that says it is master, or null when none or several do. */
+export function soleMaster(obs: Observation): string | null {
+  const masters = obs.nodes.filter((n) => n.reachable && n.role === 'master');
+  return masters.length === 1 ? masters[0]!.service : null;
+}
+
+/** The master most reachable sentinels name (ties: null). */
+export function namedMaster(obs: Observation): string | null {
+  const votes = new Map<string, number>();
+  for (const s of obs.sentinels) if (s.reachable && s.masterService) votes.set(s.masterService, (votes.get(s.masterService) ?? 0) + 1);
+  const sorted = [...votes.entries()].sort((a, b) => b[1] - a[1]);
+  if (!sorted.length || (sorted[1] && sorted[1][1] === sorted[0]![1])) return null;
+  return sorted[0]![0];
+}
+
+export function masterMissing(obs: Observation): string[] {
+  const masters = obs.nodes.filter((n) => n.reachable && n.role === 'master').map((n) => n.service);
+  if (masters.length === 1) return [];
+  if (masters.length === 0) return ['no node says it is master'];
+  return [`${masters.length} nodes say they are master: ${masters.join(', ')}`];
+}
+
+export function replicasMissing(obs: Observation, master: string | null): string[] {
+  const out: string[] = [];
+  for (const n of obs.nodes) {
+    if (n.service === master) continue;
+    if (!n.reachable) out.push(nodeProblem(n));
+    else if (n.role !== 'slave') {
+      if (master !== null) out.push(`${n.service}: role ${n.role ?? 'unknown'}, not a replica of ${master}`);
+    } else if (master !== null && n.masterService !== master) {
+      out.push(`${n.service}: replicates ${n.masterService ?? n.masterAddr ?? 'nothing'}, not ${master}`);
+    } else if (!n.linkUp) out.push(`${n.service}: link to ${n.masterService ?? n.masterAddr ?? 'its master'} is down`);
+  }
+  return out;
+}
+
+export function sentinelsAgreeMissing(obs: Observation, master: string | null): string[] {
+  const out: string[] = [];
+  for (const s of obs.sentinels) {
+    if (!s.reachable) out.push(`${s.service}: no reply${s.error ? ` (${s.error})` : ''}`);
+    else if (master !== null && s.masterService !== master) out.push(`${s.service}: names ${s.masterService ?? s.masterAddr ?? 'no master'} as master, not ${master}`);
+  }
+  if (master === null) {
+    const named = new Set(obs.sentinels.filter((s) => s.reachable).map((s) => s.masterService ?? s.masterAddr));
+    if (named.size > 1) out.push(`sentinels disagree: ${[...named].join(' vs ')}`);
+  }
+  return out;
+}
+
+function settledMissing(s: SentinelView): string[] {
+  const bad = (s.flags ?? []).filter((f) => DOWN_FLAGS.includes(f) || f.startsWith('failover'));
+  return bad.length ? [`${s.service}: flags the master ${bad.join(',')}`] : [];
+}
+
+/** One master, replicas following it with the link up, sentinels naming it and not flagging it. */
+export function healthyMissing(obs: Observation): string[] {
+  const master = soleMaster(obs);
+  const out = [...masterMissing(obs), ...replicasMissing(obs, master), ...sentinelsAgreeMissing(obs, master)];
+  for (const s of obs.sentinels) if (s.reachable) out.push(...settledMissing(s));
+  return out;
+}
+
+/**
+ * Healthy, and every sentinel out of TILT, knowing every other sentinel and seeing every replica
+ * up: a fault injected now is seen by everyone.
+ */
+export function readyMissing(obs: Observation, ctx: GroupContext): string[] {
+  const out = healthyMissing(obs);
+  const master = soleMaster(obs);
+  for (const s of obs.sentinels) {
+    if (!s.reachable) continue;
+    if (s.tilt) out.push(`${s.service}: in TILT mode (it acts again 30 s after the last timer jump)`);
+    if ((s.numOtherSentinels ?? 0) < ctx.sentinels.length - 1) {
+      out.push(`${s.service}: knows ${s.numOtherSentinels ?? 0} other sentinels of ${ctx.sentinels.length - 1}`);
+    }
+    const up = new Set((s.replicas ?? []).filter((r) => !r.flags.some((f) => DOWN_FLAGS.includes(f))).map((r) => r.service));
+    const unseen = ctx.nodes.filter((n) => n !== master && !up.has(n));
+    if (master !== null && unseen.length) out.push(`${s.service}: does not see replica${unseen.length > 1 ? 's' : ''} ${unseen.join(', ')} up`);
+  }
+  return out;
+}
+
+/** Every sentinel that answers names a new master, that node says it is master, and the leader finished. */
+export function failedOverMissing(obs: Observation, ctx: GroupContext, events: readonly RunEvent[]): string[] {
+  const out: string[] = [];
+  const answering = obs.sentinels.filter((s) => s.reachable);
+  if (answering.length === 0) out.push('no sentinel answers');
+  const named = new Set<string>();
+  for (const s of answering) {
+    if (s.masterService === ctx.initialMaster) out.push(`${s.service}: still names ${ctx.initialMaster}`);
+    else if (!s.masterService) out.push(`${s.service}: names ${s.masterAddr ?? 'no master'}, which is no node of ${ctx.group}`);
+    else named.add(s.masterService);
+  }
+  if (named.size > 1) out.push(`sentinels name different masters: ${[...named].join(', ')}`);
+  for (const m of named) {
+    const n = obs.nodes.find((x) => x.service === m);
+    if (!n?.reachable || n.role !== 'master') out.push(`${m}: named by the sentinels but ${n?.reachable ? `role is ${n.role}` : 'does not answer'}`);
+  }
+  if (!events.some((e) => e.t >= 0 && e.channel === '+failover-end' && e.parsed.group === ctx.group)) {
+    out.push('no +failover-end yet (the leader is still reconfiguring replicas)');
+  }
+  return out;
+}
+
+/** Some sentinel reported +sdown for one of `services` after the fault. */
+export function sdownMissing(events: readonly RunEvent[], services: readonly string[]): string[] {
+  if (services.length === 0) return ['the run has not faulted a data node'];
+  const seen = events.some((e) => e.t >= 0 && e.channel === '+sdown' && e.instanceService !== null && services.includes(e.instanceService));
+  return seen ? [] : [`no sentinel has reported +sdown for ${services.join(', ')}`];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expectations
+
+export interface JudgeInput {
+  ctx: GroupContext;
+  final: Observation | null;
+  events: readonly RunEvent[];
+  /** Data nodes the run paused or killed. */
+  faulted: string[];
+  writes: { stats: LoadStats; check: WriteCheck | null } | null;
+  /** ms since the fault when the last step finished (writes after it show recovery). */
+  stepsEndedAt: number;
+}
+
+function result(e: Expectation, passed: boolean, message: string): ExpectationResult {
+  const severity = e.severity ?? 'fail';
+  return { check: e.check, severity, passed, message: !passed && severity === 'warn' && e.why ? `${message} (warning only: ${e.why})` : message };
+}
+
+const FAILOVER_CHANNELS = ['+switch-master', '+promoted-slave', '+failover-state-send-slaveof-noone'];
+
+export function judge(e: Expectation, input: JudgeInput): ExpectationResult {
+  const { ctx, final, events } = input;
+  const inGroup = events.filter((x) => x.t >= 0 && x.parsed.group === ctx.group);
+  const master = final ? soleMaster(final) : null;
+  const noFinal = 'no observation of the topology at the end of the run';
+  switch (e.check) {
+    case 'failover-happened': {
+      const switches = inGroup.filter((x) => x.channel === '+switch-master');
+      if (!final) return result(e, false, noFinal);
+      if (master === null || master === ctx.initialMaster) {
+        return result(e, false, `the master is ${master ?? 'unclear'}${master === ctx.initialMaster ? ' still' : ''}; expected a replica of ${ctx.initialMaster} to be promoted`);
+      }
+      if (switches.length === 0) return result(e, false, `${master} is master but no sentinel published +switch-master`);
+      return result(e, true, `${master} replaced ${ctx.initialMaster} (+switch-master from ${new Set(switches.map((x) => x.sentinel)).size} sentinel(s))`);
+    }
+    case 'no-failover': {
+      const bad = inGroup.filter((x) => FAILOVER_CHANNELS.includes(x.channel));
+      if (bad.length) {
+        const first = bad[0]!;
+        return result(e, false, `${first.sentinel} published ${first.channel} at +${Math.round(first.t)} ms (${bad.length} failover event(s) in all)`);
+      }
+      if (final && master !== ctx.initialMaster) return result(e, false, `the master is ${master ?? 'unclear'}, expected ${ctx.initialMaster} to stay master`);
+      return result(e, true, `no promotion or +switch-master; ${ctx.initialMaster} stayed master`);
+    }
+    case 'fault-detected': {
+      const missing = sdownMissing(events, input.faulted);
+      if (missing.length) return result(e, false, missing[0]!);
+      const first = events.find((x) => x.t >= 0 && x.channel === '+sdown' && x.instanceService !== null && input.faulted.includes(x.instanceService))!;
+      return result(e, true, `${first.sentinel} reported +sdown ${first.instanceService} at +${Math.round(first.t)} ms`);
+    }
+    case 'one-master': {
+      if (!final) return result(e, false, noFinal);
+      const missing = masterMissing(final);
+      const silent = final.nodes.filter((n) => !n.reachable);
+      if (missing.length) return result(e, false, missing[0]!);
+      if (silent.length) return result(e, false, `${silent.map((n) => n.service).join(', ')} did not answer, so a second master cannot be ruled out`);
+      return result(e, true, `${master} is the only master`);
+    }
+    case 'replicas-follow': {
+      if (!final) return result(e, false, noFinal);
+      const missing = replicasMissing(final, master);
+      if (master === null) return result(e, false, 'there is no single master to follow');
+      return missing.length
+        ? result(e, false, missing.join('; '))
+        : result(e, true, `${final.nodes.length - 1} replica(s) of ${master}, links up`);
+    }
+    case 'sentinels-agree': {
+      if (!final) return result(e, false, noFinal);
+      const missing = sentinelsAgreeMissing(final, master);
+      if (master === null) return result(e, false, 'there is no single master to agree on');
+      return missing.length ? result(e, false, missing.join('; ')) : result(e, true, `all ${final.sentinels.length} sentinels name ${master}`);
+    }
+    case 'old-master-replica': {
+      if (!final) return result(e, false, noFinal);
+      const old = final.nodes.find((n) => n.service === ctx.initialMaster);
+      const target = master ?? namedMaster(final);
+      if (!old?.reachable) return result(e, false, `${ctx.initialMaster} does not answer`);
+      if (master === ctx.initialMaster) return result(e, false, `${ctx.initialMaster} is still (or again) the master`);
+      if (old.role !== 'slave') return result(e, false, `${ctx.initialMaster} has role ${old.role}, expected a replica of ${target ?? 'the new master'}`);
+      if (target === null || old.masterService !== target) return result(e, false, `${ctx.initialMaster} replicates ${old.masterService ?? old.masterAddr}, not ${target ?? 'the new master'}`);
+      if (!old.linkUp) return result(e, false, `${ctx.initialMaster} replicates ${target} but the link is down`);
+      return result(e, true, `${ctx.initialMaster} is a replica of ${target}, link up`);
+    }
+    case 'no-lost-writes': {
+      const check = input.writes?.check;
+      if (!check) return result(e, false, 'the writes were not checked');
+      if (check.error) return result(e, false, `the writes could not be checked: ${check.error}`);
+      const acked = input.writes!.stats.acked;
+      if (check.lost.length) {
+        return result(e, false, `${check.lost.length} of ${acked} acknowledged writes are missing on ${check.checkedOn}: seq ${summarizeSeqs(check.lost)}`);
+      }
+      return result(e, true, `all ${acked} acknowledged writes are on ${check.checkedOn}`);
+    }
+    case 'writes-resumed': {
+      const w = input.writes;
+      if (!w) return result(e, false, 'no write load ran');
+      const stats = w.stats;
+      const last = stats.windows[stats.windows.length - 1];
+      if (last && last.endMs === null) return result(e, false, `writes stopped at +${Math.round(last.startMs)} ms and never came back`);
+      if (stats.acked === 0) return result(e, false, 'no write was ever acknowledged');
+      return result(e, true, stats.outage ? `writes back after ${Math.round(stats.outage.durationMs)} ms` : 'writes never stopped');
+    }
+  }
+}
+
+/** `1-3, 7, 9-12` for a sorted list of sequence numbers. */
+export function summarizeSeqs(seqs: readonly number[], max = 12): string {
+  const sorted = [...seqs].sort((a, b) => a - b);
+  const ranges: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    ranges.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+    i = j + 1;
+  }
+  return ranges.length > max ? `${ranges.slice(0, max).join(', ')}, ... (${ranges.length - max} more ranges)` : ranges.join(', ');
+}
+
+export function expectationPassed(r: ExpectationResult): boolean {
+  return r.passed || r.severity === 'warn';
+}
+
+export const CHECK_TITLES: Record<Check, string> = {
+  'failover-happened': 'a replica was promoted',
+  'no-failover': 'no failover',
+  'fault-detected': 'the fault was detected (+sdown)',
+  'one-master': 'exactly one master',
+  'replicas-follow': 'every replica follows it, link up',
+  'sentinels-agree': 'every sentinel names it',
+  'old-master-replica': 'the old master is back as a replica',
+  'no-lost-writes': 'no acknowledged write lost',
+  'writes-resumed': 'writes resumed',
+};

@@ -1,0 +1,299 @@
+/**
+ * The Docker Compose runtime: the rendered compose.yaml run by `docker compose` (v2) or
+ * `docker-compose` (v1.29) in the output directory, with the project name from the topology
+ * (which render also writes to .env as COMPOSE_PROJECT_NAME; v1 rejects a top-level `name:`).
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { ExternalToolError, UsageError } from '../../common/errors.js';
+import { SENTINEL_IMAGE_DIR } from '../../render/compose.js';
+import { allNodes, type Topology, type TopologyNode } from '../../topology/types.js';
+import { assertPortFree } from '../ports.js';
+import { dataDir, runDir } from '../state.js';
+import type { Endpoint, LogLine, Runtime, ServiceState, UpOptions } from '../types.js';
+import type { ComposeTool } from './engine.js';
+import { commandLine, run, tryRun } from './exec.js';
+import { parseComposeLogLine } from './logs.js';
+
+export interface ComposeRuntimeOptions {
+  outDir: string;
+  topology: Topology;
+  compose: ComposeTool;
+}
+
+interface ContainerInfo {
+  id: string;
+  service: string;
+  status: string;
+  health?: string;
+  pid: number;
+  exitCode: number;
+  restarts: number;
+}
+
+export class ComposeRuntime implements Runtime {
+  readonly kind = 'docker' as const;
+  readonly topology: Topology;
+  private readonly outDir: string;
+  private readonly nodes: Map<string, TopologyNode>;
+
+  constructor(private readonly opts: ComposeRuntimeOptions) {
+    this.topology = opts.topology;
+    this.outDir = path.resolve(opts.outDir);
+    this.nodes = new Map(allNodes(opts.topology).map((n) => [n.service, n]));
+  }
+
+  get compose(): ComposeTool {
+    return this.opts.compose;
+  }
+
+  async up(opts: UpOptions = {}): Promise<void> {
+    const progress = opts.onProgress ?? (() => {});
+    if (this.topology.sentinel.implementation === 'bundled') await this.buildSentinelImage(Boolean(opts.build), progress);
+    await this.assertHostPortsFree();
+    progress(`starting ${this.nodes.size} services with ${this.opts.compose.command.join(' ')} ${this.opts.compose.version}`);
+    try {
+      await this.composeRun(['up', '-d', '--remove-orphans'], `${this.opts.compose.command.join(' ')} up failed`, 10 * 60_000);
+    } catch (err) {
+      await this.cleanUpAfterFailure(err, progress);
+    }
+  }
+
+  /**
+   * The sentinel image is built when it is missing, when --build asks, and when it is not the
+   * image this folder's build context produced last time: the tag is shared by every folder, and
+   * a stale image would run an old sentinel. What was built is recorded in run/sentinel-image.json
+   * (a hash of sentinel-image/ and the image id).
+   */
+  private async buildSentinelImage(force: boolean, progress: (m: string) => void): Promise<void> {
+    const image = this.topology.images.sentinel;
+    const hash = hashDir(path.join(this.outDir, SENTINEL_IMAGE_DIR));
+    const recordFile = path.join(runDir(this.outDir), 'sentinel-image.json');
+    const imageId = async () => {
+      const r = await tryRun('docker', ['image', 'inspect', '--format', '{{.Id}}', image]);
+      return r.ok ? r.out.stdout.trim() : null;
+    };
+    let record: { hash?: string; imageId?: string } = {};
+    try {
+      record = JSON.parse(readFileSync(recordFile, 'utf8')) as typeof record;
+    } catch {
+      /* never built from this folder */
+    }
+    const current = await imageId();
+    const why = force ? '--build' : !current ? 'not built yet' : record.hash !== hash || record.imageId !== current ? 'its build context changed since it was built' : null;
+    if (!why) return;
+    progress(`building the bundled sentinel image ${image} (${why})`);
+    await this.composeRun(['build'], `building the sentinel image ${image} failed`, 15 * 60_000);
+    mkdirSync(runDir(this.outDir), { recursive: true });
+    writeFileSync(recordFile, JSON.stringify({ hash, imageId: await imageId() }, null, 2) + '\n');
+  }
+
+  /**
+   * Host networking: a port already taken on this machine would only show up as a container in a
+   * crash loop, about a minute later. Say so at once (services of this project that already run
+   * hold their own ports).
+   */
+  private async assertHostPortsFree(): Promise<void> {
+    if (this.topology.network !== 'host') return;
+    const running = new Set((await this.containers()).filter((c) => c.status === 'running' || c.status === 'paused').map((c) => c.service));
+    for (const node of this.nodes.values()) {
+      if (running.has(node.service)) continue;
+      const bind = node.bind.find((b) => b !== '0.0.0.0' && b !== '::' && b !== '*') ?? '127.0.0.1';
+      await assertPortFree(node.service, bind, node.port);
+    }
+  }
+
+  /** Shows why: the logs of every service that is not running or not healthy; then takes it all down. */
+  private async cleanUpAfterFailure(err: unknown, progress: (m: string) => void): Promise<never> {
+    // Compose names the container it gave up on by id ("Container "e89cc3e559bc" is unhealthy");
+    // others show it by state: exited, restarting (a crash loop), unhealthy.
+    const named = new Set([...String((err as { output?: string })?.output ?? '').matchAll(/Container "?([0-9a-f]{12,64})"? is unhealthy/g)].map((m) => m[1]!));
+    const failing = (await this.containers().catch(() => [] as ContainerInfo[])).filter(
+      (c) => [...named].some((id) => c.id.startsWith(id)) || c.status !== 'running' || c.health === 'unhealthy' || c.restarts > 0,
+    );
+    const sections: string[] = [];
+    for (const c of failing) {
+      const logs = await tryRun(this.opts.compose.command[0]!, [...this.baseArgs(), 'logs', '--no-color', '--tail', '40', c.service], { cwd: this.outDir });
+      const state = [c.status, c.health, c.restarts ? `restarted ${c.restarts} times` : '', c.status === 'running' ? '' : `exit code ${c.exitCode}`].filter(Boolean).join(', ');
+      sections.push(`--- ${c.service} (${state}) ---\n${logs.out.all.trim()}`);
+    }
+    progress('up failed; taking down what was started');
+    await tryRun(this.opts.compose.command[0]!, [...this.baseArgs(), 'down', '--remove-orphans', '--timeout', '5'], { cwd: this.outDir, timeoutMs: 120_000 });
+    const original = err instanceof ExternalToolError ? err : null;
+    const output = [original?.output ?? '', ...sections].filter(Boolean).join('\n\n');
+    throw new ExternalToolError(
+      original?.command ?? commandLine(this.opts.compose.command[0]!, [...this.baseArgs(), 'up', '-d']),
+      output,
+      failing.length ? `up failed: ${failing.map((c) => c.service).join(', ')} did not come up (logs below); everything was taken down again` : 'up failed; everything was taken down again',
+      { cause: err },
+    );
+  }
+
+  async down(opts: { volumes?: boolean } = {}): Promise<void> {
+    await this.composeRun(['down', '--remove-orphans', '--timeout', '10', ...(opts.volumes ? ['--volumes'] : [])], 'compose down failed', 5 * 60_000);
+    if (opts.volumes) await this.removeData();
+  }
+
+  /** Data directories are bind mounts written by root in the container; remove them with a container if we may not. */
+  private async removeData(): Promise<void> {
+    const dir = dataDir(this.outDir);
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EACCES' && code !== 'EPERM') throw err;
+      await run('docker', ['run', '--rm', '--network', 'none', '-v', `${dir}:/d`, this.topology.images.redis, 'sh', '-c', 'rm -rf /d/* /d/.[!.]*'], {
+        summary: `removing ${dir} failed`,
+      });
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  async pause(service: string): Promise<void> {
+    await this.composeRun(['pause', this.service(service)], `pausing ${service} failed`);
+  }
+
+  async unpause(service: string): Promise<void> {
+    await this.composeRun(['unpause', this.service(service)], `unpausing ${service} failed`);
+  }
+
+  async kill(service: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await this.composeRun(['kill', '-s', signal, this.service(service)], `killing ${service} failed`);
+  }
+
+  async restart(service: string): Promise<void> {
+    const svc = this.service(service);
+    const c = (await this.containers()).find((x) => x.service === svc);
+    if (c?.status === 'paused') await this.composeRun(['unpause', svc], `unpausing ${svc} failed`);
+    if (c && (c.status === 'running' || c.status === 'paused')) await this.composeRun(['restart', svc], `restarting ${svc} failed`);
+    else if (c) await this.composeRun(['start', svc], `starting ${svc} failed`);
+    else await this.composeRun(['up', '-d', '--no-deps', svc], `starting ${svc} failed`);
+  }
+
+  async ps(): Promise<ServiceState[]> {
+    const containers = await this.containers();
+    return [...this.nodes.keys()].map((service) => {
+      const c = containers.find((x) => x.service === service);
+      if (!c) return { service, state: 'missing' as const };
+      const state = c.status === 'running' ? 'running' : c.status === 'paused' ? 'paused' : 'stopped';
+      return { service, state, containerId: c.id.slice(0, 12), ...(c.pid > 0 ? { pid: c.pid } : {}) };
+    });
+  }
+
+  async *logs(opts: { services?: string[]; follow?: boolean; signal?: AbortSignal } = {}): AsyncIterable<LogLine> {
+    const services = (opts.services ?? []).map((s) => this.service(s));
+    const [cmd, ...pre] = this.opts.compose.command;
+    const args = [...pre, ...this.baseArgs(), 'logs', '--no-color', '--timestamps', ...(opts.follow ? ['--follow'] : []), ...services];
+    const names = [...this.nodes.keys()];
+    const sub = execa(cmd!, args, { cwd: this.outDir, reject: false, stdin: 'ignore', cancelSignal: opts.signal, buffer: false, stderr: 'pipe' });
+    let stderr = '';
+    sub.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Compose prints each container's history as one block: sort what arrives before the first
+    // quiet moment (300 ms) by time, then pass lines on as they come.
+    const history: LogLine[] = [];
+    const it = sub.iterable({ from: 'stdout' })[Symbol.asyncIterator]();
+    let streaming = !opts.follow;
+    let next = it.next();
+    try {
+      for (;;) {
+        const r = streaming ? await next : await Promise.race([next, sleep(300).then(() => 'quiet' as const)]);
+        if (r === 'quiet') {
+          streaming = true;
+          yield* history.sort((a, b) => a.time - b.time);
+          history.length = 0;
+          continue;
+        }
+        if (r.done) break;
+        next = it.next();
+        const line = parseComposeLogLine(String(r.value), names, this.topology.project, Date.now());
+        if (!line) continue;
+        if (opts.follow && streaming) yield line;
+        else history.push(line);
+      }
+    } catch (err) {
+      if (opts.signal?.aborted) return;
+      throw err;
+    }
+    yield* history.sort((a, b) => a.time - b.time);
+    const result = await sub;
+    if (result.failed && !opts.signal?.aborted) {
+      throw new ExternalToolError(commandLine(cmd!, args), stderr, 'compose logs failed', { cause: result });
+    }
+  }
+
+  endpoint(service: string): Endpoint {
+    const node = this.nodes.get(this.service(service))!;
+    return { host: this.topology.clientHost, port: node.hostPort };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private service(service: string): string {
+    if (!this.nodes.has(service)) {
+      throw new UsageError([
+        { path: 'service', message: `no service named "${service}" in project ${this.topology.project}`, value: service, fix: `use one of: ${[...this.nodes.keys()].join(', ')}` },
+      ]);
+    }
+    return service;
+  }
+
+  private baseArgs(): string[] {
+    return ['--project-directory', this.outDir, '-f', path.join(this.outDir, 'compose.yaml'), '-p', this.topology.project];
+  }
+
+  private async composeRun(args: string[], summary: string, timeoutMs = 120_000): Promise<void> {
+    const [cmd, ...pre] = this.opts.compose.command;
+    await run(cmd!, [...pre, ...this.baseArgs(), ...args], { cwd: this.outDir, summary, timeoutMs });
+  }
+
+  /** The project's containers, by label (works the same for v1 and v2). */
+  private async containers(): Promise<ContainerInfo[]> {
+    const ids = (await run('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.topology.project}`], { summary: 'docker ps failed' })).stdout
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (!ids.length) return [];
+    const out = await run('docker', ['inspect', ...ids], { summary: 'docker inspect failed' });
+    const raw = JSON.parse(out.stdout) as {
+      Id: string;
+      RestartCount?: number;
+      State: { Status: string; Pid: number; ExitCode: number; Health?: { Status: string } };
+      Config: { Labels: Record<string, string> };
+    }[];
+    return raw
+      .filter((c) => c.Config.Labels['com.docker.compose.oneoff'] !== 'True')
+      .map((c) => ({
+        id: c.Id,
+        service: c.Config.Labels['com.docker.compose.service'] ?? '',
+        status: c.State.Status,
+        health: c.State.Health?.Status,
+        pid: c.State.Pid,
+        exitCode: c.State.ExitCode,
+        restarts: c.RestartCount ?? 0,
+      }));
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function hashDir(dir: string): string {
+  const h = createHash('sha256');
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir, { recursive: true, withFileTypes: false }).map(String).sort();
+  } catch {
+    return '';
+  }
+  for (const name of names) {
+    try {
+      h.update(name).update('\0').update(readFileSync(path.join(dir, name))).update('\0');
+    } catch {
+      /* a directory */
+    }
+  }
+  return h.digest('hex');
+}

@@ -1,0 +1,58 @@
+/**
+ * `DIR/run/state.json` remembers which runtime brought an output directory up, so that `status`,
+ * `down` and `logs` use the same one without flags. `data/` and `run/` inside the output belong
+ * to the runtime; render never touches them.
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { RuntimeKind } from './types.js';
+
+export interface RunState {
+  version: 1;
+  runtime: RuntimeKind;
+  project: string;
+  /** Wall-clock ms of the `up` that wrote this. */
+  startedAt: number;
+  /** docker: the compose command that was used, e.g. ["docker-compose"] or ["docker", "compose"]. */
+  compose?: string[];
+}
+
+export function runDir(outDir: string): string {
+  return path.join(outDir, 'run');
+}
+
+export function dataDir(outDir: string): string {
+  return path.join(outDir, 'data');
+}
+
+export function statePath(outDir: string): string {
+  return path.join(runDir(outDir), 'state.json');
+}
+
+export function readState(outDir: string): RunState | null {
+  let text: string;
+  try {
+    text = readFileSync(statePath(outDir), 'utf8');
+  } catch {
+    return null;
+  }
+  try {
+    const parsed = JSON.parse(text) as RunState;
+    if (parsed && (parsed.runtime === 'docker' || parsed.runtime === 'local')) return parsed;
+  } catch {
+    /* a half-written or hand-edited file: treat as absent */
+  }
+  return null;
+}
+
+export function writeState(outDir: string, state: RunState): void {
+  mkdirSync(runDir(outDir), { recursive: true });
+  const file = statePath(outDir);
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n');
+  renameSync(tmp, file);
+}
+
+export function clearState(outDir: string): void {
+  rmSync(statePath(outDir), { force: true });
+}

@@ -1,0 +1,125 @@
+/**
+ * Docker Compose end to end, host networking (the only mode the offline test engine runs), both
+ * sentinel implementations: up -> status healthy -> pause/unpause -> kill/restart -> down ->
+ * no container and no network left. Runs only when `docker info` answers; the bundled sentinel
+ * also needs `npm run build` (dist/sentinel.bundle.mjs, which render copies into the image).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { waitHealthy } from '../../src/runtime/health.js';
+import { dockerRuntime, loadRendered } from '../../src/runtime/open.js';
+import { removeDir, repoRoot, tempDir } from '../helpers/procs.js';
+import { testSpecText } from '../helpers/topology.js';
+
+function engineAnswers(): boolean {
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 15_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const engine = engineAnswers();
+const bundleBuilt = existsSync(path.join(repoRoot, 'dist', 'sentinel.bundle.mjs'));
+const cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
+  try {
+    return { code: await main([...argv, '--no-color'], { cwd }), stdout, stderr };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+function containersOf(project: string): string[] {
+  return execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+}
+
+function networks(): string[] {
+  return execFileSync('docker', ['network', 'ls', '--format', '{{.Name}}'], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+}
+
+async function setUp(project: string, implementation: 'redis' | 'bundled'): Promise<string> {
+  const cwd = tempDir('sc-e2e-');
+  writeFileSync(path.join(cwd, 'sentinel-compose.yaml'), await testSpecText({ project, network: 'host', implementation, password: 'e2e-pw' }).then((s) => s.replace('${TEST_REDIS_PASSWORD}', '${REDIS_PASSWORD}')));
+  writeFileSync(path.join(cwd, '.env'), 'REDIS_PASSWORD=e2e-pw\n');
+  cleanups.push(async () => {
+    await run(['down', '--volumes', '--out', path.join(cwd, 'out')], cwd);
+    removeDir(cwd);
+  });
+  return cwd;
+}
+
+const suffix = Math.random().toString(36).slice(2, 7);
+
+describe.skipIf(!engine)('Docker Compose, host mode', () => {
+  for (const implementation of ['redis', 'bundled'] as const) {
+    const skip = implementation === 'bundled' && !bundleBuilt;
+    it.skipIf(skip)(`${implementation} sentinels: up -> healthy -> pause/unpause -> kill/restart -> down leaves nothing`, async () => {
+      const project = `sce2e-${implementation}-${suffix}`;
+      const cwd = await setUp(project, implementation);
+      const before = networks();
+
+      const up = await run(['up', '--runtime', 'docker', '--timeout', '120'], cwd);
+      expect(up.code, up.stderr + up.stdout).toBe(0);
+      expect(up.stdout).toContain(`healthy: ${project} on docker`);
+      // A fresh folder never trusts an existing image of the shared tag: it builds its own.
+      if (implementation === 'bundled') expect(up.stderr).toContain('building the bundled sentinel image');
+
+      const status = await run(['status', '--json'], cwd);
+      const s = JSON.parse(status.stdout);
+      expect(s.healthy, status.stdout).toBe(true);
+      expect(s.runtime).toBe('docker');
+      expect(s.snapshot.nodes.map((n: { role: string }) => n.role)).toEqual(['master', 'replica', 'replica']);
+
+      const dir = loadRendered(path.join(cwd, 'out'));
+      const rt = await dockerRuntime(dir);
+      await rt.pause('redis-replica-1');
+      expect((await rt.ps()).find((x) => x.service === 'redis-replica-1')!.state).toBe('paused');
+      await rt.unpause('redis-replica-1');
+      await rt.kill('redis-sentinel-2');
+      expect((await rt.ps()).find((x) => x.service === 'redis-sentinel-2')!.state).toBe('stopped');
+      await rt.restart('redis-sentinel-2');
+      expect((await rt.ps()).find((x) => x.service === 'redis-sentinel-2')!.state).toBe('running');
+      await waitHealthy(rt, dir.secrets, { timeoutMs: 60_000 });
+
+      const logs = await run(['logs', '--service', 'redis-sentinel-1'], cwd);
+      expect(logs.stdout).toMatch(/^redis-sentinel-1 \| /m);
+
+      const down = await run(['down'], cwd);
+      expect(down.code, down.stderr).toBe(0);
+      expect(containersOf(project)).toEqual([]);
+      expect(networks()).toEqual(before);
+    }, 300_000);
+  }
+
+  it('a failed up shows the failing service\'s logs and takes everything down', async () => {
+    const project = `sce2e-fail-${suffix}`;
+    const cwd = await setUp(project, 'redis');
+    // Absolute paths: render resolves --spec/--out against the process's cwd.
+    const rendered = await run(['render', '--spec', path.join(cwd, 'sentinel-compose.yaml'), '--out', path.join(cwd, 'out')], cwd);
+    expect(rendered.code, rendered.stderr).toBe(0);
+    // A replica whose config redis-server rejects: it crash-loops and never gets healthy.
+    const conf = path.join(cwd, 'out', 'config', 'redis-replica-1', 'redis.conf');
+    writeFileSync(conf, 'this-is-not-a-directive yes\n');
+    const up = await run(['up', '--runtime', 'docker'], cwd);
+    expect(up.code).toBe(70);
+    expect(up.stderr).toContain('up failed: redis-replica-1');
+    expect(up.stderr).toContain('command: docker');
+    expect(up.stderr).toMatch(/Bad directive or wrong number of arguments|this-is-not-a-directive/);
+    expect(containersOf(project)).toEqual([]);
+  }, 300_000);
+});

@@ -1,0 +1,134 @@
+/**
+ * Drills on real processes through the product's local runtime (redis-server and
+ * redis-sentinel, or the bundled sentinel once it is built), configured from a spec by render.
+ * Timings are reported, never asserted: these tests check what happened, not how fast.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { runDrill } from '../../../src/drill/engine.js';
+import { SCENARIOS, selectScenarios } from '../../../src/drill/scenarios/index.js';
+import type { DrillReport, RunReport } from '../../../src/drill/types.js';
+import { BUNDLED_SKIP_REASON, bundledSentinelBuilt, localTopology, type LocalTopology } from '../../helpers/drill.js';
+import { removeDir } from '../../helpers/procs.js';
+
+const started: LocalTopology[] = [];
+afterEach(async () => {
+  for (const t of started.splice(0)) {
+    await t.runtime.down({ volumes: true });
+    removeDir(t.outDir);
+  }
+});
+
+async function up(o: Parameters<typeof localTopology>[0]): Promise<LocalTopology> {
+  const t = await localTopology(o);
+  started.push(t);
+  await t.runtime.up();
+  return t;
+}
+
+function drill(t: LocalTopology, names: string[], extra: Parameters<typeof runDrill>[2] = {}): Promise<DrillReport> {
+  return runDrill(t.runtime, selectScenarios(names), {
+    rate: 40,
+    readRate: 10,
+    password: t.secrets.redisPassword,
+    sentinelPassword: t.secrets.sentinelPassword,
+    ...extra,
+  });
+}
+
+function explain(run: RunReport): string {
+  return `${run.scenario} @ ${run.group}: ${run.status} ${run.reason ?? ''}\n${run.expectations.map((e) => `  ${e.passed ? 'ok' : 'FAIL'} ${e.check}: ${e.message}`).join('\n')}`;
+}
+
+/** What every failover run must show, whatever the timings. */
+function expectFailoverStory(run: RunReport, replicas: string[]): void {
+  const m = run.measurements!;
+  expect(m.detection, 'detected').not.toBeNull();
+  expect(m.odown, '+odown').not.toBeNull();
+  expect(m.elected?.sentinel, 'elected leader').toMatch(/^redis-sentinel-\d$/);
+  expect(replicas, 'promoted one of the replicas').toContain(m.promoted?.service);
+  expect(m.switchMaster?.to, '+switch-master names the promoted replica').toBe(m.promoted?.service);
+  expect(m.finalMaster).toBe(m.promoted?.service);
+  const rejoin = m.rejoins.find((r) => r.service === m.initialMaster)!;
+  expect(rejoin.as, 'old master back as a replica').toBe('replica');
+  expect(run.writes!.check!.lost, 'acknowledged writes lost').toEqual([]);
+  expect(run.writes!.stats.acked).toBeGreaterThan(0);
+}
+
+describe.each(['redis', 'bundled'] as const)('drill, local runtime, %s sentinel', (implementation) => {
+  const skip = implementation === 'bundled' && !bundledSentinelBuilt;
+  it.skipIf(skip)(`master-pause then no-quorum pass${skip ? ` [skipped: ${BUNDLED_SKIP_REASON}]` : ''}`, async () => {
+    const t = await up({ implementation });
+    const replicas = t.topology.masters[0]!.nodes.slice(1).map((n) => n.service);
+    const report = await drill(t, ['master-pause', 'no-quorum']);
+    const [mp, nq] = report.runs;
+    expect(mp!.status, explain(mp!)).toBe('passed');
+    expect(nq!.status, explain(nq!)).toBe('passed');
+    expect(report.passed).toBe(true);
+    expectFailoverStory(mp!, replicas);
+
+    // no-quorum: the master (now the promoted replica) was detected down, nothing was promoted,
+    // and it is master again with every acknowledged write in place.
+    const m = nq!.measurements!;
+    expect(m.initialMaster).toBe(mp!.measurements!.finalMaster);
+    expect(m.detection).not.toBeNull();
+    expect(m.promoted).toBeNull();
+    expect(m.switchMaster).toBeNull();
+    expect(m.finalMaster).toBe(m.initialMaster);
+    expect(nq!.writes!.check!.lost).toEqual([]);
+    expect(nq!.events.some((e) => e.channel === '+switch-master')).toBe(false);
+  }, 240_000);
+});
+
+describe('drill, local runtime, redis sentinel', () => {
+  it('drills every master group in turn, with passwords on nodes and sentinels', async () => {
+    const t = await up({ groups: ['orders', 'sessions'], replicas: 1, password: true });
+    const report = await drill(t, ['master-pause']);
+    expect(report.runs.map((r) => r.group)).toEqual(['orders', 'sessions']);
+    for (const run of report.runs) {
+      expect(run.status, explain(run)).toBe('passed');
+      const group = t.topology.masters.find((g) => g.name === run.group)!;
+      expectFailoverStory(run, group.nodes.slice(1).map((n) => n.service));
+    }
+  }, 240_000);
+
+  it('runs the other scenarios: replica-pause, manual-failover, master-kill-restart, sentinel-and-master-pause', async () => {
+    const t = await up({});
+    const replicas = () => t.topology.masters[0]!.nodes.map((n) => n.service);
+    const names = ['replica-pause', 'manual-failover', 'master-kill-restart', 'sentinel-and-master-pause'];
+    expect(SCENARIOS.map((s) => s.name)).toEqual(expect.arrayContaining(names));
+    const report = await drill(t, names);
+    for (const run of report.runs) expect(run.status, explain(run)).toBe('passed');
+    const [rp, mf, kr, sm] = report.runs;
+    expect(rp!.measurements!.promoted).toBeNull();
+    expect(rp!.measurements!.rejoins[0]).toMatchObject({ as: 'replica' });
+    for (const run of [mf!, kr!, sm!]) {
+      const m = run.measurements!;
+      expect(m.finalMaster, run.scenario).not.toBe(m.initialMaster);
+      expect(replicas(), run.scenario).toContain(m.promoted?.service);
+      expect(m.rejoins.find((r) => r.service === m.initialMaster)?.as, run.scenario).toBe('replica');
+    }
+    expect(kr!.steps.find((s) => s.mark === 'fault')).toMatchObject({ label: 'kill the master', services: [kr!.measurements!.initialMaster] });
+    expect(kr!.steps.find((s) => s.mark === 'heal')).toMatchObject({ label: 'restart the master', services: [kr!.measurements!.initialMaster] });
+    // One sentinel was paused: the other two elected a leader among themselves.
+    const paused = sm!.steps.find((s) => s.services.some((x) => x.startsWith('redis-sentinel')))!.services;
+    expect(paused).toEqual(['redis-sentinel-3']);
+    expect(sm!.measurements!.elected!.sentinel).not.toBe('redis-sentinel-3');
+  }, 420_000);
+
+  it('brings back what it paused when interrupted', async () => {
+    const t = await up({});
+    const abort = new AbortController();
+    const report = await drill(t, ['master-pause'], {
+      signal: abort.signal,
+      onProgress: (line) => {
+        if (/\] pause /.test(line)) setTimeout(() => abort.abort(), 300);
+      },
+    });
+    const run = report.runs[0]!;
+    expect(run.status).toBe('failed');
+    expect(run.reason).toMatch(/^interrupted/);
+    expect(report.passed).toBe(false);
+    const states = await t.runtime.ps();
+    expect(states.filter((s) => s.state !== 'running')).toEqual([]);
+  }, 120_000);
+});

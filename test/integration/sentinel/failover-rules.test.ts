@@ -1,0 +1,277 @@
+/**
+ * Failover rules on real processes, TypeScript sentinels only: each abort, each replica-selection
+ * rule that can be set up with real servers (the time-based ones are in the unit tests), manual
+ * SENTINEL FAILOVER, parallel-syncs, safety without a majority, and TILT.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { RespClient, records, text } from './resp-client.js';
+import { startRedis } from '../../helpers/procs.js';
+import {
+  REDIS_TEST_CONF,
+  masterAddr,
+  redisRole,
+  sentinelCall,
+  startTopology,
+  stopTopology,
+  waitDiscovered,
+  waitFor,
+  type Topology,
+} from './topology.js';
+
+let t: Topology | undefined;
+afterEach(async () => {
+  await stopTopology(t);
+  t = undefined;
+});
+
+const TS3 = ['bundled', 'bundled', 'bundled'] as const;
+
+async function runId(port: number): Promise<string> {
+  const c = await RespClient.connect(port);
+  try {
+    return /run_id:(\w+)/.exec(text(await c.call('INFO', 'server')))![1]!;
+  } finally {
+    c.close();
+  }
+}
+
+async function redisCmd(port: number, ...args: string[]): Promise<string> {
+  const c = await RespClient.connect(port);
+  try {
+    return text(await c.call(...args));
+  } finally {
+    c.close();
+  }
+}
+
+async function waitEvent(channel: string, timeoutMs = 20_000) {
+  await waitFor(channel, async () => (t!.events.find(channel) ? [] : ['not seen']), timeoutMs);
+  return t!.events.find(channel)!;
+}
+
+function selectedPort(): number {
+  return Number(/slave \S+ \S+ (\d+) @/.exec(t!.events.find('+selected-slave')!.message)![1]);
+}
+
+/** Never two promotions, never two leaders, in one epoch, across all sentinels. */
+function expectOnePromotionPerEpoch(): void {
+  const byEpoch = new Map<string, number>();
+  for (const s of t!.sentinels.keys()) {
+    let epoch = '0';
+    for (const e of t!.events.of(s)) {
+      if (e.channel === '+new-epoch') epoch = e.message;
+      if (e.channel === '+elected-leader' || e.channel === '+promoted-slave') {
+        const k = `${e.channel} ${epoch}`;
+        byEpoch.set(k, (byEpoch.get(k) ?? 0) + 1);
+      }
+    }
+  }
+  for (const [k, n] of byEpoch) expect(n, k).toBe(1);
+}
+
+describe('aborts', () => {
+  it('no failover without a majority: -failover-abort-not-elected, master unchanged', async () => {
+    t = await startTopology({ sentinels: [...TS3], failoverTimeout: 3000, perSentinel: [{ quorum: 1 }] });
+    await waitDiscovered(t);
+    // Two of three sentinels gone: the survivor reaches ODOWN alone (quorum 1) but cannot get
+    // the 2 votes a majority of the 3 known voters needs.
+    await t.sentinels[1]!.stop('SIGKILL');
+    await t.sentinels[2]!.stop('SIGKILL');
+    t.master.pause();
+    await waitEvent('+try-failover');
+    await waitEvent('-failover-abort-not-elected', 15_000);
+    expect(t.events.find('+elected-leader')).toBeUndefined();
+    expect(t.events.find('+promoted-slave')).toBeUndefined();
+    expect(await masterAddr(t.sentinels[0]!.port)).toBe(`127.0.0.1:${t.master.port}`);
+    for (const r of t.replicas) expect(await redisRole(r.port)).toBe(`slave of 127.0.0.1:${t.master.port}`);
+  });
+
+  it('-failover-abort-no-good-slave when every replica has priority 0, and SENTINEL FAILOVER says -NOGOODSLAVE', async () => {
+    t = await startTopology({ sentinels: [...TS3], replicaConf: () => ['replica-priority 0'] });
+    await waitDiscovered(t);
+    const r = await sentinelCall(t.sentinels[0]!.port, 'SENTINEL', 'FAILOVER', 'mymaster');
+    expect(r).toEqual({ type: 'error', value: 'NOGOODSLAVE No suitable replica to promote' });
+    t.master.pause();
+    await waitEvent('-failover-abort-no-good-slave');
+    expect(t.events.find('+selected-slave')).toBeUndefined();
+  });
+
+  it('-failover-abort-slave-timeout when the chosen replica never becomes master', async () => {
+    // SLAVEOF is renamed away on the only replica: the promotion transaction fails.
+    t = await startTopology({ sentinels: [...TS3], replicas: 1, failoverTimeout: 3000, replicaConf: () => ['rename-command SLAVEOF ""'] });
+    await waitDiscovered(t);
+    t.master.pause();
+    await waitEvent('+failover-state-wait-promotion');
+    const abort = await waitEvent('-failover-abort-slave-timeout', 15_000);
+    expect(abort.message).toBe(`master mymaster 127.0.0.1 ${t.master.port}`);
+    expect(t.events.find('+promoted-slave')).toBeUndefined();
+    expect(await redisRole(t.replicas[0]!.port)).toBe(`slave of 127.0.0.1:${t.master.port}`);
+  });
+});
+
+describe('manual failover', () => {
+  it('SENTINEL FAILOVER promotes without agreement, -INPROG while running, old master follows', async () => {
+    t = await startTopology({ sentinels: [...TS3] });
+    await waitDiscovered(t);
+    const port = t.sentinels[1]!.port;
+    const c = await RespClient.connect(port);
+    try {
+      expect(text(await c.call('SENTINEL', 'FAILOVER', 'mymaster'))).toBe('OK');
+      const again = await c.call('SENTINEL', 'FAILOVER', 'mymaster');
+      expect(again).toEqual({ type: 'error', value: 'INPROG Failover already in progress' });
+    } finally {
+      c.close();
+    }
+    await waitFor('all switched', async () => {
+      const a = await Promise.all(t!.sentinels.map((s) => masterAddr(s.port)));
+      return a.every((x) => x !== `127.0.0.1:${t!.master.port}` && x === a[0]) ? [] : a;
+    });
+    expect(t.events.find('+elected-leader')!.sentinel).toBe(1);
+    const newAddr = await masterAddr(port);
+    await waitFor('old master now a replica', async () => {
+      const r = await redisRole(t!.master.port);
+      return r === `slave of ${newAddr}` ? [] : [r];
+    });
+    expectOnePromotionPerEpoch();
+  });
+});
+
+describe('replica selection on real servers', () => {
+  it('lower replica-priority wins; priority 0 is never chosen', async () => {
+    t = await startTopology({ sentinels: [...TS3], replicas: 3 });
+    const ids = await Promise.all(t.replicas.map((r) => runId(r.port)));
+    // Make the decision depend on priority alone: the replica with the largest run id gets the
+    // best priority, the one with the smallest (the run-id rule's choice) priority 0.
+    const order = [...t.replicas.keys()].sort((a, b) => (ids[a]! < ids[b]! ? -1 : 1));
+    const best = t.replicas[order[2]!]!;
+    await redisCmd(best.port, 'CONFIG', 'SET', 'replica-priority', '10');
+    await redisCmd(t.replicas[order[0]!]!.port, 'CONFIG', 'SET', 'replica-priority', '0');
+    await waitDiscovered(t);
+    await waitFor('priorities seen', async () => {
+      const reps = records(await sentinelCall(t!.sentinels[0]!.port, 'SENTINEL', 'REPLICAS', 'mymaster'));
+      return reps.some((r) => r['slave-priority'] === '10') && reps.some((r) => r['slave-priority'] === '0') ? [] : ['stale'];
+    });
+    t.master.pause();
+    await waitEvent('+switch-master');
+    expect(selectedPort()).toBe(best.port);
+  });
+
+  it('larger replication offset wins over a smaller run id', async () => {
+    t = await startTopology({ sentinels: [...TS3], downAfter: 3000 });
+    await waitDiscovered(t);
+    for (let i = 0; i < 50; i++) await redisCmd(t.master.port, 'SET', `k${i}`, 'x'.repeat(100));
+    const ahead = t.replicas[1]!;
+    t.master.pause();
+    // The other replica restarts empty and cannot sync from the paused master: its offset is 0.
+    // Restart it until its new run id sorts before the ahead one's, so that only the offset rule
+    // can explain choosing the ahead replica.
+    const aheadId = await runId(ahead.port);
+    let behind = t.replicas[0]!;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      await behind.stop('SIGKILL');
+      behind = await startRedis(`behind${attempt}`, { port: behind.port, replicaOf: { host: '127.0.0.1', port: t.master.port }, conf: REDIS_TEST_CONF });
+      t.replicas[0] = behind;
+      if ((await runId(behind.port)) < aheadId) break;
+    }
+    expect(await runId(behind.port) < aheadId).toBe(true);
+    await waitEvent('+switch-master');
+    expect(selectedPort()).toBe(ahead.port);
+  });
+
+  it('with equal priority and offset, the smaller run id wins', async () => {
+    t = await startTopology({ sentinels: [...TS3], masterConf: ['repl-ping-replica-period 60'] });
+    await waitDiscovered(t);
+    const ids = await Promise.all(t.replicas.map((r) => runId(r.port)));
+    const offsets = await Promise.all(
+      t.replicas.map(async (r) => /slave_repl_offset:(\d+)/.exec(await redisCmd(r.port, 'INFO', 'replication'))![1]),
+    );
+    expect(offsets[0]).toBe(offsets[1]);
+    t.master.pause();
+    await waitEvent('+switch-master');
+    const expected = ids[0]!.toLowerCase() < ids[1]!.toLowerCase() ? 0 : 1;
+    expect(selectedPort()).toBe(t.replicas[expected]!.port);
+  });
+
+  it('an SDOWN replica is not chosen, even with the best priority', async () => {
+    t = await startTopology({ sentinels: [...TS3] });
+    const down = t.replicas[0]!;
+    await redisCmd(down.port, 'CONFIG', 'SET', 'replica-priority', '1');
+    await waitDiscovered(t);
+    down.pause();
+    await waitFor('replica SDOWN everywhere', async () => {
+      const missing: string[] = [];
+      for (const s of t!.sentinels) {
+        const reps = records(await sentinelCall(s.port, 'SENTINEL', 'REPLICAS', 'mymaster'));
+        if (!reps.find((r) => Number(r.port) === down.port)?.flags?.includes('s_down')) missing.push(String(s.port));
+      }
+      return missing;
+    });
+    t.master.pause();
+    await waitEvent('+switch-master');
+    expect(selectedPort()).toBe(t.replicas[1]!.port);
+  });
+});
+
+describe('wrong master', () => {
+  it('a replica pointed at another master is repointed after failover-timeout (+fix-slave-config)', async () => {
+    t = await startTopology({ sentinels: [...TS3], failoverTimeout: 3000 });
+    await waitDiscovered(t);
+    const stray = t.replicas[1]!;
+    const moved = Date.now();
+    await redisCmd(stray.port, 'REPLICAOF', '127.0.0.1', String(t.replicas[0]!.port));
+    const fix = await waitEvent('+fix-slave-config', 20_000);
+    expect(fix.message).toBe(`slave 127.0.0.1:${stray.port} 127.0.0.1 ${stray.port} @ mymaster 127.0.0.1 ${t.master.port}`);
+    expect(fix.at - moved).toBeGreaterThan(3000);
+    await waitFor('back on the master', async () => {
+      const r = await redisRole(stray.port);
+      return r === `slave of 127.0.0.1:${t!.master.port}` ? [] : [r];
+    });
+  });
+});
+
+describe('parallel-syncs', () => {
+  it.each([1, 2])('parallel-syncs %i reconfigures that many replicas at a time', async (n) => {
+    t = await startTopology({ sentinels: [...TS3], replicas: 3, sentinelConf: [`sentinel parallel-syncs mymaster ${n}`] });
+    await waitDiscovered(t);
+    t.master.pause();
+    try {
+      await waitEvent('+failover-end');
+    } catch (err) {
+      for (const x of t.sentinels) console.log(x.log());
+      throw err;
+    }
+    const leader = t.events.find('+elected-leader')!.sentinel;
+    const seq = t.events
+      .of(leader)
+      .filter((e) => e.channel === '+slave-reconf-sent' || e.channel === '+slave-reconf-done')
+      .map((e) => e.channel);
+    expect(seq.filter((c) => c === '+slave-reconf-sent')).toHaveLength(2);
+    expect(seq.filter((c) => c === '+slave-reconf-done')).toHaveLength(2);
+    if (n === 1) expect(seq).toEqual(['+slave-reconf-sent', '+slave-reconf-done', '+slave-reconf-sent', '+slave-reconf-done']);
+    else expect(seq.slice(0, 2)).toEqual(['+slave-reconf-sent', '+slave-reconf-sent']);
+    expectOnePromotionPerEpoch();
+  });
+});
+
+describe('TILT', () => {
+  it('a sentinel frozen for more than 2 s enters TILT, says "not down" meanwhile, and leaves it', async () => {
+    t = await startTopology({ sentinels: ['bundled'], quorum: 1 });
+    const s = t.sentinels[0]!;
+    await waitFor('replicas known', async () => (records(await sentinelCall(s.port, 'SENTINEL', 'REPLICAS', 'mymaster')).length === 2 ? [] : ['no']));
+    await sentinelCall(s.port, 'SENTINEL', 'DEBUG', 'tilt-period', '3000');
+    s.pause();
+    await new Promise((r) => setTimeout(r, 2500));
+    s.resume();
+    await waitEvent('+tilt');
+    expect(text(await sentinelCall(s.port, 'INFO', 'sentinel'))).toMatch(/sentinel_tilt:1\r\nsentinel_tilt_since_seconds:\d+/);
+    // In TILT nothing is acted on: a master going down now is not even SDOWN.
+    t.master.pause();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(t.events.find('+sdown')).toBeUndefined();
+    const r = await sentinelCall(s.port, 'SENTINEL', 'IS-MASTER-DOWN-BY-ADDR', '127.0.0.1', String(t.master.port), '0', '*');
+    expect(r.type === 'array' && r.value[0]).toEqual({ type: 'integer', value: 0 });
+    await waitEvent('-tilt', 10_000);
+    await waitEvent('+sdown', 10_000);
+    t.master.resume();
+  });
+});

@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import {
+  expectationPassed,
+  failedOverMissing,
+  healthyMissing,
+  judge,
+  readyMissing,
+  sdownMissing,
+  soleMaster,
+  summarizeSeqs,
+  type GroupContext,
+  type JudgeInput,
+} from '../../../src/drill/checks.js';
+import type { LoadStats, NodeView, Observation, SentinelView } from '../../../src/drill/types.js';
+import { seedEvents } from './fixtures.js';
+
+const ctx: GroupContext = {
+  group: 'mymaster',
+  nodes: ['redis-master', 'redis-replica-1', 'redis-replica-2'],
+  sentinels: ['redis-sentinel-1', 'redis-sentinel-2', 'redis-sentinel-3'],
+  initialMaster: 'redis-master',
+};
+
+const master = (service: string): NodeView => ({ service, reachable: true, role: 'master' });
+const replica = (service: string, of: string, linkUp = true): NodeView => ({ service, reachable: true, role: 'slave', masterService: of, masterAddr: `addr-of-${of}`, linkUp });
+const silent = (service: string): NodeView => ({ service, reachable: false, error: 'no reply within 500 ms' });
+const sentinel = (service: string, names: string, extra: Partial<SentinelView> = {}): SentinelView => ({
+  service,
+  reachable: true,
+  masterService: names,
+  masterAddr: `addr-of-${names}`,
+  flags: ['master'],
+  numOtherSentinels: 2,
+  replicas: ctx.nodes.filter((n) => n !== names).map((n) => ({ addr: `addr-of-${n}`, service: n, flags: ['slave'] })),
+  tilt: false,
+  ...extra,
+});
+
+function obs(nodes: NodeView[], sentinels: SentinelView[]): Observation {
+  return { at: 0, nodes, sentinels };
+}
+
+const healthyOn = (m: string): Observation =>
+  obs(
+    ctx.nodes.map((n) => (n === m ? master(n) : replica(n, m))),
+    ctx.sentinels.map((s) => sentinel(s, m)),
+  );
+
+describe('conditions', () => {
+  it('a healthy group misses nothing and is ready', () => {
+    expect(healthyMissing(healthyOn('redis-master'))).toEqual([]);
+    expect(readyMissing(healthyOn('redis-master'), ctx)).toEqual([]);
+    expect(soleMaster(healthyOn('redis-replica-2'))).toBe('redis-replica-2');
+  });
+
+  it('names two masters, a down link, a silent node and a disagreeing sentinel', () => {
+    const o = obs(
+      [master('redis-master'), master('redis-replica-1'), silent('redis-replica-2')],
+      [sentinel('redis-sentinel-1', 'redis-replica-1'), sentinel('redis-sentinel-2', 'redis-master'), sentinel('redis-sentinel-3', 'redis-replica-1')],
+    );
+    const missing = healthyMissing(o);
+    expect(missing).toContain('2 nodes say they are master: redis-master, redis-replica-1');
+    expect(missing).toContain('redis-replica-2: no reply (no reply within 500 ms)');
+    expect(missing.some((m) => m.includes('sentinels disagree'))).toBe(true);
+    const link = healthyMissing(obs([master('redis-master'), replica('redis-replica-1', 'redis-master', false), replica('redis-replica-2', 'redis-master')], ctx.sentinels.map((s) => sentinel(s, 'redis-master'))));
+    expect(link).toEqual(['redis-replica-1: link to redis-master is down']);
+  });
+
+  it('is not ready while a sentinel is in TILT, misses a peer or a replica, or flags the master', () => {
+    const o = healthyOn('redis-master');
+    o.sentinels[0] = sentinel('redis-sentinel-1', 'redis-master', { tilt: true });
+    o.sentinels[1] = sentinel('redis-sentinel-2', 'redis-master', { numOtherSentinels: 1, replicas: [{ addr: 'a', service: 'redis-replica-1', flags: ['slave'] }, { addr: 'b', service: 'redis-replica-2', flags: ['s_down', 'slave'] }] });
+    o.sentinels[2] = sentinel('redis-sentinel-3', 'redis-master', { flags: ['s_down', 'master'] });
+    const missing = readyMissing(o, ctx);
+    expect(missing).toContain('redis-sentinel-1: in TILT mode (it acts again 30 s after the last timer jump)');
+    expect(missing).toContain('redis-sentinel-2: knows 1 other sentinels of 2');
+    expect(missing).toContain('redis-sentinel-2: does not see replica redis-replica-2 up');
+    expect(missing).toContain('redis-sentinel-3: flags the master s_down');
+  });
+
+  it('failed-over needs a new master named by every answering sentinel, and +failover-end', () => {
+    const events = seedEvents();
+    // Mid-failover: one sentinel still names the old master, one is paused.
+    const mid = obs(
+      [silent('redis-master'), replica('redis-replica-1', 'redis-replica-2'), master('redis-replica-2')],
+      [sentinel('redis-sentinel-1', 'redis-replica-2'), sentinel('redis-sentinel-2', 'redis-master'), { service: 'redis-sentinel-3', reachable: false }],
+    );
+    expect(failedOverMissing(mid, ctx, events)).toEqual(['redis-sentinel-2: still names redis-master']);
+    mid.sentinels[1] = sentinel('redis-sentinel-2', 'redis-replica-2');
+    expect(failedOverMissing(mid, ctx, events)).toEqual([]);
+    const noEnd = events.filter((e) => e.channel !== '+failover-end');
+    expect(failedOverMissing(mid, ctx, noEnd)).toEqual(['no +failover-end yet (the leader is still reconfiguring replicas)']);
+  });
+
+  it('sdown is seen only for the faulted node', () => {
+    const events = seedEvents();
+    expect(sdownMissing(events, ['redis-master'])).toEqual([]);
+    expect(sdownMissing(events, ['redis-replica-1'])).toEqual(['no sentinel has reported +sdown for redis-replica-1']);
+  });
+});
+
+const stats = (over: Partial<LoadStats> = {}): LoadStats => ({
+  issued: 100,
+  acked: 90,
+  failed: 10,
+  pending: 0,
+  latencyMs: { baselineP50: 1, p50: 1, p99: 900, max: 990 },
+  outage: { startMs: 10, endMs: 3000, durationMs: 2990 },
+  windows: [{ startMs: 10, endMs: 3000, durationMs: 2990 }],
+  errors: [],
+  ...over,
+});
+
+function input(final: Observation | null, over: Partial<JudgeInput> = {}): JudgeInput {
+  return {
+    ctx,
+    final,
+    events: seedEvents(),
+    faulted: ['redis-master'],
+    writes: { stats: stats(), check: { key: 'k', checkedOn: 'redis-replica-2', lost: [], appliedDespiteError: [], duplicates: [] } },
+    stepsEndedAt: 60_000,
+    ...over,
+  };
+}
+
+describe('expectations', () => {
+  const after = healthyOn('redis-replica-2');
+
+  it('pass on the seed story: promotion, one master, replicas, sentinels, old master back', () => {
+    for (const check of ['failover-happened', 'fault-detected', 'one-master', 'replicas-follow', 'sentinels-agree', 'old-master-replica', 'no-lost-writes', 'writes-resumed'] as const) {
+      const r = judge({ check }, input(after));
+      expect(r, `${check}: ${r.message}`).toMatchObject({ check, passed: true, severity: 'fail' });
+    }
+    expect(judge({ check: 'old-master-replica' }, input(after)).message).toBe('redis-master is a replica of redis-replica-2, link up');
+  });
+
+  it('no-failover fails on any promotion and names the first event', () => {
+    const r = judge({ check: 'no-failover' }, input(after));
+    expect(r.passed).toBe(false);
+    expect(r.message).toMatch(/^redis-sentinel-1 published \+failover-state-send-slaveof-noone at \+\d+ ms/);
+    const quiet = input(healthyOn('redis-master'), { events: seedEvents().filter((e) => ['+sdown', '+odown'].includes(e.channel)) });
+    expect(judge({ check: 'no-failover' }, quiet).passed).toBe(true);
+  });
+
+  it('failover-happened fails when the old master is still master', () => {
+    const r = judge({ check: 'failover-happened' }, input(healthyOn('redis-master')));
+    expect(r.passed).toBe(false);
+    expect(r.message).toContain('still');
+  });
+
+  it('old-master-replica explains what the old master is doing instead', () => {
+    const o = healthyOn('redis-replica-2');
+    o.nodes[0] = master('redis-master');
+    // Two masters: the one the sentinels name is the one it should follow.
+    expect(judge({ check: 'old-master-replica' }, input(o)).message).toBe('redis-master has role master, expected a replica of redis-replica-2');
+    o.nodes[0] = replica('redis-master', 'redis-replica-2', false);
+    expect(judge({ check: 'old-master-replica' }, input(o)).message).toBe('redis-master replicates redis-replica-2 but the link is down');
+  });
+
+  it('one-master refuses to pass while a node is silent', () => {
+    const o = healthyOn('redis-replica-2');
+    o.nodes[0] = silent('redis-master');
+    expect(judge({ check: 'one-master' }, input(o)).passed).toBe(false);
+  });
+
+  it('lost writes fail, listed as ranges; a warn expectation does not fail the run', () => {
+    const lost = input(after, { writes: { stats: stats(), check: { key: 'k', checkedOn: 'redis-replica-2', lost: [5, 6, 7, 9], appliedDespiteError: [], duplicates: [] } } });
+    const r = judge({ check: 'no-lost-writes' }, lost);
+    expect(r.passed).toBe(false);
+    expect(r.message).toBe('4 of 90 acknowledged writes are missing on redis-replica-2: seq 5-7, 9');
+    expect(expectationPassed(r)).toBe(false);
+    const warn = judge({ check: 'no-lost-writes', severity: 'warn', why: 'Sentinel is asynchronous' }, lost);
+    expect(warn.message).toContain('(warning only: Sentinel is asynchronous)');
+    expect(expectationPassed(warn)).toBe(true);
+  });
+
+  it('writes-resumed fails when the outage never ended', () => {
+    const never = input(after, { writes: { stats: stats({ windows: [{ startMs: 10, endMs: null, durationMs: 5000 }] }), check: null } });
+    expect(judge({ check: 'writes-resumed' }, never)).toMatchObject({ passed: false, message: 'writes stopped at +10 ms and never came back' });
+  });
+
+  it('fails every topology check without a final observation', () => {
+    for (const check of ['one-master', 'replicas-follow', 'sentinels-agree', 'old-master-replica', 'failover-happened'] as const) {
+      expect(judge({ check }, input(null)).passed).toBe(false);
+    }
+  });
+});
+
+describe('summarizeSeqs', () => {
+  it('folds runs into ranges and caps the list', () => {
+    expect(summarizeSeqs([3, 1, 2, 7, 9, 10])).toBe('1-3, 7, 9-10');
+    expect(summarizeSeqs([1, 3, 5, 7], 2)).toBe('1, 3, ... (2 more ranges)');
+  });
+});

@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MissingDependencyError } from '../../../src/common/errors.js';
+import { bundledSentinelScript, packageRoot, redisServerCommand, sentinelCommand } from '../../../src/runtime/local/binaries.js';
+import { isSameProcess, processStartTime, signalOwn, waitForExit, type ProcessRecord } from '../../../src/runtime/local/process.js';
+
+describe('process identity', () => {
+  it('a pid whose start time differs (a reused pid) is not ours: nothing is signalled', async () => {
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    await new Promise((r) => child.once('spawn', r));
+    const real = processStartTime(child.pid!)!;
+    expect(real).toBeTruthy();
+    const impostor: ProcessRecord = { pid: child.pid!, startTime: String(Number(real) + 1), command: 'sleep', args: [], startedAt: 0 };
+    expect(isSameProcess(impostor)).toBe(false);
+    expect(signalOwn(impostor, 'SIGKILL')).toBe(false);
+    expect(child.exitCode).toBeNull();
+    const ours: ProcessRecord = { ...impostor, startTime: real };
+    expect(signalOwn(ours, 'SIGKILL')).toBe(true);
+    expect(await waitForExit(ours, 5000)).toBe(true);
+  });
+
+  it('a pid that does not exist is not ours', () => {
+    expect(isSameProcess({ pid: 2 ** 22 + 17, startTime: '1', command: 'x', args: [], startedAt: 0 })).toBe(false);
+  });
+});
+
+describe('programs', () => {
+  it('missing redis-server and redis-sentinel say how to install them', () => {
+    const err = (() => {
+      try {
+        redisServerCommand('/nonexistent');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(MissingDependencyError);
+    expect((err as Error).message).toContain('apt-get install -y redis-server redis-sentinel');
+    expect((err as Error).message).toContain('--runtime docker');
+    expect(() => sentinelCommand('redis', '/nonexistent')).toThrow(/redis-sentinel/);
+  });
+
+  it('redis-sentinel found on PATH; the bundled sentinel runs on this node', () => {
+    expect(sentinelCommand('redis').command).toMatch(/redis-sentinel$/);
+  });
+
+  it('finds the bundled sentinel inside an installed package, and explains when it is missing', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'sc-pkg-'));
+    const pkg = path.join(root, 'node_modules', 'sentinel-compose');
+    mkdirSync(path.join(pkg, 'dist', 'runtime', 'local'), { recursive: true });
+    writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'someones-app' }));
+    writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'sentinel-compose' }));
+    const moduleFile = path.join(pkg, 'dist', 'runtime', 'local', 'binaries.js');
+    expect(packageRoot(moduleFile)).toBe(pkg);
+    expect(() => bundledSentinelScript(pkg)).toThrow(MissingDependencyError);
+    expect(() => bundledSentinelScript(pkg)).toThrow(/npm run build|implementation: redis/);
+    mkdirSync(path.join(pkg, 'dist', 'sentinel'));
+    writeFileSync(path.join(pkg, 'dist', 'sentinel', 'main.js'), '');
+    expect(bundledSentinelScript(pkg)).toBe(path.join(pkg, 'dist', 'sentinel', 'main.js'));
+  });
+});
