@@ -12,6 +12,7 @@ import { registerConnectionCommands } from './commands.js';
 import { globMatch } from './glob.js';
 import { CommandTable, type Entry } from './table.js';
 import { authRequiredFor, getUser } from './auth.js';
+import { channelsAllowed, channelsOf, commandAllowed, nopermCommand, NOPERM_CHANNELS } from './acl-check.js';
 import type {
   AclUser,
   ClientState,
@@ -215,6 +216,11 @@ export class Server implements SentinelServer {
     const entry = found.entry;
     const flags = entry.spec.flags ?? [];
     if (this.authRequired(c) && !flags.includes('no_auth')) return { type: 'error', value: 'NOAUTH Authentication required.' };
+    // Redis checks ACL permissions next, before the pub/sub context rule.
+    const user = getUser(this.users, c.user);
+    if (user && !commandAllowed(user, entry, argv)) return { type: 'error', value: nopermCommand(entry.fullName) };
+    const used = user ? channelsOf(entry, argv) : null;
+    if (user && used && !channelsAllowed(user, used.channels, used.literal)) return { type: 'error', value: NOPERM_CHANNELS };
     const base = entry.parent ?? entry;
     if (c.protocol === 2 && c.subscribed && !PUBSUB_CONTEXT_ALLOWED.has(base.fullName)) {
       return {
