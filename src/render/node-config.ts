@@ -17,7 +17,25 @@ export type RenderTarget = 'compose' | 'local';
 export interface NodeSecrets {
   redisPassword?: string;
   sentinelPassword?: string;
+  /** auth.user's password (the sentinels' ACL user on the data nodes). */
+  dataUserPassword?: string;
+  /** auth.sentinel-user's password (the sentinels' ACL user on each other). */
+  sentinelUserPassword?: string;
 }
+
+/**
+ * What Sentinel sends to a data node, as Redis's documentation lists it: MULTI/EXEC around
+ * SLAVEOF, CONFIG REWRITE and CLIENT KILL during a promotion, PING, INFO, ROLE, CLIENT SETNAME,
+ * SCRIPT KILL for a busy script, and PUBLISH/SUBSCRIBE on the hello channel only.
+ */
+export const SENTINEL_DATA_USER_RULES =
+  'resetchannels &__sentinel__:hello -@all +multi +exec +slaveof +ping +info +role +subscribe +publish +config|rewrite +client|setname +client|kill +script|kill';
+
+/**
+ * What sentinels send to each other: PING, hello messages by PUBLISH, votes (SENTINEL
+ * IS-MASTER-DOWN-BY-ADDR) and CLIENT SETNAME when they connect.
+ */
+export const SENTINEL_PEER_USER_RULES = 'resetchannels &__sentinel__:hello -@all +ping +publish +client|setname +sentinel|is-master-down-by-addr';
 
 export interface NodeConfig {
   fileName: 'redis.conf' | 'sentinel.conf';
@@ -100,7 +118,19 @@ function redisConf(topology: Topology, group: MasterGroup, node: RedisNode, targ
     minReplicasToWrite: group.minReplicasToWrite,
     minReplicasMaxLag: group.minReplicasMaxLag,
     password: secretValue(target, topology.auth.redisPasswordVar, secrets.redisPassword, topology.auth.redisPassword),
+    dataUser: topology.auth.dataUser
+      ? {
+          name: topology.auth.dataUser.name,
+          password: bare(secretValue(target, topology.auth.dataUser.passwordVar, secrets.dataUserPassword, true)!),
+          rules: SENTINEL_DATA_USER_RULES,
+        }
+      : null,
   });
+}
+
+/** A `user` line takes the password as `>pass` in one token: no surrounding quotes. */
+function bare(quoted: string): string {
+  return quoted.replace(/^"|"$/g, '');
 }
 
 function sentinelConf(topology: Topology, node: SentinelNode, target: RenderTarget, secrets: NodeSecrets): string {
@@ -132,7 +162,19 @@ function sentinelConf(topology: Topology, node: SentinelNode, target: RenderTarg
     resolveHostnames: !local && (topology.network === 'bridge' || net.isIP(topology.clientHost) === 0),
     announce: announceFor(topology, node, target),
     sentinelPassword: secretValue(target, topology.auth.sentinelPasswordVar, secrets.sentinelPassword, topology.auth.sentinelPassword),
-    redisPassword: secretValue(target, topology.auth.redisPasswordVar, secrets.redisPassword, topology.auth.redisPassword),
+    // With an ACL user the sentinels log in as it; otherwise as the default user.
+    redisPassword: topology.auth.dataUser
+      ? secretValue(target, topology.auth.dataUser.passwordVar, secrets.dataUserPassword, true)
+      : secretValue(target, topology.auth.redisPasswordVar, secrets.redisPassword, topology.auth.redisPassword),
+    dataUserName: topology.auth.dataUser?.name ?? null,
+    peerUser: topology.auth.sentinelUser
+      ? {
+          name: topology.auth.sentinelUser.name,
+          password: secretValue(target, topology.auth.sentinelUser.passwordVar, secrets.sentinelUserPassword, true),
+          bare: bare(secretValue(target, topology.auth.sentinelUser.passwordVar, secrets.sentinelUserPassword, true)!),
+          rules: SENTINEL_PEER_USER_RULES,
+        }
+      : null,
     masters,
   });
 }

@@ -20,6 +20,10 @@ export const DEFAULT_SPEC_FILE = 'sentinel-compose.yaml';
 export interface Secrets {
   redisPassword?: string;
   sentinelPassword?: string;
+  /** auth.user.password */
+  dataUserPassword?: string;
+  /** auth.sentinel-user.password */
+  sentinelUserPassword?: string;
 }
 
 export interface LoadedSpec {
@@ -92,6 +96,8 @@ export function parseSpec(
     secrets: {
       ...(spec.auth.password !== undefined ? { redisPassword: spec.auth.password } : {}),
       ...(spec.auth.sentinelPassword !== undefined ? { sentinelPassword: spec.auth.sentinelPassword } : {}),
+      ...(spec.auth.user ? { dataUserPassword: spec.auth.user.password } : {}),
+      ...(spec.auth.sentinelUser ? { sentinelUserPassword: spec.auth.sentinelUser.password } : {}),
     },
     warnings: warnings.map((w) => ({ ...withLine(w, doc, lineCounter), value: redact(w.path, w.value) })),
   };
