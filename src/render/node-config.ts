@@ -87,8 +87,16 @@ function persistenceLines(p: Persistence): { name: string; lines: string[] } {
   }
 }
 
-function bindsAll(bind: string[]): boolean {
-  return bind.some((b) => b === '0.0.0.0' || b === '::' || b === '*');
+/**
+ * Protected mode (Redis refuses clients from outside loopback while the default user has no
+ * password) stays on unless the nodes themselves must reach each other over a non-loopback
+ * address without a password: bridge mode (through the gateway), or host mode announcing a
+ * non-loopback address. With a password it changes nothing, so it stays on there too.
+ */
+function protectedModeOff(topology: Topology, target: RenderTarget, hasPassword: boolean): boolean {
+  if (target === 'local' || hasPassword) return false;
+  if (topology.network === 'bridge') return true;
+  return !/^(127\.|::1$|localhost$)/.test(topology.clientHost);
 }
 
 function commonNotes(target: RenderTarget): string[] {
@@ -109,7 +117,7 @@ function redisConf(topology: Topology, group: MasterGroup, node: RedisNode, targ
     notes: commonNotes(target),
     bind: bind.join(' '),
     port: local ? node.local.port : node.port,
-    protectedModeOff: !local && bindsAll(bind),
+    protectedModeOff: protectedModeOff(topology, target, topology.auth.redisPassword),
     dir: local ? null : '/data',
     persistence: persistenceLines(group.persistence),
     replicaof: node.initialRole === 'replica' ? reachableAddress(topology, master, target) : null,
@@ -156,7 +164,7 @@ function sentinelConf(topology: Topology, node: SentinelNode, target: RenderTarg
     notes: commonNotes(target),
     bind: bind.join(' '),
     port: local ? node.local.port : node.port,
-    protectedModeOff: !local && bindsAll(bind),
+    protectedModeOff: protectedModeOff(topology, target, topology.auth.sentinelPassword),
     dir: local ? null : '/data',
     // Bridge mode announces ${SC_ANNOUNCE_HOST}, which may be a name (host.docker.internal).
     resolveHostnames: !local && (topology.network === 'bridge' || net.isIP(topology.clientHost) === 0),

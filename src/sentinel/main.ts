@@ -138,6 +138,8 @@ export async function runSentinel(argv: string[]): Promise<number> {
     protoMaxBulkLen: cfg.protoMaxBulkLen,
     maxClients: cfg.maxclients,
     tcpKeepAlive: cfg.tcpKeepalive,
+    // `protected-mode yes` in the file must refuse non-loopback clients as redis-sentinel does.
+    protectedMode: cfg.protectedMode,
     onShutdown: () => shutdown('SHUTDOWN'),
   });
   core.attach(server);

@@ -285,12 +285,22 @@ export function normalise(raw: unknown, bad: Set<string>, fromVariables: Set<str
       });
     }
     if (bindsAll && !get<string>(auth, 'password', 'auth.password', 'string')) {
-      warnings.push({
-        path: 'bind',
-        value: bind,
-        message: 'every node listens on all interfaces without a password: anyone on your network can read and write',
-        fix: 'set auth.password, or bind to 127.0.0.1',
-      });
+      const loopbackAnnounce = /^(127\.|::1$|localhost$)/.test(announce);
+      warnings.push(
+        loopbackAnnounce
+          ? {
+              path: 'bind',
+              value: bind,
+              message: 'every node listens on all interfaces without a password: protected mode refuses clients from other machines, so only this machine can use them',
+              fix: 'to serve other machines, set auth.password and announce this machine\'s address; otherwise bind to 127.0.0.1',
+            }
+          : {
+              path: 'bind',
+              value: bind,
+              message: 'every node listens on all interfaces without a password, and the nodes reach each other at a non-loopback address, so protected mode is off: anyone on your network can read and write',
+              fix: 'set auth.password, or bind to 127.0.0.1',
+            },
+      );
     }
   } else {
     // Ports published on one address are reachable (from the host and through the gateway)
