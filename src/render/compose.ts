@@ -87,6 +87,8 @@ export function renderCompose(t: Topology, opts: { specName: string }): string {
         // redis-cli in the healthcheck reads REDISCLI_AUTH.
         env.push({ key: 'REDISCLI_AUTH', value: required(t.auth.redisPasswordVar) });
       }
+      // The sentinels' ACL user is declared in redis.conf with its password from the environment.
+      if (t.auth.dataUser) env.push({ key: t.auth.dataUser.passwordVar, value: required(t.auth.dataUser.passwordVar) });
       services.push({
         ...common(node.service),
         build: null,
@@ -102,7 +104,10 @@ export function renderCompose(t: Topology, opts: { specName: string }): string {
   const bundled = t.sentinel.implementation === 'bundled';
   for (const s of t.sentinels) {
     const env = baseEnv();
-    if (t.auth.redisPassword) env.push({ key: t.auth.redisPasswordVar, value: required(t.auth.redisPasswordVar) });
+    // With an ACL user the sentinels never need the data nodes' default password.
+    if (t.auth.dataUser) env.push({ key: t.auth.dataUser.passwordVar, value: required(t.auth.dataUser.passwordVar) });
+    else if (t.auth.redisPassword) env.push({ key: t.auth.redisPasswordVar, value: required(t.auth.redisPasswordVar) });
+    if (t.auth.sentinelUser) env.push({ key: t.auth.sentinelUser.passwordVar, value: required(t.auth.sentinelUser.passwordVar) });
     if (t.auth.sentinelPassword) {
       env.push({ key: t.auth.sentinelPasswordVar, value: required(t.auth.sentinelPasswordVar) });
       if (!bundled) env.push({ key: 'REDISCLI_AUTH', value: required(t.auth.sentinelPasswordVar) });

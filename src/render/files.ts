@@ -55,6 +55,10 @@ export function renderFiles(topology: Topology, secrets: NodeSecrets, opts: Rend
       sentinelPassword: topology.auth.sentinelPassword ? need(secrets.sentinelPassword, topology.auth.sentinelPasswordVar) : null,
       redisPasswordVar: topology.auth.redisPasswordVar,
       sentinelPasswordVar: topology.auth.sentinelPasswordVar,
+      dataUserPassword: topology.auth.dataUser ? need(secrets.dataUserPassword, topology.auth.dataUser.passwordVar) : null,
+      dataUserPasswordVar: topology.auth.dataUser?.passwordVar ?? null,
+      sentinelUserPassword: topology.auth.sentinelUser ? need(secrets.sentinelUserPassword, topology.auth.sentinelUser.passwordVar) : null,
+      sentinelUserPasswordVar: topology.auth.sentinelUser?.passwordVar ?? null,
     }),
     0o600,
   );

@@ -17,7 +17,25 @@ export type RenderTarget = 'compose' | 'local';
 export interface NodeSecrets {
   redisPassword?: string;
   sentinelPassword?: string;
+  /** auth.user's password (the sentinels' ACL user on the data nodes). */
+  dataUserPassword?: string;
+  /** auth.sentinel-user's password (the sentinels' ACL user on each other). */
+  sentinelUserPassword?: string;
 }
+
+/**
+ * What Sentinel sends to a data node, as Redis's documentation lists it: MULTI/EXEC around
+ * SLAVEOF, CONFIG REWRITE and CLIENT KILL during a promotion, PING, INFO, ROLE, CLIENT SETNAME,
+ * SCRIPT KILL for a busy script, and PUBLISH/SUBSCRIBE on the hello channel only.
+ */
+export const SENTINEL_DATA_USER_RULES =
+  'resetchannels &__sentinel__:hello -@all +multi +exec +slaveof +ping +info +role +subscribe +publish +config|rewrite +client|setname +client|kill +script|kill';
+
+/**
+ * What sentinels send to each other: PING, hello messages by PUBLISH, votes (SENTINEL
+ * IS-MASTER-DOWN-BY-ADDR) and CLIENT SETNAME when they connect.
+ */
+export const SENTINEL_PEER_USER_RULES = 'resetchannels &__sentinel__:hello -@all +ping +publish +client|setname +sentinel|is-master-down-by-addr';
 
 export interface NodeConfig {
   fileName: 'redis.conf' | 'sentinel.conf';
@@ -69,8 +87,16 @@ function persistenceLines(p: Persistence): { name: string; lines: string[] } {
   }
 }
 
-function bindsAll(bind: string[]): boolean {
-  return bind.some((b) => b === '0.0.0.0' || b === '::' || b === '*');
+/**
+ * Protected mode (Redis refuses clients from outside loopback while the default user has no
+ * password) stays on unless the nodes themselves must reach each other over a non-loopback
+ * address without a password: bridge mode (through the gateway), or host mode announcing a
+ * non-loopback address. With a password it changes nothing, so it stays on there too.
+ */
+function protectedModeOff(topology: Topology, target: RenderTarget, hasPassword: boolean): boolean {
+  if (target === 'local' || hasPassword) return false;
+  if (topology.network === 'bridge') return true;
+  return !/^(127\.|::1$|localhost$)/.test(topology.clientHost);
 }
 
 function commonNotes(target: RenderTarget): string[] {
@@ -91,7 +117,7 @@ function redisConf(topology: Topology, group: MasterGroup, node: RedisNode, targ
     notes: commonNotes(target),
     bind: bind.join(' '),
     port: local ? node.local.port : node.port,
-    protectedModeOff: !local && bindsAll(bind),
+    protectedModeOff: protectedModeOff(topology, target, topology.auth.redisPassword),
     dir: local ? null : '/data',
     persistence: persistenceLines(group.persistence),
     replicaof: node.initialRole === 'replica' ? reachableAddress(topology, master, target) : null,
@@ -100,7 +126,19 @@ function redisConf(topology: Topology, group: MasterGroup, node: RedisNode, targ
     minReplicasToWrite: group.minReplicasToWrite,
     minReplicasMaxLag: group.minReplicasMaxLag,
     password: secretValue(target, topology.auth.redisPasswordVar, secrets.redisPassword, topology.auth.redisPassword),
+    dataUser: topology.auth.dataUser
+      ? {
+          name: topology.auth.dataUser.name,
+          password: bare(secretValue(target, topology.auth.dataUser.passwordVar, secrets.dataUserPassword, true)!),
+          rules: SENTINEL_DATA_USER_RULES,
+        }
+      : null,
   });
+}
+
+/** A `user` line takes the password as `>pass` in one token: no surrounding quotes. */
+function bare(quoted: string): string {
+  return quoted.replace(/^"|"$/g, '');
 }
 
 function sentinelConf(topology: Topology, node: SentinelNode, target: RenderTarget, secrets: NodeSecrets): string {
@@ -126,13 +164,25 @@ function sentinelConf(topology: Topology, node: SentinelNode, target: RenderTarg
     notes: commonNotes(target),
     bind: bind.join(' '),
     port: local ? node.local.port : node.port,
-    protectedModeOff: !local && bindsAll(bind),
+    protectedModeOff: protectedModeOff(topology, target, topology.auth.sentinelPassword),
     dir: local ? null : '/data',
     // Bridge mode announces ${SC_ANNOUNCE_HOST}, which may be a name (host.docker.internal).
     resolveHostnames: !local && (topology.network === 'bridge' || net.isIP(topology.clientHost) === 0),
     announce: announceFor(topology, node, target),
     sentinelPassword: secretValue(target, topology.auth.sentinelPasswordVar, secrets.sentinelPassword, topology.auth.sentinelPassword),
-    redisPassword: secretValue(target, topology.auth.redisPasswordVar, secrets.redisPassword, topology.auth.redisPassword),
+    // With an ACL user the sentinels log in as it; otherwise as the default user.
+    redisPassword: topology.auth.dataUser
+      ? secretValue(target, topology.auth.dataUser.passwordVar, secrets.dataUserPassword, true)
+      : secretValue(target, topology.auth.redisPasswordVar, secrets.redisPassword, topology.auth.redisPassword),
+    dataUserName: topology.auth.dataUser?.name ?? null,
+    peerUser: topology.auth.sentinelUser
+      ? {
+          name: topology.auth.sentinelUser.name,
+          password: secretValue(target, topology.auth.sentinelUser.passwordVar, secrets.sentinelUserPassword, true),
+          bare: bare(secretValue(target, topology.auth.sentinelUser.passwordVar, secrets.sentinelUserPassword, true)!),
+          rules: SENTINEL_PEER_USER_RULES,
+        }
+      : null,
     masters,
   });
 }

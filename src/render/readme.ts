@@ -20,6 +20,8 @@ export function renderReadme(t: Topology, opts: { specName: string; summary: str
   const vars = [
     ...(t.auth.redisPassword ? [`\`${t.auth.redisPasswordVar}\``] : []),
     ...(t.auth.sentinelPassword ? [`\`${t.auth.sentinelPasswordVar}\``] : []),
+    ...(t.auth.dataUser ? [`\`${t.auth.dataUser.passwordVar}\``] : []),
+    ...(t.auth.sentinelUser ? [`\`${t.auth.sentinelUser.passwordVar}\``] : []),
   ];
   const announce = t.sentinels[0]?.announce?.ip ?? '';
   return renderTemplate('README.md.hbs', {
@@ -44,7 +46,9 @@ export function renderReadme(t: Topology, opts: { specName: string; summary: str
     redisPasswordVar: t.auth.redisPasswordVar,
     sentinelPasswordVar: t.auth.sentinelPasswordVar,
     anyPassword: vars.length > 0,
-    passwordVars: vars.join(' and '),
+    passwordVars: vars.length > 1 ? `${vars.slice(0, -1).join(', ')} and ${vars[vars.length - 1]}` : (vars[0] ?? ''),
+    dataUser: t.auth.dataUser?.name ?? null,
+    sentinelUser: t.auth.sentinelUser?.name ?? null,
     announceVar: 'SC_ANNOUNCE_HOST',
     announce,
     clientHost: t.clientHost,

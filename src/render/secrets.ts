@@ -16,12 +16,16 @@ export function readSecrets(outDir: string): NodeSecrets {
   const env = parseDotEnv(readFileSync(envFile, 'utf8'));
   let redisVar: string = DEFAULTS.redisPasswordVar;
   let sentinelVar: string = DEFAULTS.sentinelPasswordVar;
+  let dataUserVar: string = DEFAULTS.dataUserPasswordVar;
+  let sentinelUserVar: string = DEFAULTS.sentinelUserPasswordVar;
   const topoFile = path.join(outDir, 'topology.json');
   if (existsSync(topoFile)) {
     try {
       const t = JSON.parse(readFileSync(topoFile, 'utf8')) as Partial<Topology>;
       redisVar = t.auth?.redisPasswordVar ?? redisVar;
       sentinelVar = t.auth?.sentinelPasswordVar ?? sentinelVar;
+      dataUserVar = t.auth?.dataUser?.passwordVar ?? dataUserVar;
+      sentinelUserVar = t.auth?.sentinelUser?.passwordVar ?? sentinelUserVar;
     } catch {
       /* a broken topology.json is reported by whoever reads it for the topology */
     }
@@ -29,5 +33,7 @@ export function readSecrets(outDir: string): NodeSecrets {
   const out: NodeSecrets = {};
   if (env[redisVar]) out.redisPassword = env[redisVar];
   if (env[sentinelVar]) out.sentinelPassword = env[sentinelVar];
+  if (env[dataUserVar]) out.dataUserPassword = env[dataUserVar];
+  if (env[sentinelUserVar]) out.sentinelUserPassword = env[sentinelUserVar];
   return out;
 }

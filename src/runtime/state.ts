@@ -3,7 +3,7 @@
  * `down` and `logs` use the same one without flags. `data/` and `run/` inside the output belong
  * to the runtime; render never touches them.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RuntimeKind } from './types.js';
 
@@ -19,6 +19,18 @@ export interface RunState {
 
 export function runDir(outDir: string): string {
   return path.join(outDir, 'run');
+}
+
+/**
+ * The run directory holds the local runtime's config copies (with passwords) and what identifies
+ * the processes `down` will kill: private to the owner whatever the umask, also when an older
+ * version created it wider.
+ */
+export function ensureRunDir(outDir: string): string {
+  const dir = runDir(outDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  return dir;
 }
 
 export function dataDir(outDir: string): string {
@@ -46,10 +58,10 @@ export function readState(outDir: string): RunState | null {
 }
 
 export function writeState(outDir: string, state: RunState): void {
-  mkdirSync(runDir(outDir), { recursive: true });
+  ensureRunDir(outDir);
   const file = statePath(outDir);
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n');
+  writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n', { mode: 0o644 });
   renameSync(tmp, file);
 }
 

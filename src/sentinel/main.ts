@@ -137,6 +137,9 @@ export async function runSentinel(argv: string[]): Promise<number> {
     users: cfg.users,
     protoMaxBulkLen: cfg.protoMaxBulkLen,
     maxClients: cfg.maxclients,
+    tcpKeepAlive: cfg.tcpKeepalive,
+    // `protected-mode yes` in the file must refuse non-loopback clients as redis-sentinel does.
+    protectedMode: cfg.protectedMode,
     onShutdown: () => shutdown('SHUTDOWN'),
   });
   core.attach(server);

@@ -7,6 +7,7 @@
  */
 import type { Problem } from '../common/errors.js';
 import { closest } from '../common/suggest.js';
+import { childPath } from './field-path.js';
 import { deref, specSchema, type JsonSchema } from './schema.js';
 
 export function checkShape(value: unknown, fromVariables: Set<string> = new Set()): { value: unknown; problems: Problem[] } {
@@ -143,16 +144,18 @@ function walk(
   if (value && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
     const props = s.properties ?? {};
-    const out: Record<string, unknown> = {};
+    // Keys like `constructor` or `__proto__` are only fields when the schema lists them.
+    const own = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const req of s.required ?? []) {
-      if (!(req in obj)) {
+      if (!own(obj, req)) {
         const d = props[req] ? deref(props[req]!, root) : undefined;
-        problems.push({ path: path ? `${path}.${req}` : req, message: 'is required', fix: firstSentence(d?.description) });
+        problems.push({ path: childPath(path, req), message: 'is required', fix: firstSentence(d?.description) });
       }
     }
     for (const [k, v] of Object.entries(obj)) {
-      const child = path ? `${path}.${k}` : k;
-      const ps = props[k];
+      const child = childPath(path, k);
+      const ps = own(props, k) ? props[k] : undefined;
       if (!ps) {
         if (s.additionalProperties === false) {
           const known = Object.keys(props).filter((p) => p !== '$schema');

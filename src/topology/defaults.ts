@@ -35,6 +35,10 @@ export const DEFAULTS = {
   standardSentinelPort: 26379,
   redisPasswordVar: 'REDIS_PASSWORD',
   sentinelPasswordVar: 'SENTINEL_PASSWORD',
+  /** auth.user.password: what the sentinels log in to the data nodes with (auth-pass). */
+  dataUserPasswordVar: 'SENTINEL_AUTH_PASSWORD',
+  /** auth.sentinel-user.password: what the sentinels log in to each other with (sentinel-pass). */
+  sentinelUserPasswordVar: 'SENTINEL_PEER_PASSWORD',
   announceVar: 'SC_ANNOUNCE_HOST',
 } as const;
 

@@ -4,6 +4,7 @@
  * so a value cannot inject YAML structure.
  */
 import type { Problem } from '../common/errors.js';
+import { childPath } from './field-path.js';
 
 export interface Interpolated {
   value: unknown;
@@ -19,13 +20,14 @@ export function interpolateTree(tree: unknown, env: Record<string, string | unde
     if (typeof node === 'string') {
       const r = interpolateString(node, env);
       if (r.used) fromVariables.add(path);
-      for (const p of r.problems) problems.push({ ...p, path, fix: p.fix?.replace('%SOURCE%', envSource) });
+      for (const p of r.problems) problems.push({ ...p, path: path || '(top level)', fix: p.fix?.replace('%SOURCE%', envSource) });
       return r.value;
     }
     if (Array.isArray(node)) return node.map((v, i) => walk(v, `${path}[${i}]`));
     if (node && typeof node === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(node)) out[k] = walk(v, path ? `${path}.${k}` : k);
+      // No prototype: a `__proto__` key stays a key (and is reported as unknown), never a prototype.
+      const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(node)) out[k] = walk(v, childPath(path, k));
       return out;
     }
     return node;

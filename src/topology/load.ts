@@ -8,6 +8,7 @@ import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError, type Problem } from '../common/errors.js';
 import { checkShape } from './check-shape.js';
+import { childPath } from './field-path.js';
 import { parseDotEnv } from './env.js';
 import { interpolateTree } from './interpolate.js';
 import { resolveTopology } from './resolve.js';
@@ -19,6 +20,10 @@ export const DEFAULT_SPEC_FILE = 'sentinel-compose.yaml';
 export interface Secrets {
   redisPassword?: string;
   sentinelPassword?: string;
+  /** auth.user.password */
+  dataUserPassword?: string;
+  /** auth.sentinel-user.password */
+  sentinelUserPassword?: string;
 }
 
 export interface LoadedSpec {
@@ -69,7 +74,9 @@ export function parseSpec(
       })),
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const raw = toPlain(doc, file);
+  const shapeless = structureProblem(raw);
+  if (shapeless) throw new UsageError([withLine(shapeless, doc, lineCounter)]);
   // Process environment wins over the .env file, as in Docker Compose.
   const env = { ...(opts.dotEnv ?? {}), ...definedOnly(opts.env ?? process.env) };
   const interpolated = interpolateTree(raw, env, opts.dotEnvFile ?? '.env beside the spec');
@@ -89,9 +96,59 @@ export function parseSpec(
     secrets: {
       ...(spec.auth.password !== undefined ? { redisPassword: spec.auth.password } : {}),
       ...(spec.auth.sentinelPassword !== undefined ? { sentinelPassword: spec.auth.sentinelPassword } : {}),
+      ...(spec.auth.user ? { dataUserPassword: spec.auth.user.password } : {}),
+      ...(spec.auth.sentinelUser ? { sentinelUserPassword: spec.auth.sentinelUser.password } : {}),
     },
     warnings: warnings.map((w) => ({ ...withLine(w, doc, lineCounter), value: redact(w.path, w.value) })),
   };
+}
+
+/**
+ * The document as plain data. yaml throws (not reports) for an alias to a missing anchor and for
+ * alias expansion beyond maxAliasCount (a "billion laughs" bomb): both are the user's input.
+ */
+function toPlain(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (err) {
+    if (!(err instanceof ReferenceError || err instanceof TypeError || err instanceof RangeError)) throw err;
+    throw new UsageError(
+      [
+        {
+          path: path.basename(file),
+          message: `not valid YAML: ${err.message.split('\n')[0]}`,
+          fix: 'define each &anchor before its *alias, and do not expand aliases hundreds of times (plain values are clearer in a spec)',
+        },
+      ],
+      { cause: err },
+    );
+  }
+}
+
+/** No spec is this deep; anything deeper is garbage, and would exhaust the stack further on. */
+const MAX_DEPTH = 32;
+
+/**
+ * A document nested absurdly deep, or one whose alias points into itself (`x: &x { <<: *x }`
+ * makes a cycle), cannot be walked: reported as such before anything walks it.
+ */
+function structureProblem(raw: unknown): Problem | undefined {
+  const stack: Array<{ v: unknown; path: string; depth: number; ancestors: Set<unknown> }> = [{ v: raw, path: '', depth: 0, ancestors: new Set() }];
+  while (stack.length) {
+    const { v, path: at, depth, ancestors } = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    const where = at || '(top level)';
+    if (ancestors.has(v)) {
+      return { path: where, message: 'contains itself (an alias that points into its own anchor)', fix: 'write the values out instead of using that *alias' };
+    }
+    if (depth >= MAX_DEPTH) {
+      return { path: where, message: `is nested more than ${MAX_DEPTH} levels deep`, fix: 'a spec is a few levels of mappings and lists; check the brackets and indentation' };
+    }
+    const next = new Set(ancestors).add(v);
+    const entries: Array<[string, unknown]> = Array.isArray(v) ? v.map((x, i) => [`${at}[${i}]`, x]) : Object.entries(v).map(([k, x]) => [childPath(at, k), x]);
+    for (const [p, x] of entries) stack.push({ v: x, path: p, depth: depth + 1, ancestors: next });
+  }
+  return undefined;
 }
 
 function definedOnly(env: Record<string, string | undefined>): Record<string, string> {

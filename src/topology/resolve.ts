@@ -75,6 +75,8 @@ export function resolveTopology(spec: Spec): Topology {
       sentinelPassword: spec.auth.sentinelPassword !== undefined,
       redisPasswordVar: DEFAULTS.redisPasswordVar,
       sentinelPasswordVar: DEFAULTS.sentinelPasswordVar,
+      dataUser: spec.auth.user ? { name: spec.auth.user.name, passwordVar: DEFAULTS.dataUserPasswordVar } : null,
+      sentinelUser: spec.auth.sentinelUser ? { name: spec.auth.sentinelUser.name, passwordVar: DEFAULTS.sentinelUserPasswordVar } : null,
     },
     // Host mode: what the nodes are known by. Bridge mode: published ports, reachable on loopback
     // unless they are published on one specific address.

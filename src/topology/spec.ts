@@ -31,7 +31,14 @@ export interface Spec {
   ports: { redis: number; sentinel: number };
   bind: string;
   announce: string;
-  auth: { password?: string; sentinelPassword?: string };
+  auth: {
+    password?: string;
+    sentinelPassword?: string;
+    /** auth.user: the sentinels' ACL user on the data nodes. */
+    user?: { name: string; password: string };
+    /** auth.sentinel-user: the sentinels' ACL user on each other. */
+    sentinelUser?: { name: string; password: string };
+  };
   masters: MasterSpec[];
   sentinels: {
     count: number;
@@ -278,12 +285,22 @@ export function normalise(raw: unknown, bad: Set<string>, fromVariables: Set<str
       });
     }
     if (bindsAll && !get<string>(auth, 'password', 'auth.password', 'string')) {
-      warnings.push({
-        path: 'bind',
-        value: bind,
-        message: 'every node listens on all interfaces without a password: anyone on your network can read and write',
-        fix: 'set auth.password, or bind to 127.0.0.1',
-      });
+      const loopbackAnnounce = /^(127\.|::1$|localhost$)/.test(announce);
+      warnings.push(
+        loopbackAnnounce
+          ? {
+              path: 'bind',
+              value: bind,
+              message: 'every node listens on all interfaces without a password: protected mode refuses clients from other machines, so only this machine can use them',
+              fix: 'to serve other machines, set auth.password and announce this machine\'s address; otherwise bind to 127.0.0.1',
+            }
+          : {
+              path: 'bind',
+              value: bind,
+              message: 'every node listens on all interfaces without a password, and the nodes reach each other at a non-loopback address, so protected mode is off: anyone on your network can read and write',
+              fix: 'set auth.password, or bind to 127.0.0.1',
+            },
+      );
     }
   } else {
     // Ports published on one address are reachable (from the host and through the gateway)
@@ -315,13 +332,50 @@ export function normalise(raw: unknown, bad: Set<string>, fromVariables: Set<str
     }
   }
 
-  // The schema lets `$` through so that editors accept `${VAR}`; after interpolation a `$` is
-  // literal, and compose (v2) would expand it again when reading .env.
-  for (const key of ['password', 'sentinel-password'] as const) {
-    const v = get<string>(auth, key, `auth.${key}`, 'string');
-    if (v?.includes('$')) {
+  // ACL users: a name and a password each, never the default user, and only on top of a
+  // password for the default user (otherwise anyone is the default user, with every permission).
+  const password = get<string>(auth, 'password', 'auth.password', 'string');
+  const sentinelPassword = get<string>(auth, 'sentinel-password', 'auth.sentinel-password', 'string');
+  const aclUser = (key: 'user' | 'sentinel-user', needs: string | undefined, needsKey: string, what: string) => {
+    const o = get<Obj>(auth, key, `auth.${key}`, 'object');
+    if (!o) return undefined;
+    const name = get<string>(o, 'name', `auth.${key}.name`, 'string');
+    const pw = get<string>(o, 'password', `auth.${key}.password`, 'string');
+    if (name === 'default') {
+      errors.push({ path: `auth.${key}.name`, value: name, message: 'is the user everyone gets without logging in', fix: `choose another name, e.g. "${key === 'user' ? 'sentinel' : 'sentinel-peer'}"` });
+    }
+    if (needs === undefined && !bad.has(needsKey)) {
       errors.push({
         path: `auth.${key}`,
+        message: `needs ${needsKey}: without it every connection to ${what} is the default user, with every permission, and the restricted user protects nothing`,
+        fix: `set ${needsKey} as well (as \${VAR})`,
+      });
+    }
+    return name !== undefined && pw !== undefined ? { name, password: pw } : undefined;
+  };
+  const user = aclUser('user', password, 'auth.password', 'the data nodes');
+  const sentinelUser = aclUser('sentinel-user', sentinelPassword, 'auth.sentinel-password', 'the sentinels');
+  if (user && sentinelUser && user.password === sentinelUser.password) {
+    warnings.push({
+      path: 'auth.sentinel-user.password',
+      message: 'is the same as auth.user.password: one leaked secret opens both',
+      fix: 'give each user its own password',
+    });
+  }
+
+  const secretFields: Array<[string, string | undefined, string]> = [
+    ['auth.password', password, DEFAULTS.redisPasswordVar],
+    ['auth.sentinel-password', sentinelPassword, DEFAULTS.sentinelPasswordVar],
+    ['auth.user.password', user?.password, DEFAULTS.dataUserPasswordVar],
+    ['auth.sentinel-user.password', sentinelUser?.password, DEFAULTS.sentinelUserPasswordVar],
+  ];
+
+  // The schema lets `$` through so that editors accept `${VAR}`; after interpolation a `$` is
+  // literal, and compose (v2) would expand it again when reading .env.
+  for (const [key, v] of secretFields) {
+    if (v?.includes('$')) {
+      errors.push({
+        path: key,
         message: 'contains "$", which Docker Compose would read as a variable reference in .env',
         fix: 'choose a password without "$"; to take it from a variable, write ${NAME}',
       });
@@ -329,12 +383,7 @@ export function normalise(raw: unknown, bad: Set<string>, fromVariables: Set<str
   }
 
   // Secrets: fine from ${VAR}; written literally they end up in version control.
-  const password = get<string>(auth, 'password', 'auth.password', 'string');
-  const sentinelPassword = get<string>(auth, 'sentinel-password', 'auth.sentinel-password', 'string');
-  for (const [key, val, varName] of [
-    ['auth.password', password, DEFAULTS.redisPasswordVar],
-    ['auth.sentinel-password', sentinelPassword, DEFAULTS.sentinelPasswordVar],
-  ] as const) {
+  for (const [key, val, varName] of secretFields) {
     if (val !== undefined && !fromVariables.has(key)) {
       warnings.push({
         path: key,
@@ -359,6 +408,8 @@ export function normalise(raw: unknown, bad: Set<string>, fromVariables: Set<str
     auth: {
       ...(password !== undefined ? { password } : {}),
       ...(sentinelPassword !== undefined ? { sentinelPassword } : {}),
+      ...(user ? { user } : {}),
+      ...(sentinelUser ? { sentinelUser } : {}),
     },
     masters,
     sentinels: {

@@ -40,6 +40,22 @@ export interface AuthInfo {
   /** Names of the `.env` variables holding the secrets. */
   redisPasswordVar: string;
   sentinelPasswordVar: string;
+  /**
+   * An ACL user on every data node with only the permissions Sentinel needs; the sentinels log
+   * in as it (`auth-user` / `auth-pass`). Null: they use the default user and `redisPassword`.
+   */
+  dataUser: AclUserInfo | null;
+  /**
+   * An ACL user on every sentinel with only what sentinels ask of each other; they log in to each
+   * other as it (`sentinel-user` / `sentinel-pass`). Null: `sentinelPassword` as the default user.
+   */
+  sentinelUser: AclUserInfo | null;
+}
+
+export interface AclUserInfo {
+  name: string;
+  /** Name of the `.env` variable holding its password. */
+  passwordVar: string;
 }
 
 export interface SentinelSettings {

@@ -21,7 +21,7 @@ import path from 'node:path';
 import { ExternalToolError, UsageError } from '../../common/errors.js';
 import { assertPortFree, canConnect, waitNotListening } from '../ports.js';
 import { allNodes, type Topology, type TopologyNode } from '../../topology/types.js';
-import { dataDir, runDir } from '../state.js';
+import { dataDir, ensureRunDir, runDir } from '../state.js';
 import type { Endpoint, LogLine, NodeConfig, Runtime, ServiceState, UpOptions } from '../types.js';
 import { redisServerCommand, sentinelCommand, type Command } from './binaries.js';
 import { readLogs } from './logs.js';
@@ -238,6 +238,7 @@ export class LocalRuntime implements Runtime {
    * rendered text (it may have been rewritten since; keep that).
    */
   private prepareConfig(node: TopologyNode): 'kept' | 'written' | 'replaced' {
+    ensureRunDir(this.outDir);
     const dir = this.serviceRunDir(node.service);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const rendered = this.opts.configFor(node);
@@ -248,7 +249,7 @@ export class LocalRuntime implements Runtime {
     if (had && existsSync(hashFile) && readFileSync(hashFile, 'utf8').trim() === hash) return 'kept';
     writeFileSync(conf, rendered.content, { mode: 0o600 });
     chmodSync(conf, 0o600);
-    writeFileSync(hashFile, hash + '\n');
+    writeFileSync(hashFile, hash + '\n', { mode: 0o600 });
     return had ? 'replaced' : 'written';
   }
 
@@ -268,8 +269,8 @@ export class LocalRuntime implements Runtime {
     // The spec's timezone, as compose sets TZ in each container: log stamps read the same.
     const env = this.topology.timezone ? { ...process.env, TZ: this.topology.timezone } : process.env;
     const rec = await spawnDetached(cmd.command, args, { cwd: data, logFile, env });
-    writeFileSync(path.join(dir, 'process.json'), JSON.stringify(rec, null, 2) + '\n');
-    writeFileSync(path.join(dir, 'pid'), `${rec.pid}\n`);
+    writeFileSync(path.join(dir, 'process.json'), JSON.stringify(rec, null, 2) + '\n', { mode: 0o644 });
+    writeFileSync(path.join(dir, 'pid'), `${rec.pid}\n`, { mode: 0o644 });
     const ok = await this.waitListening(node, rec);
     if (!ok) {
       const alive = isSameProcess(rec);

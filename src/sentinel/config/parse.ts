@@ -55,6 +55,7 @@ export function emptyConfig(file: string): SentinelConfig {
     loglevel: 'notice',
     protectedMode: false,
     maxclients: 10000,
+    tcpKeepalive: 300,
     protoMaxBulkLen: 512 * 1024 * 1024,
     users: new Map(),
     renameCommands: [],
@@ -185,6 +186,14 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, probl
         const n = intOf(v);
         if (n === null || n < 1) bad('maxclients must be a positive number');
         else cfg.maxclients = n;
+        break;
+      }
+      case 'tcp-keepalive': {
+        const v = one();
+        if (v === undefined) break;
+        const n = intOf(v);
+        if (n === null || n < 0) bad('tcp-keepalive must be a number of seconds, 0 to turn it off');
+        else cfg.tcpKeepalive = n;
         break;
       }
       case 'proto-max-bulk-len': {

@@ -93,6 +93,8 @@ export interface SentinelConfig {
   protectedMode: boolean;
   /** Default 10000. */
   maxclients: number;
+  /** `tcp-keepalive` seconds for client connections; default 300 as in Redis, 0 = off. */
+  tcpKeepalive: number;
   /** Default 512 MB. */
   protoMaxBulkLen: number;
   /** ACL users: `requirepass` sets the `default` user's password; `user` lines add users. */

@@ -17,14 +17,27 @@ const UNAUTH_MAX_MULTIBULK = 10;
 const UNAUTH_MAX_BULK = 16384;
 
 export class ProtocolError {
-  /** The text Redis sends after `-ERR ` ... here the whole error line, e.g. "ERR Protocol error: invalid bulk length". */
+  /**
+   * The whole error line, e.g. "ERR Protocol error: invalid bulk length". One byte per
+   * character (latin1): "expected '$', got '%c'" quotes a raw byte of the client's input.
+   */
   constructor(readonly message: string) {}
+
+  /** The line as the bytes Redis sends. */
+  get bytes(): Buffer {
+    return Buffer.from(this.message, 'latin1');
+  }
 }
 
 export interface RequestParserOptions {
   protoMaxBulkLen?: number;
   /** True while the client must still AUTH (Redis's authRequired()). */
   authRequired?: () => boolean;
+  /**
+   * Called for each empty command (blank inline line, `*0`, `*-1`), which yields nothing but
+   * still ends a command for Redis: it uses up a CLIENT REPLY SKIP.
+   */
+  onEmptyCommand?: () => void;
 }
 
 const CR = 0x0d;
@@ -40,10 +53,12 @@ export class RequestParser {
   private argv: Buffer[] = [];
   private readonly maxBulk: number;
   private readonly authRequired: () => boolean;
+  private readonly onEmptyCommand: () => void;
 
   constructor(opts: RequestParserOptions = {}) {
     this.maxBulk = opts.protoMaxBulkLen ?? DEFAULT_PROTO_MAX_BULK_LEN;
     this.authRequired = opts.authRequired ?? (() => false);
+    this.onEmptyCommand = opts.onEmptyCommand ?? (() => {});
   }
 
   /** Bytes buffered and not yet parsed (Redis's qbuf). */
@@ -71,7 +86,10 @@ export class RequestParser {
       let res: Buffer[] | ProtocolError | null | 'skip';
       if (this.multibulkLen > 0 || buf[0] === 0x2a) res = this.multibulk(buf);
       else res = this.inline(buf);
-      if (res === 'skip') continue;
+      if (res === 'skip') {
+        this.onEmptyCommand();
+        continue;
+      }
       if (res instanceof ProtocolError) {
         this.failed = res;
         this.chunks = [];
@@ -98,7 +116,7 @@ export class RequestParser {
   }
 
   private inline(buf: Buffer): Buffer[] | ProtocolError | null | 'skip' {
-    const nl = buf.indexOf(LF);
+    const nl = cFind(buf, LF, 0);
     if (nl < 0) {
       if (buf.length > PROTO_INLINE_MAX_SIZE) return new ProtocolError('ERR Protocol error: too big inline request');
       return null;
@@ -114,7 +132,7 @@ export class RequestParser {
   private multibulk(buf: Buffer): Buffer[] | ProtocolError | null | 'skip' {
     let pos = 0;
     if (this.multibulkLen === 0) {
-      const cr = buf.indexOf(CR);
+      const cr = cFind(buf, CR, 0);
       if (cr < 0) {
         if (buf.length > PROTO_INLINE_MAX_SIZE) return new ProtocolError('ERR Protocol error: too big mbulk count string');
         return null;
@@ -137,7 +155,7 @@ export class RequestParser {
     }
     while (this.multibulkLen > 0) {
       if (this.bulkLen === -1) {
-        const cr = buf.indexOf(CR, pos);
+        const cr = cFind(buf, CR, pos);
         if (cr < 0) {
           if (buf.length - pos > PROTO_INLINE_MAX_SIZE) return new ProtocolError('ERR Protocol error: too big bulk count string');
           break;
@@ -167,6 +185,18 @@ export class RequestParser {
     this.argv = [];
     return argv;
   }
+}
+
+/**
+ * Redis finds the end of a line with strchr() on its NUL-terminated query buffer, so a NUL byte
+ * before the CR/LF hides it: Redis keeps waiting (up to the 64 KB line limit) instead of parsing
+ * the line. Doing the same keeps our answers to hostile input identical to Redis's.
+ */
+function cFind(buf: Buffer, byte: number, from: number): number {
+  const at = buf.indexOf(byte, from);
+  if (at < 0) return -1;
+  // Only the bytes before the match matter; scanning further would make pipelines quadratic.
+  return buf.subarray(from, at).indexOf(0) >= 0 ? -1 : at;
 }
 
 /** Redis's string2ll: optional '-', no '+', no leading zeros, no spaces, fits in 64 bits. */

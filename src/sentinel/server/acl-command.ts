@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { R, type Reply } from '../resp/types.js';
 import { applyAclRules, describeUser, getUser } from './auth.js';
+import { channelsOf, commandAllowed, deniedChannel } from './acl-check.js';
 import type { Server } from './server.js';
 import type { AclUser, CommandFlag, CommandSpec } from './types.js';
 
@@ -136,8 +137,12 @@ export function registerAclCommand(server: Server): void {
         if (!u) return R.error(`ERR User '${name}' not found`);
         const found = server.table.lookup(args.slice(3));
         if (!found.ok) return R.error(`ERR Command '${args[3]!.toString('utf8')}' not found`);
-        const all = u.rules.some((r) => r === '+@all' || r.toLowerCase() === 'allcommands');
-        return all ? R.ok() : R.bulk(`This user has no permissions to run the '${found.entry.fullName}' command`);
+        const argv = args.slice(3);
+        if (!commandAllowed(u, found.entry, argv)) return R.bulk(`This user has no permissions to run the '${found.entry.fullName}' command`);
+        const used = channelsOf(found.entry, argv);
+        const denied = used ? deniedChannel(u, used.channels, used.literal) : undefined;
+        if (denied !== undefined) return R.bulk(`This user has no permissions to access the '${denied}' channel`);
+        return R.ok();
       }),
       sub('help', 2, ['loading', 'stale'], ['@slow'], 'Lists the ACL subcommands', () =>
         R.array(

@@ -4,6 +4,7 @@
  * digests, the form Redis keeps them in (and writes back on CONFIG REWRITE).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { channelRules } from './acl-check.js';
 import type { AclUser, ClientState } from './types.js';
 
 export function sha256Hex(s: string | Buffer): string {
@@ -74,7 +75,10 @@ export function applyAclRules(user: AclUser, rules: string[]): string | null {
         user.nopass = false;
       } else user.passwordHashes.delete(hex);
     } else if (/^(~|%|&|[+-]@?|allkeys$|allchannels$|allcommands$|nocommands$|resetkeys$|resetchannels$)/i.test(rule)) {
-      if (!user.rules.includes(rule)) user.rules.push(rule);
+      // The last rule touching a command decides, so a repeated rule moves to the end.
+      const at = user.rules.indexOf(rule);
+      if (at >= 0) user.rules.splice(at, 1);
+      user.rules.push(rule);
     } else {
       return `Syntax error`;
     }
@@ -93,6 +97,12 @@ export function describeUser(name: string, u: AclUser): string {
   const keys = u.rules.filter((r) => /^(~|%|allkeys$|resetkeys$)/i.test(r));
   const channels = u.rules.filter((r) => /^(&|allchannels$|resetchannels$)/i.test(r));
   const rest = u.rules.filter((r) => !keys.includes(r) && !channels.includes(r));
-  parts.push(...keys, ...(channels.length ? channels : ['resetchannels']), ...rest);
+  // As Redis writes them: channels start from resetchannels unless all are allowed, commands
+  // from -@all unless the rules start from everything.
+  const ch = channelRules(u);
+  const chanPart = ch.all ? ['&*'] : ['resetchannels', ...ch.patterns.map((p) => `&${p}`)];
+  const first = rest[0]?.toLowerCase();
+  const cmdPart = first === '+@all' || first === '-@all' || first === 'allcommands' || first === 'nocommands' ? rest : ['-@all', ...rest];
+  parts.push(...keys, ...chanPart, ...cmdPart);
   return parts.join(' ');
 }

@@ -50,6 +50,8 @@ export class Client implements ClientState {
   private readonly parser: RequestParser;
   private busy = false;
   private closeAfterReplyFlag = false;
+  /** Something was queued for the peer while handling the current input (Redis's pending write). */
+  private wroteThisRound = false;
   private softLimitSince = 0;
 
   constructor(
@@ -68,6 +70,7 @@ export class Client implements ClientState {
     this.parser = new RequestParser({
       protoMaxBulkLen: hooks.protoMaxBulkLen,
       authRequired: () => hooks.authRequired(this),
+      onEmptyCommand: () => this.send(undefined),
     });
     socket.setNoDelay(true);
     socket.on('data', (d: Buffer) => this.onData(d));
@@ -124,13 +127,23 @@ export class Client implements ClientState {
     }
   }
 
+  private replyRawError(text: Buffer): void {
+    if (this.replyMode === 'off' || this.replyMode === 'skip' || this.closed || this.socket.destroyed) return;
+    const line = Buffer.from(text);
+    for (let i = 0; i < line.length; i++) if (line[i] === 0x0d || line[i] === 0x0a) line[i] = 0x20;
+    this.socket.write(Buffer.concat([Buffer.from('-'), line, Buffer.from('\r\n')]));
+    this.wroteThisRound = true;
+  }
+
   private write(r: Reply): void {
     if (this.closed || this.socket.destroyed) return;
     this.socket.write(encodeReply(r, this.protocol));
+    this.wroteThisRound = true;
   }
 
   private onData(d: Buffer): void {
     if (this.closed || this.closeAfterReplyFlag) return;
+    this.wroteThisRound = false;
     this.parser.feed(d);
     this.pump();
   }
@@ -142,8 +155,8 @@ export class Client implements ClientState {
         const argv = this.parser.next();
         if (argv === null) break;
         if (argv instanceof ProtocolError) {
-          // Redis answers a protocol error and then closes the connection.
-          this.write({ type: 'error', value: argv.message });
+          // Redis answers a protocol error (subject to CLIENT REPLY, like any reply) and closes.
+          this.replyRawError(argv.bytes);
           this.closeAfterReplyFlag = true;
           break;
         }
@@ -176,7 +189,9 @@ export class Client implements ClientState {
 
   private send(result: HandlerResult | undefined): void {
     if (result !== undefined) {
-      if (result.type === 'frames') for (const f of result.value) this.reply(f);
+      // Push frames (pub/sub confirmations) go out even under CLIENT REPLY OFF, as in Redis 7.
+      if (result.type === 'frames') for (const f of result.value) f.type === 'push' ? this.write(f) : this.reply(f);
+      else if (result.type === 'raw-error') this.replyRawError(result.value);
       else this.reply(result);
     }
     // CLIENT REPLY SKIP silences exactly the next command's reply.
@@ -187,6 +202,9 @@ export class Client implements ClientState {
   private afterPump(): void {
     if (this.closed) return;
     if (this.closeAfterReplyFlag) {
+      // Redis closes such a client when it flushes its replies; with CLIENT REPLY OFF nothing is
+      // flushed, so Redis leaves it connected and deaf. So do we: input is ignored from now on.
+      if (!this.wroteThisRound && this.socket.writableLength === 0) return;
       this.socket.end();
       // A peer that never reads must not keep the socket half-open forever.
       setTimeout(() => this.kill(), 10_000).unref();

@@ -12,6 +12,7 @@ import { registerConnectionCommands } from './commands.js';
 import { globMatch } from './glob.js';
 import { CommandTable, type Entry } from './table.js';
 import { authRequiredFor, getUser } from './auth.js';
+import { channelsAllowed, channelsOf, commandAllowed, nopermCommand, NOPERM_CHANNELS } from './acl-check.js';
 import type {
   AclUser,
   ClientState,
@@ -57,7 +58,7 @@ export class ListenError extends ScError implements ListenFailure {
 
 export class Server implements SentinelServer {
   readonly table = new CommandTable();
-  readonly options: Required<Pick<ServerOptions, 'version' | 'protoMaxBulkLen' | 'maxClients'>> & ServerOptions;
+  readonly options: Required<Pick<ServerOptions, 'version' | 'protoMaxBulkLen' | 'maxClients' | 'tcpKeepAlive'>> & ServerOptions;
   readonly now: () => number;
   private readonly clientsById = new Map<number, Client>();
   private readonly channelSubs = new Map<string, Set<Client>>();
@@ -77,6 +78,7 @@ export class Server implements SentinelServer {
     this.options = {
       protoMaxBulkLen: DEFAULT_PROTO_MAX_BULK_LEN,
       maxClients: 10000,
+      tcpKeepAlive: 300,
       ...opts,
     };
     this.now = opts.now ?? Date.now;
@@ -184,6 +186,7 @@ export class Server implements SentinelServer {
       sock.end(`${PROTECTED_MODE_DENIED}\r\n`);
       return;
     }
+    if (this.options.tcpKeepAlive > 0) sock.setKeepAlive(true, this.options.tcpKeepAlive * 1000);
     const id = this.nextId++;
     const client = new Client(
       id,
@@ -209,10 +212,15 @@ export class Server implements SentinelServer {
   private dispatch(c: Client, argv: Buffer[]): HandlerResult | Promise<HandlerResult> | undefined {
     c.lastCommandAt = this.now();
     const found = this.table.lookup(argv);
-    if (!found.ok) return { type: 'error', value: found.error };
+    if (!found.ok) return { type: 'raw-error', value: found.error };
     const entry = found.entry;
     const flags = entry.spec.flags ?? [];
     if (this.authRequired(c) && !flags.includes('no_auth')) return { type: 'error', value: 'NOAUTH Authentication required.' };
+    // Redis checks ACL permissions next, before the pub/sub context rule.
+    const user = getUser(this.users, c.user);
+    if (user && !commandAllowed(user, entry, argv)) return { type: 'error', value: nopermCommand(entry.fullName) };
+    const used = user ? channelsOf(entry, argv) : null;
+    if (user && used && !channelsAllowed(user, used.channels, used.literal)) return { type: 'error', value: NOPERM_CHANNELS };
     const base = entry.parent ?? entry;
     if (c.protocol === 2 && c.subscribed && !PUBSUB_CONTEXT_ALLOWED.has(base.fullName)) {
       return {

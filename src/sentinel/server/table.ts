@@ -12,7 +12,8 @@ export interface Entry {
   subs: Map<string, Entry>;
 }
 
-export type Lookup = { ok: true; entry: Entry } | { ok: false; error: string };
+/** A failed lookup's error text, as bytes: it echoes what the client sent, binary included. */
+export type Lookup = { ok: true; entry: Entry } | { ok: false; error: Buffer };
 
 export class CommandTable {
   private readonly commands = new Map<string, Entry>();
@@ -66,32 +67,56 @@ export class CommandTable {
 
   /** Redis's lookupCommand + the unknown-command and arity checks of processCommand. */
   lookup(argv: Buffer[]): Lookup {
-    const name = argv[0]!.toString('utf8');
-    const base = this.commands.get(name.toLowerCase());
-    if (!base) return { ok: false, error: unknownCommand(name, argv) };
+    // Redis compares command names with strcasecmp: ASCII case only (no Unicode folding that
+    // would let e.g. the Kelvin sign stand for a 'k').
+    const base = this.commands.get(asciiLower(argv[0]!));
+    if (!base) return { ok: false, error: unknownCommand(argv) };
     let entry = base;
     if (base.subs.size > 0 && argv.length >= 2) {
-      const subName = argv[1]!.toString('utf8');
-      const sub = base.subs.get(subName.toLowerCase());
-      if (!sub) return { ok: false, error: `ERR unknown subcommand '${subName.slice(0, 128)}'. Try ${name.toUpperCase()} HELP.` };
+      const sub = base.subs.get(asciiLower(argv[1]!));
+      if (!sub) return { ok: false, error: unknownSubcommand(argv) };
       entry = sub;
     }
     if (!arityOk(entry.spec.arity, argv.length)) {
-      return { ok: false, error: `ERR wrong number of arguments for '${entry.fullName}' command` };
+      return { ok: false, error: Buffer.from(`ERR wrong number of arguments for '${entry.fullName}' command`) };
     }
     return { ok: true, entry };
   }
 }
 
-export function arityOk(arity: number, argc: number): boolean {
-  return arity > 0 ? argc === arity : argc >= -arity;
+function asciiLower(b: Buffer): string {
+  return b.toString('latin1').replace(/[A-Z]+/g, (m) => m.toLowerCase());
 }
 
-/** "unknown command 'x', with args beginning with: 'a' 'b' " — args shown up to 128 characters. */
-function unknownCommand(name: string, argv: Buffer[]): string {
-  let args = '';
-  for (let i = 1; i < argv.length && args.length < 128; i++) {
-    args += `'${argv[i]!.toString('utf8').slice(0, 128 - args.length)}' `;
+/** What C's "%s" prints of a Redis string: up to its first NUL byte. */
+function cStr(b: Buffer, max = Infinity): Buffer {
+  const nul = b.indexOf(0);
+  const end = Math.min(nul >= 0 ? nul : b.length, max);
+  return b.subarray(0, end);
+}
+
+/**
+ * "unknown command 'x', with args beginning with: 'a' 'b' ": the bytes Redis's printf-built text
+ * has (names and args cut at 128 bytes and at a NUL, binary kept as it is). The client turns
+ * CR and LF into spaces when it sends it, as Redis does.
+ */
+function unknownCommand(argv: Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  let argsLen = 0;
+  for (let i = 1; i < argv.length && argsLen < 128; i++) {
+    const a = Buffer.concat([Buffer.from("'"), cStr(argv[i]!, 128 - argsLen), Buffer.from("' ")]);
+    parts.push(a);
+    argsLen += a.length;
   }
-  return `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${args}`;
+  return Buffer.concat([Buffer.from("ERR unknown command '"), cStr(argv[0]!, 128), Buffer.from("', with args beginning with: "), ...parts]);
+}
+
+/** "unknown subcommand 'x'. Try CLIENT HELP." with the container's name upper-cased (ASCII only). */
+function unknownSubcommand(argv: Buffer[]): Buffer {
+  const name = Buffer.from(cStr(argv[0]!).toString('latin1').replace(/[a-z]+/g, (m) => m.toUpperCase()), 'latin1');
+  return Buffer.concat([Buffer.from("ERR unknown subcommand '"), cStr(argv[1]!, 128), Buffer.from("'. Try "), name, Buffer.from(' HELP.')]);
+}
+
+export function arityOk(arity: number, argc: number): boolean {
+  return arity > 0 ? argc === arity : argc >= -arity;
 }

@@ -42,8 +42,12 @@ export interface CommandDocs {
   complexity?: string;
 }
 
-/** What a handler may return: one reply, or several frames sent in order (SUBSCRIBE a b). */
-export type HandlerResult = Reply | { type: 'frames'; value: Reply[] };
+/**
+ * What a handler may return: one reply, several frames sent in order (SUBSCRIBE a b), or an
+ * error line given as bytes (`raw-error`: text that echoes a client's binary input exactly, as
+ * Redis does; CR and LF in it become spaces).
+ */
+export type HandlerResult = Reply | { type: 'frames'; value: Reply[] } | { type: 'raw-error'; value: Buffer };
 
 export type CommandHandler = (ctx: CommandContext, args: Buffer[]) => HandlerResult | Promise<HandlerResult>;
 
@@ -141,6 +145,12 @@ export interface ServerOptions {
   protoMaxBulkLen?: number;
   /** Redis's maxclients default is 10000. */
   maxClients?: number;
+  /**
+   * `tcp-keepalive` in seconds (Redis's default 300; 0 turns it off): probes idle clients so that
+   * a peer that vanished without a FIN or RST (a host gone, a dropped route) is eventually
+   * noticed and its client entry freed.
+   */
+  tcpKeepAlive?: number;
   /**
    * `protected-mode yes`: while the default user has no password, connections from outside
    * loopback get Redis's -DENIED error and are closed. Sentinel mode defaults to off.

@@ -203,7 +203,9 @@ describe('renderNodeConfig for the local-process runtime', () => {
     expect(s.content).toMatch(/^bind 127\.0\.0\.5$/m);
     expect(s.content).toMatch(/^sentinel announce-ip 127\.0\.0\.5$/m);
     expect(s.content).toMatch(/^sentinel monitor mymaster 127\.0\.0\.2 6379 2$/m);
-    expect(s.content).not.toMatch(/resolve-hostnames|protected-mode/);
+    expect(s.content).not.toMatch(/resolve-hostnames/);
+    // Local nodes reach each other on loopback: protected mode stays on.
+    expect(s.content).toMatch(/^protected-mode yes$/m);
   });
 
   it('names the services it knows when asked for another', () => {

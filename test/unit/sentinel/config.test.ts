@@ -52,7 +52,8 @@ describe('parseSentinelConfig', () => {
         'sentinel monitor mymaster 127.0.0.1 6379 2',
         'sentinel down-after-milliseconds mymaster 5000',
         'sentinel auth-pass mymaster "p w"',
-        'tcp-keepalive 300',
+        'tcp-keepalive 60',
+        'hz 10',
       ].join('\n'),
       'x.conf',
     );
@@ -79,7 +80,9 @@ describe('parseSentinelConfig', () => {
         renamedCommands: [],
       },
     ]);
-    expect(cfg.ignored).toEqual([{ lineNo: 10, directive: 'tcp-keepalive' }]);
+    // tcp-keepalive is applied to client sockets; hz is accepted and has no meaning here.
+    expect(cfg.tcpKeepalive).toBe(60);
+    expect(cfg.ignored).toEqual([{ lineNo: 11, directive: 'hz' }]);
     expect(cfg.daemonize).toBe(false);
   });
 

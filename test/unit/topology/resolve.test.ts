@@ -81,9 +81,54 @@ describe('resolved topology', () => {
 
   it('auth names the variables and never holds the secret', () => {
     const r = parseSpec('auth: {password: "${P}", sentinel-password: "${S}"}', { env: { P: 'pw-1', S: 'pw-2' } });
-    expect(r.topology.auth).toEqual({ redisPassword: true, sentinelPassword: true, redisPasswordVar: 'REDIS_PASSWORD', sentinelPasswordVar: 'SENTINEL_PASSWORD' });
+    expect(r.topology.auth).toEqual({
+      redisPassword: true,
+      sentinelPassword: true,
+      redisPasswordVar: 'REDIS_PASSWORD',
+      sentinelPasswordVar: 'SENTINEL_PASSWORD',
+      dataUser: null,
+      sentinelUser: null,
+    });
     expect(r.secrets).toEqual({ redisPassword: 'pw-1', sentinelPassword: 'pw-2' });
     expect(JSON.stringify(r.topology)).not.toMatch(/pw-1|pw-2/);
+  });
+
+  it('ACL users: names in the topology, passwords only in the secrets', () => {
+    const text = [
+      'auth:',
+      '  password: ${P}',
+      '  sentinel-password: ${S}',
+      '  user: { name: sentinel, password: "${U}" }',
+      '  sentinel-user: { name: peer, password: "${Q}" }',
+    ].join('\n');
+    const r = parseSpec(text, { env: { P: 'pw-1', S: 'pw-2', U: 'pw-3', Q: 'pw-4' } });
+    expect(r.topology.auth.dataUser).toEqual({ name: 'sentinel', passwordVar: 'SENTINEL_AUTH_PASSWORD' });
+    expect(r.topology.auth.sentinelUser).toEqual({ name: 'peer', passwordVar: 'SENTINEL_PEER_PASSWORD' });
+    expect(r.secrets).toEqual({ redisPassword: 'pw-1', sentinelPassword: 'pw-2', dataUserPassword: 'pw-3', sentinelUserPassword: 'pw-4' });
+    expect(JSON.stringify(r.topology)).not.toMatch(/pw-\d/);
+  });
+
+  it('ACL users need the default user closed, a name other than default, and a password', () => {
+    const err = (text: string) => {
+      try {
+        parseSpec(text, { env: { P: 'pw-1', U: 'pw-3' } });
+      } catch (e) {
+        return (e as { problems: Array<{ path: string; message: string }> }).problems;
+      }
+      throw new Error('expected a UsageError');
+    };
+    expect(err('auth:\n  user: { name: sentinel, password: "${U}" }')).toEqual([
+      expect.objectContaining({ path: 'auth.user', message: expect.stringContaining('needs auth.password') }),
+    ]);
+    expect(err('auth:\n  sentinel-user: { name: peer, password: "${U}" }')).toEqual([
+      expect.objectContaining({ path: 'auth.sentinel-user', message: expect.stringContaining('needs auth.sentinel-password') }),
+    ]);
+    expect(err('auth:\n  password: ${P}\n  user: { name: default, password: "${U}" }')).toEqual([
+      expect.objectContaining({ path: 'auth.user.name', message: expect.stringContaining('everyone gets') }),
+    ]);
+    expect(err('auth:\n  password: ${P}\n  user: { name: sentinel }')).toEqual([expect.objectContaining({ path: 'auth.user.password', message: 'is required' })]);
+    const problems = err('auth:\n  password: ${P}\n  user: { name: "a b", password: "${U}" }');
+    expect(problems.map((p) => p.path)).toEqual(['auth.user.name']);
   });
 
   it('host mode: announce follows bind; binding all interfaces announces loopback', () => {
