@@ -47,9 +47,14 @@ export async function loadSpecOrDefault(file: string, ctx: CommandContext): Prom
     `no ${DEFAULT_SPEC_FILE} here: using the built-in default (1 master "mymaster", 2 replicas, 3 bundled sentinels, quorum 2, host networking). ` +
       '`sentinel-compose init` writes it to a file you can edit.',
   );
-  const loaded = parseSpec('', { file: resolve(ctx.cwd, DEFAULT_SPEC_FILE) });
+  const loaded = { ...parseSpec('', { file: resolve(ctx.cwd, DEFAULT_SPEC_FILE) }), builtIn: true };
   for (const w of loaded.warnings) ctx.out.warn(formatWarning(w));
   return loaded;
+}
+
+/** How progress lines name where a topology came from. */
+export function specLabel(loaded: LoadedSpec, specArg: string): string {
+  return loaded.builtIn ? 'the built-in default' : specArg;
 }
 
 export function formatWarning(w: Problem): string {

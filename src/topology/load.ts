@@ -32,6 +32,8 @@ export interface LoadedSpec {
   topology: Topology;
   secrets: Secrets;
   warnings: Problem[];
+  /** True when no spec file existed and the built-in default topology was used. */
+  builtIn?: boolean;
 }
 
 export interface LoadOptions {

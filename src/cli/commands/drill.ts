@@ -187,7 +187,7 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
   const progress = (line: string) => process.stderr.write(`${ctx.out.color.dim(line)}\n`);
 
   if (args.up) {
-    const { loadSpecOrDefault } = await import('../options.js');
+    const { loadSpecOrDefault, specLabel } = await import('../options.js');
     const loaded = await loadSpecOrDefault(args.spec, ctx);
     checkGroups(args.group, loaded.topology.masters.map((m) => m.name));
     if (!readState(outDir)) {
@@ -197,7 +197,7 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
         sentinelBundle: existsSync(render.defaultSentinelBundle()) ? { file: render.defaultSentinelBundle() } : { placeholder: true },
       });
       render.writeOutput(outDir, files);
-      progress(`rendered ${args.spec} into ${args.out}`);
+      progress(`rendered ${specLabel(loaded, args.spec)} into ${args.out}`);
     }
   }
   const dir = loadRendered(outDir);

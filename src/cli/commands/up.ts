@@ -112,10 +112,12 @@ async function renderIfNeeded(specFile: string, specArg: string, outDir: string,
   const rendered = existsSync(path.join(outDir, 'topology.json'));
   // Already rendered and no spec to compare with: run it as it is.
   if (rendered && !existsSync(specFile)) return;
-  const { loadSpecOrDefault } = await import('../options.js');
+  const { loadSpecOrDefault, specLabel } = await import('../options.js');
   const render = await import('../../render/index.js');
+  let label = specArg;
   const renderSpec = async () => {
     const loaded = await loadSpecOrDefault(specArg, ctx);
+    label = specLabel(loaded, specArg);
     return render.renderFiles(loaded.topology, loaded.secrets, {
       specName: path.basename(loaded.file),
       sentinelBundle: { file: render.defaultSentinelBundle() },
@@ -124,7 +126,7 @@ async function renderIfNeeded(specFile: string, specArg: string, outDir: string,
   if (!rendered) {
     const files = await renderSpec();
     render.writeOutput(outDir, files);
-    ctx.out.info(`rendered ${specArg} into ${outArg} (${files.length} files)`);
+    ctx.out.info(`rendered ${label} into ${outArg} (${files.length} files)`);
     return;
   }
   // Only a hint: a spec that no longer loads or renders does not stop running what was rendered.
