@@ -238,31 +238,50 @@ function waitForPeersView(ctx: SentinelCtx, master: Instance, now: number): bool
   return false;
 }
 
+/**
+ * RECONF_SLAVES: SLAVEOF the promoted replica to the other replicas, parallel-syncs at a time.
+ *
+ * Departure from Redis: a replica whose SLAVEOF has shown no effect for the replica reconfig
+ * timeout (10 s) is counted as done whatever the parallel-syncs slots hold. Redis means to do
+ * this (-slave-reconf-sent-timeout; the +fix-slave-config rule repairs the replica later), but it
+ * only looks at a replica while a slot is free, and the stuck replica holds the slot: with
+ * parallel-syncs 1, one replica that never acts on SLAVEOF keeps every other replica waiting and
+ * the failover open until failover-timeout (3 minutes by default). As in Redis, SLAVEOF is sent
+ * once more when it times out; that second try no longer holds a slot.
+ */
 function reconfNextSlave(ctx: SentinelCtx, master: Instance): void {
   const now = ctx.now();
   const promoted = master.promotedSlave!;
-  let inProgress = 0;
-  for (const s of master.slaves.values()) if (s.flags & (SRI.RECONF_SENT | SRI.RECONF_INPROG)) inProgress++;
+  const host = announceHost(promoted.addr, ctx.state.announceHostnames);
+  const sendTo = (s: Instance): boolean => {
+    // Faster than Redis: INFO right behind the transaction, so +slave-reconf-inprog shows at once.
+    if (!sendSlaveOf(s, host, promoted.addr.port, () => sendInfo(ctx, s))) return false;
+    s.flags |= SRI.RECONF_SENT;
+    s.slaveReconfSentTime = now;
+    ctx.event('notice', '+slave-reconf-sent', s, '%@');
+    return true;
+  };
 
   for (const s of master.slaves.values()) {
-    if (inProgress >= master.parallelSyncs) break;
     if (s.flags & (SRI.PROMOTED | SRI.RECONF_DONE)) continue;
-    // Stuck replicas count as done after a while; the fix-slave-config rule repairs them later.
     if (s.flags & SRI.RECONF_SENT && now - s.slaveReconfSentTime > ctx.timing.slaveReconfTimeout) {
       ctx.event('notice', '-slave-reconf-sent-timeout', s, '%@');
       s.flags &= ~SRI.RECONF_SENT;
       s.flags |= SRI.RECONF_DONE;
+      if (!s.link.disconnected) sendTo(s);
     }
-    if (s.flags & (SRI.RECONF_SENT | SRI.RECONF_INPROG)) continue;
+  }
+
+  // A slot is held by a replica told to follow the new master and not done yet.
+  let inProgress = 0;
+  for (const s of master.slaves.values()) {
+    if (s.flags & (SRI.RECONF_SENT | SRI.RECONF_INPROG) && !(s.flags & SRI.RECONF_DONE)) inProgress++;
+  }
+  for (const s of master.slaves.values()) {
+    if (inProgress >= master.parallelSyncs) break;
+    if (s.flags & (SRI.PROMOTED | SRI.RECONF_DONE | SRI.RECONF_SENT | SRI.RECONF_INPROG)) continue;
     if (s.link.disconnected) continue;
-    // Faster than Redis: INFO right behind the transaction, so +slave-reconf-inprog shows at once.
-    const ok = sendSlaveOf(s, announceHost(promoted.addr, ctx.state.announceHostnames), promoted.addr.port, () => sendInfo(ctx, s));
-    if (ok) {
-      s.flags |= SRI.RECONF_SENT;
-      s.slaveReconfSentTime = now;
-      ctx.event('notice', '+slave-reconf-sent', s, '%@');
-      inProgress++;
-    }
+    if (sendTo(s)) inProgress++;
   }
   detectEnd(ctx, master);
 }

@@ -265,6 +265,41 @@ describe('failover', () => {
   });
 });
 
+describe('a replica that never acts on SLAVEOF', () => {
+  it('is counted done after the reconfig timeout even while it holds the only parallel-syncs slot', async () => {
+    const h = harness();
+    const { master, r1, m } = topology(h);
+    const r3 = h.world.redis(6382, '4'.repeat(40)).replicaOf(master);
+    r3.offset = 50;
+    // 6380 comes first among the replicas to reconfigure, and refuses: with parallel-syncs 1 it
+    // holds the slot that 6382 waits for.
+    r1.refusesSlaveOf = true;
+    m.failoverTimeout = 60_000;
+    await h.run(1000);
+    master.paused = true;
+    await h.run(3000);
+    expect(m.failoverState).toBe(FailoverState.RECONF_SLAVES);
+    const story = () => h.events.filter((e) => e.type.includes('reconf') || e.type.startsWith('+failover-end')).map((e) => `${e.type} ${/ (\d+) @/.exec(e.message)?.[1] ?? ''}`.trim());
+    expect(story()).toEqual(['+failover-state-reconf-slaves', '+slave-reconf-sent 6380']);
+    const sentAt = m.slaves.get('127.0.0.1:6380')!.slaveReconfSentTime;
+    await h.run(sentAt + 9_900 - h.world.clock.t);
+    expect(story()).not.toContain('-slave-reconf-sent-timeout 6380');
+    await h.run(500);
+    expect(story()).toEqual([
+      '+failover-state-reconf-slaves',
+      '+slave-reconf-sent 6380',
+      '-slave-reconf-sent-timeout 6380',
+      '+slave-reconf-sent 6380',
+      '+slave-reconf-sent 6382',
+      '+slave-reconf-inprog 6382',
+      '+slave-reconf-done 6382',
+      '+failover-end',
+    ]);
+    expect(r3.masterPort).toBe(6381);
+    expect(m.flags & SRI.FAILOVER_IN_PROGRESS).toBe(0);
+  });
+});
+
 describe('votes', () => {
   it('answers IS-MASTER-DOWN-BY-ADDR with one vote per epoch', async () => {
     const h = harness();
