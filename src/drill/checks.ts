@@ -26,6 +26,24 @@ export interface GroupContext {
   sentinels: string[];
   /** The master when the run started. */
   initialMaster: string;
+  /**
+   * From when (ms since t = 0, at most 0) events may be consequences of the fault: the start of
+   * the fault step. t = 0 is when the runtime's call returned, and `docker-compose pause` can
+   * return seconds after it froze the master, by when fast sentinels may have failed over
+   * already. Events before the step started are not the fault's doing. Default 0.
+   */
+  faultFrom?: number;
+}
+
+/** Events that may be the fault's consequences (see GroupContext.faultFrom). */
+export function sinceFault(events: readonly RunEvent[], from = 0): RunEvent[] {
+  return events.filter((e) => e.t >= Math.min(0, from));
+}
+
+/** A time since the fault as people read it: +1200 ms, -300 ms. */
+export function signedMs(t: number): string {
+  const r = Math.round(t);
+  return `${r < 0 ? '-' : '+'}${Math.abs(r)} ms`;
 }
 
 const DOWN_FLAGS = ['s_down', 'o_down', 'disconnected'];
@@ -132,16 +150,16 @@ export function failedOverMissing(obs: Observation, ctx: GroupContext, events: r
     const n = obs.nodes.find((x) => x.service === m);
     if (!n?.reachable || n.role !== 'master') out.push(`${m}: named by the sentinels but ${n?.reachable ? `role is ${n.role}` : 'does not answer'}`);
   }
-  if (!events.some((e) => e.t >= 0 && e.channel === '+failover-end' && e.parsed.group === ctx.group)) {
+  if (!sinceFault(events, ctx.faultFrom).some((e) => e.channel === '+failover-end' && e.parsed.group === ctx.group)) {
     out.push('no +failover-end yet (the leader is still reconfiguring replicas)');
   }
   return out;
 }
 
-/** Some sentinel reported +sdown for one of `services` after the fault. */
-export function sdownMissing(events: readonly RunEvent[], services: readonly string[]): string[] {
+/** Some sentinel reported +sdown for one of `services` after the fault (from `faultFrom` on). */
+export function sdownMissing(events: readonly RunEvent[], services: readonly string[], faultFrom = 0): string[] {
   if (services.length === 0) return ['the run has not faulted a data node'];
-  const seen = events.some((e) => e.t >= 0 && e.channel === '+sdown' && e.instanceService !== null && services.includes(e.instanceService));
+  const seen = sinceFault(events, faultFrom).some((e) => e.channel === '+sdown' && e.instanceService !== null && services.includes(e.instanceService));
   return seen ? [] : [`no sentinel has reported +sdown for ${services.join(', ')}`];
 }
 
@@ -168,7 +186,7 @@ const FAILOVER_CHANNELS = ['+switch-master', '+promoted-slave', '+failover-state
 
 export function judge(e: Expectation, input: JudgeInput): ExpectationResult {
   const { ctx, final, events } = input;
-  const inGroup = events.filter((x) => x.t >= 0 && x.parsed.group === ctx.group);
+  const inGroup = sinceFault(events, ctx.faultFrom).filter((x) => x.parsed.group === ctx.group);
   const master = final ? soleMaster(final) : null;
   const noFinal = 'no observation of the topology at the end of the run';
   switch (e.check) {
@@ -185,16 +203,16 @@ export function judge(e: Expectation, input: JudgeInput): ExpectationResult {
       const bad = inGroup.filter((x) => FAILOVER_CHANNELS.includes(x.channel));
       if (bad.length) {
         const first = bad[0]!;
-        return result(e, false, `${first.sentinel} published ${first.channel} at +${Math.round(first.t)} ms (${bad.length} failover event(s) in all)`);
+        return result(e, false, `${first.sentinel} published ${first.channel} at ${signedMs(first.t)} (${bad.length} failover event(s) in all)`);
       }
       if (final && master !== ctx.initialMaster) return result(e, false, `the master is ${master ?? 'unclear'}, expected ${ctx.initialMaster} to stay master`);
       return result(e, true, `no promotion or +switch-master; ${ctx.initialMaster} stayed master`);
     }
     case 'fault-detected': {
-      const missing = sdownMissing(events, input.faulted);
+      const missing = sdownMissing(events, input.faulted, ctx.faultFrom);
       if (missing.length) return result(e, false, missing[0]!);
-      const first = events.find((x) => x.t >= 0 && x.channel === '+sdown' && x.instanceService !== null && input.faulted.includes(x.instanceService))!;
-      return result(e, true, `${first.sentinel} reported +sdown ${first.instanceService} at +${Math.round(first.t)} ms`);
+      const first = sinceFault(events, ctx.faultFrom).find((x) => x.channel === '+sdown' && x.instanceService !== null && input.faulted.includes(x.instanceService))!;
+      return result(e, true, `${first.sentinel} reported +sdown ${first.instanceService} at ${signedMs(first.t)}`);
     }
     case 'one-master': {
       if (!final) return result(e, false, noFinal);

@@ -3,7 +3,7 @@
  * elected with whose votes, which replica was promoted, when every sentinel switched. Times are
  * ms since the fault, as received by the recorder.
  */
-import type { GroupContext, RunEvent } from './checks.js';
+import { sinceFault, type GroupContext, type RunEvent } from './checks.js';
 import { parseVote } from './events.js';
 import type { Measurements, Vote } from './types.js';
 
@@ -31,8 +31,9 @@ function first(events: readonly RunEvent[], pred: (e: RunEvent) => boolean): Run
 
 export function measure(input: MeasureInput): Measurements {
   const { ctx, faulted } = input;
-  // Only what happened after the fault, for this group (or naming no group: epochs, votes, TILT).
-  const ev = input.events.filter((e) => e.t >= 0 && (e.parsed.group === null || e.parsed.group === ctx.group));
+  // Only what happened since the fault step began (see GroupContext.faultFrom), for this group
+  // (or naming no group: epochs, votes, TILT).
+  const ev = sinceFault(input.events, ctx.faultFrom).filter((e) => e.parsed.group === null || e.parsed.group === ctx.group);
   const onMaster = (e: RunEvent) => e.parsed.instance?.type === 'master' && e.parsed.group === ctx.group;
 
   const sdowns = ev.filter((e) => e.channel === '+sdown' && e.instanceService !== null && faulted.includes(e.instanceService));

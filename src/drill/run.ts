@@ -184,7 +184,7 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
       case 'failed-over':
         return failedOverMissing(obs, ctx, runEvents());
       case 'sdown':
-        return sdownMissing(runEvents(), [...faulted]);
+        return sdownMissing(runEvents(), [...faulted], ctx.faultFrom);
     }
   };
 
@@ -212,6 +212,9 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
       }
       t0 = now;
       faultWall = clock.now();
+      // The fault took effect somewhere during its step: its consequences are looked for from the
+      // step's start (events, outages), though t = 0 is when the runtime's call returned.
+      ctx.faultFrom = Math.min(0, steps.find((x) => x.mark === 'fault')?.startedAt ?? 0);
     }
   };
   const healAt = (service: string) => {
@@ -404,8 +407,7 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
       writeCheck = await checkWrites(observer, finalObs, key, loads.w.samples);
     }
     const wSamples = toOps(loads.w.samples, t0);
-    // The fault took effect somewhere during its step: outages are looked for from its start.
-    const faultFrom = Math.min(0, steps.find((x) => x.mark === 'fault')?.startedAt ?? 0);
+    const faultFrom = ctx.faultFrom ?? 0;
     writes = { stats: loadStats(wSamples, opts.blockedAfterMs, faultFrom), check: writeCheck, samples: wSamples, clientRestarts: loads.w.clientRestarts };
     if (loads.r) {
       const rSamples = toOps(loads.r.samples, t0);

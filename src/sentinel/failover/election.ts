@@ -46,12 +46,16 @@ export function countPeerVotes(master: Instance, currentEpoch: number): Map<stri
   return counters;
 }
 
-/** The runid with the most votes (first reaching the maximum wins ties), or null. */
+/**
+ * The runid with the most votes, or null. Ties go to the smaller run id (Redis takes whichever
+ * its dict yields first): candidates that defer their own vote (see selfVoteDeferred) then all
+ * settle on the same one.
+ */
 export function mostVoted(counters: Map<string, number>): { winner: string | null; votes: number } {
   let winner: string | null = null;
   let votes = 0;
   for (const [runid, n] of counters) {
-    if (n > votes) {
+    if (n > votes || (n === votes && winner !== null && runid.toLowerCase() < winner.toLowerCase())) {
       votes = n;
       winner = runid;
     }

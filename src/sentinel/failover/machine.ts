@@ -59,13 +59,38 @@ export const CANDIDACY_STEP_MS = 100;
  * and hold back, as Redis makes them. The rules of the election itself do not change.
  */
 export function candidacyDelay(ctx: SentinelCtx, master: Instance): number {
+  return smallerReachablePeers(ctx, master).length * CANDIDACY_STEP_MS;
+}
+
+/** The peers that look reachable (linked, not SDOWN) and have a smaller id than this sentinel. */
+function smallerReachablePeers(ctx: SentinelCtx, master: Instance): Instance[] {
   const me = ctx.state.myid.toLowerCase();
-  let rank = 0;
+  const out: Instance[] = [];
   for (const s of master.sentinels.values()) {
     if (s.runid === null || s.link.disconnected || s.flags & SRI.S_DOWN) continue;
-    if (s.runid.toLowerCase() < me) rank++;
+    if (s.runid.toLowerCase() < me) out.push(s);
   }
-  return rank * CANDIDACY_STEP_MS;
+  return out;
+}
+
+/**
+ * Departure from Redis, against split votes: a candidate casts its own vote only once every
+ * reachable sentinel with a smaller id has answered its vote request with a vote of this epoch,
+ * or one ask period after asking, whichever comes first.
+ *
+ * The candidacy delay orders the starts, but it is a guess about time: when config writes are
+ * slow (fsync on a busy disk took 300-600 ms in the test suite under load) or the processes
+ * stall, sentinels of every rank start within a few milliseconds of each other, each votes for
+ * itself, nobody has a majority, and the next try waits 2 x failover-timeout. Waiting for the
+ * smaller ids' answers turns that into evidence: a smaller-id candidate answers with its own
+ * vote, a non-candidate with its vote for us, and this sentinel then votes, as Redis's
+ * sentinelGetLeader does, for the most voted peer choice (ties: the smaller id), or itself. One
+ * vote per epoch, persisted before it is announced, majority and quorum: all unchanged.
+ */
+export function selfVoteDeferred(ctx: SentinelCtx, master: Instance): boolean {
+  if (master.leaderEpoch >= master.failoverEpoch) return false;
+  if (ctx.now() - master.failoverStateChangeTime >= ctx.timing.askPeriod) return false;
+  return smallerReachablePeers(ctx, master).some((s) => s.leaderEpoch < master.failoverEpoch);
 }
 
 /** Starts a failover when the master is ODOWN, none is running, and the last try is old enough. */
@@ -95,6 +120,7 @@ export function abortFailover(ctx: SentinelCtx, master: Instance): void {
 }
 
 function waitStart(ctx: SentinelCtx, master: Instance): void {
+  if (!(master.flags & SRI.FORCE_FAILOVER) && selfVoteDeferred(ctx, master)) return;
   const leader = getLeader(ctx, master, master.failoverEpoch);
   const isLeader = leader !== null && leader.toLowerCase() === ctx.state.myid.toLowerCase();
   if (!isLeader && !(master.flags & SRI.FORCE_FAILOVER)) {
@@ -238,31 +264,50 @@ function waitForPeersView(ctx: SentinelCtx, master: Instance, now: number): bool
   return false;
 }
 
+/**
+ * RECONF_SLAVES: SLAVEOF the promoted replica to the other replicas, parallel-syncs at a time.
+ *
+ * Departure from Redis: a replica whose SLAVEOF has shown no effect for the replica reconfig
+ * timeout (10 s) is counted as done whatever the parallel-syncs slots hold. Redis means to do
+ * this (-slave-reconf-sent-timeout; the +fix-slave-config rule repairs the replica later), but it
+ * only looks at a replica while a slot is free, and the stuck replica holds the slot: with
+ * parallel-syncs 1, one replica that never acts on SLAVEOF keeps every other replica waiting and
+ * the failover open until failover-timeout (3 minutes by default). As in Redis, SLAVEOF is sent
+ * once more when it times out; that second try no longer holds a slot.
+ */
 function reconfNextSlave(ctx: SentinelCtx, master: Instance): void {
   const now = ctx.now();
   const promoted = master.promotedSlave!;
-  let inProgress = 0;
-  for (const s of master.slaves.values()) if (s.flags & (SRI.RECONF_SENT | SRI.RECONF_INPROG)) inProgress++;
+  const host = announceHost(promoted.addr, ctx.state.announceHostnames);
+  const sendTo = (s: Instance): boolean => {
+    // Faster than Redis: INFO right behind the transaction, so +slave-reconf-inprog shows at once.
+    if (!sendSlaveOf(s, host, promoted.addr.port, () => sendInfo(ctx, s))) return false;
+    s.flags |= SRI.RECONF_SENT;
+    s.slaveReconfSentTime = now;
+    ctx.event('notice', '+slave-reconf-sent', s, '%@');
+    return true;
+  };
 
   for (const s of master.slaves.values()) {
-    if (inProgress >= master.parallelSyncs) break;
     if (s.flags & (SRI.PROMOTED | SRI.RECONF_DONE)) continue;
-    // Stuck replicas count as done after a while; the fix-slave-config rule repairs them later.
     if (s.flags & SRI.RECONF_SENT && now - s.slaveReconfSentTime > ctx.timing.slaveReconfTimeout) {
       ctx.event('notice', '-slave-reconf-sent-timeout', s, '%@');
       s.flags &= ~SRI.RECONF_SENT;
       s.flags |= SRI.RECONF_DONE;
+      if (!s.link.disconnected) sendTo(s);
     }
-    if (s.flags & (SRI.RECONF_SENT | SRI.RECONF_INPROG)) continue;
+  }
+
+  // A slot is held by a replica told to follow the new master and not done yet.
+  let inProgress = 0;
+  for (const s of master.slaves.values()) {
+    if (s.flags & (SRI.RECONF_SENT | SRI.RECONF_INPROG) && !(s.flags & SRI.RECONF_DONE)) inProgress++;
+  }
+  for (const s of master.slaves.values()) {
+    if (inProgress >= master.parallelSyncs) break;
+    if (s.flags & (SRI.PROMOTED | SRI.RECONF_DONE | SRI.RECONF_SENT | SRI.RECONF_INPROG)) continue;
     if (s.link.disconnected) continue;
-    // Faster than Redis: INFO right behind the transaction, so +slave-reconf-inprog shows at once.
-    const ok = sendSlaveOf(s, announceHost(promoted.addr, ctx.state.announceHostnames), promoted.addr.port, () => sendInfo(ctx, s));
-    if (ok) {
-      s.flags |= SRI.RECONF_SENT;
-      s.slaveReconfSentTime = now;
-      ctx.event('notice', '+slave-reconf-sent', s, '%@');
-      inProgress++;
-    }
+    if (sendTo(s)) inProgress++;
   }
   detectEnd(ctx, master);
 }

@@ -8,8 +8,8 @@ import { RespClient } from './resp-client.js';
 import { masterAddr, redisRole, startTopology, stopTopology, waitDiscovered, waitFor, type Topology } from './topology.js';
 
 let t: Topology | undefined;
-afterEach(async () => {
-  await stopTopology(t);
+afterEach(async (ctx) => {
+  await stopTopology(t, ctx.task.result?.state === 'fail');
   t = undefined;
 });
 

@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { RespClient, records, text } from './resp-client.js';
-import { startRedis } from '../../helpers/procs.js';
+import { freePort } from '../../helpers/ports.js';
+import { startRedis, type Proc } from '../../helpers/procs.js';
 import {
   REDIS_TEST_CONF,
   masterAddr,
@@ -19,8 +20,8 @@ import {
 } from './topology.js';
 
 let t: Topology | undefined;
-afterEach(async () => {
-  await stopTopology(t);
+afterEach(async (ctx) => {
+  await stopTopology(t, ctx.task.result?.state === 'fail');
   t = undefined;
 });
 
@@ -42,6 +43,10 @@ async function redisCmd(port: number, ...args: string[]): Promise<string> {
   } finally {
     c.close();
   }
+}
+
+async function replOffset(port: number): Promise<number> {
+  return Number(/slave_repl_offset:(-?\d+)/.exec(await redisCmd(port, 'INFO', 'replication'))![1]);
 }
 
 async function waitEvent(channel: string, timeoutMs = 20_000) {
@@ -159,21 +164,26 @@ describe('replica selection on real servers', () => {
   it('larger replication offset wins over a smaller run id', async () => {
     t = await startTopology({ sentinels: [...TS3], downAfter: 3000 });
     await waitDiscovered(t);
+    // Run ids are random; instead of restarting a replica until the ids happen to sort the right
+    // way, take the replica with the larger id as the one ahead, and keep the other one behind
+    // by pointing it away (at a port where nothing listens) while the master takes writes. It
+    // stays a replica with its run id, and keeps the offset it had.
+    const ids = await Promise.all(t.replicas.map((r) => runId(r.port)));
+    const [behind, ahead] = ids[0]! < ids[1]! ? [t.replicas[0]!, t.replicas[1]!] : [t.replicas[1]!, t.replicas[0]!];
+    await redisCmd(behind.port, 'REPLICAOF', '127.0.0.1', String(await freePort()));
     for (let i = 0; i < 50; i++) await redisCmd(t.master.port, 'SET', `k${i}`, 'x'.repeat(100));
-    const ahead = t.replicas[1]!;
+    const masterOffset = Number(/master_repl_offset:(\d+)/.exec(await redisCmd(t.master.port, 'INFO', 'replication'))![1]);
+    await waitFor('the ahead replica has every write', async () => {
+      const o = await replOffset(ahead.port);
+      return o >= masterOffset ? [] : [`offset ${o} < ${masterOffset}`];
+    });
     t.master.pause();
-    // The other replica restarts empty and cannot sync from the paused master: its offset is 0.
-    // Restart it until its new run id sorts before the ahead one's, so that only the offset rule
-    // can explain choosing the ahead replica.
-    const aheadId = await runId(ahead.port);
-    let behind = t.replicas[0]!;
-    for (let attempt = 0; attempt < 20; attempt++) {
-      await behind.stop('SIGKILL');
-      behind = await startRedis(`behind${attempt}`, { port: behind.port, replicaOf: { host: '127.0.0.1', port: t.master.port }, conf: REDIS_TEST_CONF });
-      t.replicas[0] = behind;
-      if ((await runId(behind.port)) < aheadId) break;
-    }
-    expect(await runId(behind.port) < aheadId).toBe(true);
+    // Back on the (now paused) master: it cannot catch up, and the sentinels see it as a normal
+    // replica of the master whose link is down since a moment.
+    await redisCmd(behind.port, 'REPLICAOF', '127.0.0.1', String(t.master.port));
+    expect(await runId(behind.port)).toBe(ids[t.replicas.indexOf(behind)]);
+    expect(await runId(behind.port) < (await runId(ahead.port))).toBe(true);
+    expect(await replOffset(behind.port)).toBeLessThan(await replOffset(ahead.port));
     await waitEvent('+switch-master');
     expect(selectedPort()).toBe(ahead.port);
   });
@@ -250,6 +260,99 @@ describe('parallel-syncs', () => {
     if (n === 1) expect(seq).toEqual(['+slave-reconf-sent', '+slave-reconf-done', '+slave-reconf-sent', '+slave-reconf-done']);
     else expect(seq.slice(0, 2)).toEqual(['+slave-reconf-sent', '+slave-reconf-sent']);
     expectOnePromotionPerEpoch();
+  });
+});
+
+describe('reconfiguring the replicas', () => {
+  /** The leader's events in order, as `channel port-of-the-instance`. */
+  function leaderStory(leader: number): string[] {
+    return t!.events.of(leader).map((e) => `${e.channel} ${/(?:slave|master) \S+ \S+ (\d+)/.exec(e.message)?.[1] ?? ''}`.trim());
+  }
+
+  /** Every other sentinel adopted the new master (hello, config epoch) before the leader finished. */
+  function expectFollowersSwitchedBeforeEnd(leader: number): void {
+    const end = t!.events.find('+failover-end', leader)!;
+    for (const i of t!.sentinels.keys()) {
+      if (i === leader) continue;
+      expect(t!.events.find('+config-update-from', i), `sentinel ${i} +config-update-from`).toBeDefined();
+      const sw = t!.events.find('+switch-master', i);
+      expect(sw, `sentinel ${i} +switch-master`).toBeDefined();
+      expect(sw!.at, `sentinel ${i} switched while the leader was still reconfiguring`).toBeLessThan(end.at);
+    }
+  }
+
+  it('a replica that refuses SLAVEOF: -slave-reconf-sent-timeout, the others are reconfigured, the failover ends; the other sentinels switched long before', async () => {
+    // Replica 1 is the one promoted (better priority). Replica 2 cannot run SLAVEOF: its
+    // reconfiguration is sent and goes no further, holding the only parallel-syncs slot until it
+    // times out. Replica 3 follows the new master normally.
+    t = await startTopology({
+      sentinels: [...TS3],
+      replicas: 3,
+      replicaConf: (i) => (i === 0 ? ['replica-priority 10'] : i === 1 ? ['rename-command SLAVEOF ""'] : []),
+    });
+    const [promoted, stuck, normal] = t.replicas as [Proc, Proc, Proc];
+    await waitDiscovered(t);
+    for (const s of t.sentinels) await sentinelCall(s.port, 'SENTINEL', 'DEBUG', 'slave-reconf-timeout', '3000');
+    t.master.pause();
+    await waitEvent('+failover-end', 30_000);
+    const leader = t.events.find('+elected-leader')!.sentinel;
+    const story = leaderStory(leader);
+    const where = (line: string) => story.indexOf(line);
+    expect(story, story.join('\n')).toContain(`+promoted-slave ${promoted.port}`);
+    expect(where(`+slave-reconf-sent ${stuck.port}`), story.join('\n')).toBeGreaterThan(-1);
+    expect(where(`-slave-reconf-sent-timeout ${stuck.port}`), story.join('\n')).toBeGreaterThan(where(`+slave-reconf-sent ${stuck.port}`));
+    expect(where(`+slave-reconf-done ${normal.port}`), story.join('\n')).toBeGreaterThan(-1);
+    expect(where(`+failover-end ${t.master.port}`)).toBeGreaterThan(where(`-slave-reconf-sent-timeout ${stuck.port}`));
+    expect(story).not.toContain(`+slave-reconf-inprog ${stuck.port}`);
+    expect(story).not.toContain(`+failover-end-for-timeout ${t.master.port}`);
+    const at = (channel: string) => t!.events.of(leader).find((e) => e.channel === channel && e.message.includes(` ${stuck.port} @`))!.at;
+    expect(at('-slave-reconf-sent-timeout') - at('+slave-reconf-sent')).toBeGreaterThan(2500);
+    expectFollowersSwitchedBeforeEnd(leader);
+    expect(await redisRole(normal.port)).toBe(`slave of 127.0.0.1:${promoted.port}`);
+    await waitFor('all sentinels name the promoted replica', async () => {
+      const a = await Promise.all(t!.sentinels.map((s) => masterAddr(s.port)));
+      return a.every((x) => x === `127.0.0.1:${promoted.port}`) ? [] : a;
+    });
+    expectOnePromotionPerEpoch();
+  });
+
+  it('a replica whose sync never completes: the failover ends at failover-timeout (+failover-end-for-timeout)', async () => {
+    // The promoted replica delays full syncs by 60 s (diskless, waiting for more replicas). The
+    // other replica is restarted empty once the master is paused, so it needs a full sync from
+    // the new master: it follows it (+slave-reconf-inprog) but its link never comes up.
+    t = await startTopology({
+      sentinels: [...TS3],
+      failoverTimeout: 6000,
+      replicaConf: (i) => (i === 0 ? ['replica-priority 10', 'repl-diskless-sync yes', 'repl-diskless-sync-delay 60'] : []),
+    });
+    const promoted = t.replicas[0]!;
+    await waitDiscovered(t);
+    t.master.pause();
+    const old = t.replicas[1]!;
+    await old.stop('SIGKILL');
+    const syncing = await startRedis('replica2-again', { port: old.port, replicaOf: { host: '127.0.0.1', port: t.master.port }, conf: REDIS_TEST_CONF });
+    t.replicas[1] = syncing;
+    await waitEvent('+failover-end', 40_000);
+    const leader = t.events.find('+elected-leader')!.sentinel;
+    const story = leaderStory(leader);
+    expect(story).toContain(`+promoted-slave ${promoted.port}`);
+    const inprog = story.indexOf(`+slave-reconf-inprog ${syncing.port}`);
+    const forTimeout = story.indexOf(`+failover-end-for-timeout ${t.master.port}`);
+    expect(inprog, story.join('\n')).toBeGreaterThan(-1);
+    expect(forTimeout, story.join('\n')).toBeGreaterThan(inprog);
+    expect(story.indexOf(`+failover-end ${t.master.port}`)).toBeGreaterThan(forTimeout);
+    expect(story).not.toContain(`+slave-reconf-done ${syncing.port}`);
+    const ev = (channel: string) => t!.events.of(leader).find((e) => e.channel === channel)!.at;
+    expect(ev('+failover-end-for-timeout') - ev('+failover-state-reconf-slaves')).toBeGreaterThan(5000);
+    // It really was still syncing with the new master.
+    const info = await redisCmd(syncing.port, 'INFO', 'replication');
+    expect(info).toContain(`master_port:${promoted.port}`);
+    expect(info).toContain('master_link_status:down');
+    expectFollowersSwitchedBeforeEnd(leader);
+    await waitFor('all sentinels name the promoted replica', async () => {
+      const a = await Promise.all(t!.sentinels.map((s) => masterAddr(s.port)));
+      return a.every((x) => x === `127.0.0.1:${promoted.port}`) ? [] : a;
+    });
   });
 });
 

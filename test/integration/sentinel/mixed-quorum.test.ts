@@ -25,8 +25,8 @@ import {
 import { records, text } from './resp-client.js';
 
 let t: Topology | undefined;
-afterEach(async () => {
-  await stopTopology(t);
+afterEach(async (ctx) => {
+  await stopTopology(t, ctx.task.result?.state === 'fail');
   t = undefined;
 });
 

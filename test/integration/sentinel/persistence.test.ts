@@ -24,8 +24,8 @@ import {
 } from './topology.js';
 
 let t: Topology | undefined;
-afterEach(async () => {
-  await stopTopology(t);
+afterEach(async (ctx) => {
+  await stopTopology(t, ctx.task.result?.state === 'fail');
   t = undefined;
 });
 

@@ -3,8 +3,8 @@
  * clean exit on SIGTERM/SIGINT/SHUTDOWN, a second copy on a busy port, bad config files, and the
  * esbuild bundle the image runs.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, constants, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, waitForPort } from '../../helpers/ports.js';
@@ -40,6 +40,33 @@ function exitOf(child: import('node:child_process').ChildProcess): Promise<numbe
   });
 }
 
+/** Waits until the process sleeps opening a FIFO (Linux: /proc/<pid>/wchan). */
+async function blockedOnFifo(pid: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let wchan = '';
+  for (;;) {
+    try {
+      wchan = readFileSync(`/proc/${pid}/wchan`, 'utf8');
+    } catch (err) {
+      wchan = String(err);
+    }
+    if (/fifo|partner/.test(wchan)) return;
+    if (Date.now() > deadline) throw new Error(`process ${pid} is not waiting on its config FIFO (wchan: ${wchan})`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function waitUntilAnswers(port: number): Promise<void> {
+  await waitForPort(port);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const pong = await sentinelCall(port, 'PING').then(text, (err: unknown) => String(err));
+    if (pong === 'PONG') return;
+    if (Date.now() > deadline) throw new Error(`the sentinel on ${port} does not answer PING: ${pong}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('the sentinel process', () => {
   it('generates and persists its id, and keeps it across restarts', async () => {
     const m = await startRedis('m');
@@ -69,13 +96,60 @@ describe('the sentinel process', () => {
       const child = spawn(process.execPath, [MAIN, conf], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout!.on('data', (d) => (out += d));
-      await waitForPort(port);
+      // Ready means it answers, not just that the kernel accepts connections on its port.
+      await waitUntilAnswers(port);
       const started = Date.now();
       if (how === 'SHUTDOWN') await sentinelCall(port, 'SHUTDOWN').catch(() => undefined);
       else child.kill(how);
       expect(await exitOf(child)).toBe(0);
       expect(Date.now() - started).toBeLessThan(3000);
       expect(out).toContain('bye bye');
+    }
+  });
+
+  it('exits cleanly on a SIGTERM or SIGINT that arrives while it is still starting', async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      // The config file is a FIFO: reading it blocks the sentinel in the middle of its startup
+      // (before it listens) until the test writes the config, so the signal lands there for sure.
+      const dir = tempDir('sc-proc-early-');
+      const port = await freePort();
+      const conf = path.join(dir, 'sentinel.conf');
+      execFileSync('mkfifo', [conf]);
+      const child = spawn(process.execPath, [MAIN, conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout!.on('data', (d) => (out += d));
+      child.stderr!.on('data', (d) => (out += d));
+      try {
+        await blockedOnFifo(child.pid!);
+      } catch (err) {
+        child.kill('SIGKILL');
+        throw err;
+      }
+      child.kill(signal);
+      await new Promise((r) => setTimeout(r, 100));
+      // Non-blocking: if the signal killed the sentinel, nobody reads, and this throws (ENXIO)
+      // instead of hanging the test.
+      const body = `port ${port}\nbind 127.0.0.1\nsentinel monitor mymaster 127.0.0.1 1 2\n`;
+      let fd: number;
+      try {
+        fd = openSync(conf, constants.O_WRONLY | constants.O_NONBLOCK);
+      } catch (err) {
+        await exitOf(child);
+        throw new Error(`the sentinel did not survive ${signal} during startup (exit code ${child.exitCode}, signal ${child.signalCode})\n${out}`, { cause: err });
+      }
+      try {
+        writeSync(fd, body);
+      } finally {
+        closeSync(fd);
+      }
+      // A plain file from now on: a config rewrite reads the file again.
+      writeFileSync(`${conf}.tmp`, body);
+      renameSync(`${conf}.tmp`, conf);
+      expect(await exitOf(child), out).toBe(0);
+      expect(out).toContain(`Received ${signal} scheduling shutdown`);
+      expect(out).toContain('bye bye');
+      // Acted on before monitoring started.
+      expect(out).not.toContain('+monitor');
     }
   });
 

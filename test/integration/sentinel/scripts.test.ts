@@ -9,8 +9,8 @@ import { tempDir } from '../../helpers/procs.js';
 import { masterAddr, startTopology, stopTopology, waitDiscovered, waitFor, type Topology } from './topology.js';
 
 let t: Topology | undefined;
-afterEach(async () => {
-  await stopTopology(t);
+afterEach(async (ctx) => {
+  await stopTopology(t, ctx.task.result?.state === 'fail');
   t = undefined;
 });
 

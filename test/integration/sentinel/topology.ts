@@ -136,8 +136,15 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
   return { master, replicas, sentinels, events, name };
 }
 
-export async function stopTopology(t: Topology | undefined): Promise<void> {
+/**
+ * Stops everything; when the test failed, first prints every sentinel's log (its events with
+ * their times): a failure under load then explains itself.
+ */
+export async function stopTopology(t: Topology | undefined, failed = false): Promise<void> {
   if (!t) return;
+  if (failed) {
+    for (const [i, s] of t.sentinels.entries()) console.log(`---- sentinel ${i} (${s.impl}, port ${s.port})\n${s.log()}`);
+  }
   t.events.close();
   await Promise.all([t.master, ...t.replicas, ...t.sentinels].map((p) => p.stop('SIGKILL')));
 }

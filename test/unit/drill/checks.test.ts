@@ -92,6 +92,24 @@ describe('conditions', () => {
     expect(failedOverMissing(mid, ctx, noEnd)).toEqual(['no +failover-end yet (the leader is still reconfiguring replicas)']);
   });
 
+  it('counts events from the start of the fault step: the runtime may return after the failover ended', () => {
+    // docker-compose pause returned 2 s after it froze the master; the sentinels had failed over
+    // by then. t = 0 is the call's return, so the whole story has negative times.
+    const shifted = seedEvents().map((e) => ({ ...e, t: e.t - 2000 - seedEvents().at(-1)!.t }));
+    const done = obs(
+      [silent('redis-master'), replica('redis-replica-1', 'redis-replica-2'), master('redis-replica-2')],
+      ctx.sentinels.map((s) => sentinel(s, 'redis-replica-2')),
+    );
+    const stepStart = shifted[0]!.t - 500;
+    expect(failedOverMissing(done, { ...ctx, faultFrom: stepStart }, shifted)).toEqual([]);
+    expect(sdownMissing(shifted, ['redis-master'], stepStart)).toEqual([]);
+    expect(judge({ check: 'fault-detected' }, input(done, { ctx: { ...ctx, faultFrom: stepStart }, events: shifted })).message).toMatch(/at -\d+ ms$/);
+    // Without the step's start, none of it would count.
+    expect(failedOverMissing(done, ctx, shifted)).toEqual(['no +failover-end yet (the leader is still reconfiguring replicas)']);
+    // Events from before the fault step are not its consequences.
+    expect(failedOverMissing(done, { ...ctx, faultFrom: shifted.at(-1)!.t + 1 }, shifted)).toHaveLength(1);
+  });
+
   it('sdown is seen only for the faulted node', () => {
     const events = seedEvents();
     expect(sdownMissing(events, ['redis-master'])).toEqual([]);

@@ -177,6 +177,38 @@ describe('failover', () => {
     expect(tryF.time - odown.time).toBeLessThan(300);
   });
 
+  it('with smaller-id candidates started at the same time, votes for the smallest of them, not for itself', async () => {
+    const h = harness();
+    const { master, pa, pb } = topology(h);
+    // Both peers (aaaa..., bbbb...) started their own candidacies in epoch 1 and voted for themselves.
+    pa.votes.set(1, PEER_A);
+    pb.votes.set(1, PEER_B);
+    await h.run(1000);
+    master.paused = true;
+    await h.run(3000, 10);
+    const votes = h.events.filter((e) => e.type === '+vote-for-leader').map((e) => e.message);
+    expect(votes).toEqual([`${PEER_A} 1`]);
+    expect(h.types()).not.toContain('+elected-leader');
+  });
+
+  it('votes for itself after one ask period when a smaller-id peer does not answer', async () => {
+    const h = harness();
+    const { master, pa, m } = topology(h);
+    // aaaa... stops answering but does not turn SDOWN in the time of this test.
+    m.sentinels.get(PEER_A)!.downAfterPeriod = 60_000;
+    await h.run(1000);
+    master.paused = true;
+    pa.paused = true;
+    await h.run(4000, 10);
+    const tryF = h.events.find((e) => e.type === '+try-failover')!;
+    const vote = h.events.find((e) => e.type === '+vote-for-leader')!;
+    expect(vote.message).toBe(`${MYID} 1`);
+    // Waited one ask period for aaaa... (still looking reachable); bbbb... voted for us.
+    expect(vote.time - tryF.time).toBeGreaterThanOrEqual(1000);
+    expect(vote.time - tryF.time).toBeLessThan(1200);
+    expect(h.types()).toContain('+elected-leader');
+  });
+
   it('converts the old master back into a replica a few seconds after it returns', async () => {
     const h = harness();
     const { master, m } = topology(h);
@@ -208,8 +240,9 @@ describe('failover', () => {
     expect(h.types()).toContain('-failover-abort-not-elected');
     expect(h.types()).not.toContain('+elected-leader');
     expect(m.flags & SRI.FAILOVER_IN_PROGRESS).toBe(0);
-    // Our own vote went to ourselves in the epoch we started.
-    expect(h.events.find((e) => e.type === '+vote-for-leader')!.message).toBe(`${MYID} 1`);
+    // Our own vote, cast once the smaller ids had answered, went to the peers' choice (as Redis's
+    // sentinelGetLeader votes for the most voted), in the epoch we started.
+    expect(h.events.find((e) => e.type === '+vote-for-leader')!.message).toBe(`${PEER_A} 1`);
   });
 
   it('aborts with no good replica when every replica has priority 0', async () => {
@@ -262,6 +295,41 @@ describe('failover', () => {
     for (const r of h.world.redises) if (r.role === 'slave' && r.masterPort === 6381) r.linkUp = true;
     await h.run(500);
     expect(sent()).toBe(2);
+  });
+});
+
+describe('a replica that never acts on SLAVEOF', () => {
+  it('is counted done after the reconfig timeout even while it holds the only parallel-syncs slot', async () => {
+    const h = harness();
+    const { master, r1, m } = topology(h);
+    const r3 = h.world.redis(6382, '4'.repeat(40)).replicaOf(master);
+    r3.offset = 50;
+    // 6380 comes first among the replicas to reconfigure, and refuses: with parallel-syncs 1 it
+    // holds the slot that 6382 waits for.
+    r1.refusesSlaveOf = true;
+    m.failoverTimeout = 60_000;
+    await h.run(1000);
+    master.paused = true;
+    await h.run(3000);
+    expect(m.failoverState).toBe(FailoverState.RECONF_SLAVES);
+    const story = () => h.events.filter((e) => e.type.includes('reconf') || e.type.startsWith('+failover-end')).map((e) => `${e.type} ${/ (\d+) @/.exec(e.message)?.[1] ?? ''}`.trim());
+    expect(story()).toEqual(['+failover-state-reconf-slaves', '+slave-reconf-sent 6380']);
+    const sentAt = m.slaves.get('127.0.0.1:6380')!.slaveReconfSentTime;
+    await h.run(sentAt + 9_900 - h.world.clock.t);
+    expect(story()).not.toContain('-slave-reconf-sent-timeout 6380');
+    await h.run(500);
+    expect(story()).toEqual([
+      '+failover-state-reconf-slaves',
+      '+slave-reconf-sent 6380',
+      '-slave-reconf-sent-timeout 6380',
+      '+slave-reconf-sent 6380',
+      '+slave-reconf-sent 6382',
+      '+slave-reconf-inprog 6382',
+      '+slave-reconf-done 6382',
+      '+failover-end',
+    ]);
+    expect(r3.masterPort).toBe(6381);
+    expect(m.flags & SRI.FAILOVER_IN_PROGRESS).toBe(0);
   });
 });
 

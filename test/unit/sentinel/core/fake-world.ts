@@ -35,6 +35,8 @@ export class FakeRedis implements Endpoint {
   priority = 100;
   announced = 1;
   down = false;
+  /** SLAVEOF is renamed away (rename-command): a transaction with it fails with EXECABORT. */
+  refusesSlaveOf = false;
   private isPaused = false;
   private backlog: Array<() => void> = [];
   /** SIGSTOP: commands are accepted and answered, in order, once resumed. */
@@ -114,6 +116,9 @@ export class FakeRedis implements Endpoint {
       case 'EXEC': {
         const q = this.multi ?? [];
         this.multi = null;
+        if (this.refusesSlaveOf && q.some((c) => c[0]!.toUpperCase() === 'SLAVEOF')) {
+          return R.error('EXECABORT Transaction discarded because of previous errors.');
+        }
         for (const c of q) {
           if (c[0]!.toUpperCase() === 'SLAVEOF') {
             if (c[1]!.toUpperCase() === 'NO') this.replicaOf(null);

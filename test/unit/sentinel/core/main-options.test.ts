@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { optionLines } from '../../../../src/sentinel/main.js';
+import { optionLines } from '../../../../src/sentinel/program.js';
 
 describe('command-line options', () => {
   it('turns --name values into config lines, like redis-sentinel', () => {
