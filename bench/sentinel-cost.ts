@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/sentinel-cost.ts [--masters 1,10,100] [--seconds 60] [--warmup 10]
  *                                  [--impl redis,bundled] [--rounds 1] [--down-after 5000]
- *                                  [--out FILE] [--quick]
+ *                                  [--out FILE] [--quick] [--node-args "--cpu-prof --cpu-prof-dir=DIR"]
  *
  * For each master count the data nodes are started once; then, per round, three sentinels of one
  * implementation are started, wait until each of them knows every master with its 2 replicas
@@ -18,6 +18,10 @@
  *
  * Targets (issue 7): bundled CPU at most 2 x redis-sentinel's, RSS under 100 MB at 100 masters.
  * --quick: 1 and 3 masters, 5 s after 2 s of warm-up, to check that it works.
+ * --node-args: options for node in front of the bundled sentinel's script, e.g. to profile it where
+ * the figures come from (`--cpu-prof` writes its profile when the sentinel exits on SIGTERM).
+ * --impl also takes `bundled@FILE`: another build of the bundled sentinel (a copy of dist/sentinel/
+ * or of dist/sentinel.bundle.mjs) measured beside the others, to compare two versions in one run.
  * Needs `npm run build` for the bundled sentinel (dist/sentinel/main.js).
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -26,7 +30,10 @@ import { Redis } from 'ioredis';
 import { startRedis, startSentinel, stopAll, repoRoot, type Proc } from '../test/helpers/procs.js';
 import { arg, flag, load1, machine, median, numbers, printJson, printTable, sampleProc } from './lib.js';
 
-type Impl = 'redis' | 'bundled';
+/** `redis`, `bundled` (dist/sentinel/main.js) or `bundled@FILE` (another build). */
+type Impl = string;
+const kindOf = (impl: Impl): 'redis' | 'bundled' => (impl === 'redis' ? 'redis' : 'bundled');
+const scriptOf = (impl: Impl): string | undefined => (impl.startsWith('bundled@') ? impl.slice('bundled@'.length) : undefined);
 
 const quick = flag('quick');
 const masterCounts = numbers('masters', quick ? '1,3' : '1,10,100');
@@ -34,19 +41,24 @@ const seconds = Number(arg('seconds', quick ? '5' : '60'));
 const warmup = Number(arg('warmup', quick ? '2' : '10'));
 const rounds = Number(arg('rounds', '1'));
 const downAfter = Number(arg('down-after', '5000'));
-const impls = arg('impl', 'redis,bundled').split(',').map((s) => s.trim()) as Impl[];
+const impls: Impl[] = arg('impl', 'redis,bundled').split(',').map((s) => s.trim());
 const outFile = arg('out', '');
-const bundledAvailable = existsSync(path.join(repoRoot, 'dist', 'sentinel', 'main.js'));
+const nodeArgs = arg('node-args', '').split(' ').filter(Boolean);
+const bundledScript = path.join(repoRoot, 'dist', 'sentinel', 'main.js');
 
 function usage(message: string): never {
   process.stderr.write(`bench/sentinel-cost.ts: ${message}\n`);
   process.exit(2);
 }
-for (const i of impls) if (i !== 'bundled' && i !== 'redis') usage(`--impl: "${i}" is neither bundled nor redis`);
+for (const i of impls) {
+  if (i !== 'bundled' && i !== 'redis' && !i.startsWith('bundled@')) usage(`--impl: "${i}" is none of redis, bundled, bundled@FILE`);
+  if (kindOf(i) === 'bundled' && !existsSync(scriptOf(i) ?? bundledScript)) {
+    usage(`--impl ${i}: ${scriptOf(i) ?? bundledScript} does not exist${scriptOf(i) ? '' : ': run `npm run build` first, or pass --impl redis'}`);
+  }
+}
 if (!masterCounts.length || masterCounts.some((n) => !Number.isInteger(n) || n < 1)) usage('--masters takes whole numbers, comma-separated, e.g. 1,10,100');
 if (!(seconds > 0) || !(warmup >= 0)) usage('--seconds must be above 0 and --warmup 0 or more');
 if (!Number.isInteger(rounds) || rounds < 1) usage('--rounds must be a whole number of at least 1');
-if (impls.includes('bundled') && !bundledAvailable) usage('the bundled sentinel is not built (dist/sentinel/main.js): run `npm run build` first, or pass --impl redis');
 
 let stopping = false;
 function onSignal(sig: NodeJS.Signals): void {
@@ -120,7 +132,7 @@ async function measure(impl: Impl, round: number, groups: Array<{ name: string; 
   const conf = groups.flatMap((g) => [`sentinel monitor ${g.name} ${g.master.host} ${g.master.port} 2`, `sentinel down-after-milliseconds ${g.name} ${downAfter}`]);
   const sentinels: Proc[] = [];
   try {
-    for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(`${impl}-s${i}`, { implementation: impl, conf }));
+    for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(`${kindOf(impl)}-s${i}`, { implementation: kindOf(impl), conf, nodeArgs, script: scriptOf(impl) }));
     await waitSteady(sentinels, groups.length);
     await sleep(warmup * 1000);
     const pids = sentinels.map((s) => s.child.pid!);
@@ -193,19 +205,22 @@ async function main(): Promise<void> {
       };
     }),
   );
-  const ratio = (n: number, k: 'cpuPercent' | 'rssMb') => {
-    const b = summary.find((s) => s.masters === n && s.impl === 'bundled')?.[k];
+  // Each bundled build against redis-sentinel at the same master count.
+  const ratio = (n: number, impl: Impl, k: 'cpuPercent' | 'rssMb') => {
+    const b = summary.find((s) => s.masters === n && s.impl === impl)?.[k];
     const r = summary.find((s) => s.masters === n && s.impl === 'redis')?.[k];
     return b != null && r != null && r > 0 ? Math.round((b / r) * 100) / 100 : null;
   };
-  const ratios = masterCounts.map((n) => ({ masters: n, cpu: ratio(n, 'cpuPercent'), rss: ratio(n, 'rssMb') }));
+  const ratios = masterCounts.flatMap((n) =>
+    impls.filter((i) => kindOf(i) === 'bundled').map((impl) => ({ masters: n, impl, cpu: ratio(n, impl, 'cpuPercent'), rss: ratio(n, impl, 'rssMb') })),
+  );
   const show = (x: number | null) => (x === null ? '-' : x);
   printTable(
-    `Sentinel cost: 3 sentinels, 2 replicas per master, down-after ${downAfter} ms, ${seconds} s steady state after ${warmup} s warm-up (median over the sentinels${rounds > 1 ? ' and rounds' : ''})`,
+    `Sentinel cost: 3 sentinels, 2 replicas per master, down-after ${downAfter} ms, ${seconds} s steady state after ${warmup} s warm-up (median over the sentinels${rounds > 1 ? ' and rounds' : ''}); ratios: bundled / redis-sentinel`,
     ['masters', 'implementation', 'CPU % of a core', 'RSS MB', 'peak RSS MB', 'steady', 'CPU ratio', 'RSS ratio'],
     summary.map((s) => {
-      const r = ratios.find((x) => x.masters === s.masters)!;
-      return [s.masters, s.impl, show(s.cpuPercent), show(s.rssMb), show(s.peakRssMb), s.steady ? 'yes' : 'NO', s.impl === 'bundled' ? show(r.cpu) : '', s.impl === 'bundled' ? show(r.rss) : ''];
+      const r = ratios.find((x) => x.masters === s.masters && x.impl === s.impl);
+      return [s.masters, s.impl, show(s.cpuPercent), show(s.rssMb), show(s.peakRssMb), s.steady ? 'yes' : 'NO', r ? show(r.cpu) : '', r ? show(r.rss) : ''];
     }),
   );
   const json = {
@@ -214,7 +229,7 @@ async function main(): Promise<void> {
     startedAt,
     machine: machine(),
     load1: { atStart: loadAtStart, during: rows.map((r) => r.load1) },
-    settings: { masterCounts, seconds, warmup, rounds, downAfter, impls, quick },
+    settings: { masterCounts, seconds, warmup, rounds, downAfter, impls, quick, ...(nodeArgs.length ? { nodeArgs } : {}) },
     summary,
     ratios,
     rows,
