@@ -10,7 +10,7 @@
  *   convert     after the old master resumes (2 s after the failover): time to +convert-to-slave
  *
  *   npx tsx bench/failover-sentinel.ts [--runs 5] [--impl redis,bundled] [--down-after 1000]
- *                                      [--disconnect-timeout 2000]
+ *                                      [--disconnect-timeout 2000] [--dump-slow <ms>]
  *
  * The client's own share: on +switch-master ioredis closes its connection to the old master and
  * waits up to `disconnectTimeout` (2000 ms by default) for the paused server to close its side,
@@ -34,6 +34,8 @@ const runs = Number(arg('runs', '5'));
 const impls = arg('impl', 'redis,bundled').split(',') as Impl[];
 const downAfter = Number(arg('down-after', '1000'));
 const disconnectTimeout = Number(arg('disconnect-timeout', '2000'));
+/** Print the sentinels' logs of any run whose switch took longer than this (ms). */
+const dumpSlow = Number(arg('dump-slow', 'Infinity'));
 const REDIS_CONF = ['repl-diskless-sync-delay 0'];
 
 interface Run {
@@ -118,7 +120,14 @@ async function once(impl: Impl): Promise<Run> {
 
   const t0 = Date.now();
   master.pause();
-  const firstSwitch = await until('+switch-master', () => events.find((e) => e.channel === '+switch-master' && e.at >= t0));
+  const dump = (why: string) => {
+    process.stderr.write(`--- ${why}, SIGSTOP at ${new Date(t0).toISOString()}\n`);
+    for (const [i, s] of sentinels.entries()) process.stderr.write(`--- sentinel ${i}\n${s.log()}\n`);
+  };
+  const firstSwitch = await until('+switch-master', () => events.find((e) => e.channel === '+switch-master' && e.at >= t0)).catch((err) => {
+    dump('no +switch-master');
+    throw err;
+  });
   await until('all switched', () => (new Set(events.filter((e) => e.channel === '+switch-master').map((e) => e.sentinel)).size === 3 ? true : undefined));
   const allSwitch = Math.max(...events.filter((e) => e.channel === '+switch-master').map((e) => e.at));
   // An ack that arrives a few ms after SIGSTOP was sent before it; later ones come from the new master.
@@ -129,6 +138,7 @@ async function once(impl: Impl): Promise<Run> {
   master.resume();
   const converted = await until('+convert-to-slave', () => events.find((e) => e.channel === '+convert-to-slave' && e.at >= resumed), 60_000);
 
+  if (firstSwitch.at - t0 > dumpSlow) dump(`slow run (${firstSwitch.at - t0} ms)`);
   writing = false;
   await writer;
   client.disconnect();

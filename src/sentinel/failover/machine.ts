@@ -43,11 +43,37 @@ export function startFailover(ctx: SentinelCtx, master: Instance): void {
   master.failoverEndAskTime = 0;
 }
 
+/** Spacing between candidacies of sentinels of consecutive rank (see candidacyDelay). */
+export const CANDIDACY_STEP_MS = 100;
+
+/**
+ * Departure from Redis: how long after reaching ODOWN this sentinel waits before trying.
+ *
+ * With Redis's 1 s polling, the sentinels of a group reach ODOWN and start their failovers up to
+ * a second apart, which keeps simultaneous candidacies rare. When they do coincide, each votes for
+ * itself, nobody gets a majority, and the next try must wait 2 x failover-timeout. Detecting
+ * faster brings the starts together, so they are ordered instead: among the sentinels that look
+ * reachable (connected, not SDOWN), the one with the smallest id tries at once, the next one
+ * CANDIDACY_STEP_MS after its own ODOWN, and so on. That is long enough for the first one's vote
+ * request (one round trip and a config write) to arrive first, after which the others vote for it
+ * and hold back, as Redis makes them. The rules of the election itself do not change.
+ */
+export function candidacyDelay(ctx: SentinelCtx, master: Instance): number {
+  const me = ctx.state.myid.toLowerCase();
+  let rank = 0;
+  for (const s of master.sentinels.values()) {
+    if (s.runid === null || s.link.disconnected || s.flags & SRI.S_DOWN) continue;
+    if (s.runid.toLowerCase() < me) rank++;
+  }
+  return rank * CANDIDACY_STEP_MS;
+}
+
 /** Starts a failover when the master is ODOWN, none is running, and the last try is old enough. */
 export function startFailoverIfNeeded(ctx: SentinelCtx, master: Instance): boolean {
   if (!(master.flags & SRI.O_DOWN)) return false;
   if (master.flags & SRI.FAILOVER_IN_PROGRESS) return false;
   const now = ctx.now();
+  if (now < master.oDownSinceTime + candidacyDelay(ctx, master)) return false;
   if (now - master.failoverStartTime < master.failoverTimeout * 2) {
     if (master.failoverDelayLogged !== master.failoverStartTime) {
       master.failoverDelayLogged = master.failoverStartTime;

@@ -93,8 +93,11 @@ export function receiveIsMasterDownReply(ctx: SentinelCtx, master: Instance, ri:
   const [down, leader, epoch] = r.value as [any, any, any];
   if (down.type !== 'integer' || leader.type !== 'bulk' || epoch.type !== 'integer') return;
   ri.lastMasterDownReplyTime = ctx.now();
+  const wasDown = (ri.flags & SRI.MASTER_DOWN) !== 0;
   if (down.value === 1) ri.flags |= SRI.MASTER_DOWN;
   else ri.flags &= ~SRI.MASTER_DOWN;
+  // A new "down" may complete the quorum: check ODOWN now rather than at the next tick.
+  if (!wasDown && down.value === 1 && master.flags & SRI.S_DOWN && !(master.flags & SRI.O_DOWN)) ctx.kick();
   const leaderId = typeof leader.value === 'string' ? leader.value : leader.value.toString('utf8');
   if (leaderId !== '*') {
     if (ri.leaderEpoch !== epoch.value) ctx.log('warning', `${ri.name} voted for ${leaderId} ${epoch.value}`);
@@ -104,6 +107,25 @@ export function receiveIsMasterDownReply(ctx: SentinelCtx, master: Instance, ri:
   // A vote may complete an election, an answer may end ODOWN at the end of a failover: act on it
   // now rather than at the next tick.
   if (master.failoverState === FailoverState.WAIT_START || master.failoverState === FailoverState.RECONF_SLAVES) ctx.kick();
+}
+
+/**
+ * The earliest time at which some instance turns SDOWN if nothing answers before (its oldest
+ * unanswered PING plus down-after), or Infinity. The tick is scheduled no later than this, so
+ * SDOWN is declared when down-after has elapsed, not up to a tick period later.
+ */
+export function nextSdownDeadline(masters: Iterable<Instance>): number {
+  let next = Infinity;
+  const visit = (ri: Instance) => {
+    if (ri.flags & SRI.S_DOWN || ri.link.actPingTime === 0) return;
+    next = Math.min(next, ri.link.actPingTime + ri.downAfterPeriod + 1);
+  };
+  for (const m of masters) {
+    visit(m);
+    for (const s of m.slaves.values()) visit(s);
+    for (const s of m.sentinels.values()) visit(s);
+  }
+  return next;
 }
 
 export const ASK_FORCED = 1;

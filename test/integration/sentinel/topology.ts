@@ -183,8 +183,9 @@ export async function waitDiscovered(t: Topology, timeoutMs = 40_000): Promise<v
         const reps = records(await sentinelCall(s.port, 'SENTINEL', 'REPLICAS', t.name));
         const ok = reps.filter((r) => r['master-link-status'] === 'ok' && r.runid !== '' && r.flags === 'slave');
         if (ok.length !== t.replicas.length) missing.push(`sentinel ${i} sees ${ok.length}/${t.replicas.length} replicas`);
-        const sens = records(await sentinelCall(s.port, 'SENTINEL', 'SENTINELS', t.name));
-        if (sens.length !== t.sentinels.length - 1) missing.push(`sentinel ${i} sees ${sens.length}/${t.sentinels.length - 1} sentinels`);
+        // Known and linked: a peer just learned from a hello is `disconnected` until the link is up.
+        const sens = records(await sentinelCall(s.port, 'SENTINEL', 'SENTINELS', t.name)).filter((x) => x.flags === 'sentinel');
+        if (sens.length !== t.sentinels.length - 1) missing.push(`sentinel ${i} sees ${sens.length}/${t.sentinels.length - 1} linked sentinels`);
       }
       return missing;
     },

@@ -164,6 +164,19 @@ describe('failover', () => {
     expect(h.persisted.at(-1)!.masters[0]!.configEpoch).toBe(1);
   });
 
+  it('waits its turn after ODOWN: 100 ms per reachable sentinel with a smaller id', async () => {
+    const h = harness();
+    const { master } = topology(h);
+    await h.run(1000);
+    master.paused = true;
+    await h.run(3000, 10);
+    const odown = h.events.find((e) => e.type === '+odown')!;
+    const tryF = h.events.find((e) => e.type === '+try-failover')!;
+    // MYID (ffff...) ranks after both peers (aaaa..., bbbb...): 200 ms.
+    expect(tryF.time - odown.time).toBeGreaterThanOrEqual(200);
+    expect(tryF.time - odown.time).toBeLessThan(300);
+  });
+
   it('converts the old master back into a replica a few seconds after it returns', async () => {
     const h = harness();
     const { master, m } = topology(h);
