@@ -9,7 +9,7 @@
  * Per run, from the drill's report (times in ms since the master was paused, or since it was
  * resumed for the rejoin):
  *   detection   first +sdown of the master from any sentinel
- *   switch      first +switch-master
+ *   switch      first +switch-master (and switch - detection: the failover once the master was seen down)
  *   outage      the client's (ioredis) longest write outage
  *   rejoin      resume of the old master -> it replicates the new master with its link up (polled
  *               every 200 ms); `convert` is the same to +convert-to-slave, from the events
@@ -76,6 +76,8 @@ interface RunResult {
   electedMs: number | null;
   promotedMs: number | null;
   switchMs: number | null;
+  /** switch - detection: the sentinels' own work once the master was seen down. */
+  switchAfterSdownMs: number | null;
   allSwitchedMs: number | null;
   failoverEndMs: number | null;
   outageMs: number | null;
@@ -178,6 +180,7 @@ async function oneRun(round: number, impl: Impl, downAfterMs: number, minRep: nu
     electedMs: null,
     promotedMs: null,
     switchMs: null,
+    switchAfterSdownMs: null,
     allSwitchedMs: null,
     failoverEndMs: null,
     outageMs: null,
@@ -244,6 +247,7 @@ function figures(run: RunReport): Partial<RunResult> {
     electedMs: r1(m?.elected?.t),
     promotedMs: r1(m?.promoted?.t),
     switchMs: r1(m?.switchMaster?.first),
+    switchAfterSdownMs: m?.switchMaster && m.detection ? r1(m.switchMaster.first - m.detection.t) : null,
     allSwitchedMs: r1(m?.switchMaster?.last),
     failoverEndMs: r1(m?.failoverEnd?.t),
     // No outage window at all means every write went through promptly.
@@ -264,6 +268,7 @@ function figures(run: RunReport): Partial<RunResult> {
 const METRICS = [
   ['detectionMs', 'detection (+sdown)'],
   ['switchMs', '+switch-master'],
+  ['switchAfterSdownMs', '  of which after +sdown'],
   ['outageMs', 'client write outage'],
   ['rejoinMs', 'old-master rejoin'],
   ['convertMs', '+convert-to-slave'],
