@@ -21,7 +21,9 @@
  * --node-args: options for node in front of the bundled sentinel's script, e.g. to profile it where
  * the figures come from (`--cpu-prof` writes its profile when the sentinel exits on SIGTERM).
  * --impl also takes `bundled@FILE`: another build of the bundled sentinel (a copy of dist/sentinel/
- * or of dist/sentinel.bundle.mjs) measured beside the others, to compare two versions in one run.
+ * or of dist/sentinel.bundle.mjs) measured beside the others, to compare two versions in one run;
+ * and `bundled+--flag` (also `bundled@FILE+--flag+--flag`): the same with node options, e.g.
+ * `bundled+--max-semi-space-size=4` to see what a smaller young generation does to RSS and CPU.
  * Needs `npm run build` for the bundled sentinel (dist/sentinel/main.js).
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -30,10 +32,17 @@ import { Redis } from 'ioredis';
 import { startRedis, startSentinel, stopAll, repoRoot, type Proc } from '../test/helpers/procs.js';
 import { arg, flag, load1, machine, median, numbers, printJson, printTable, sampleProc } from './lib.js';
 
-/** `redis`, `bundled` (dist/sentinel/main.js) or `bundled@FILE` (another build). */
+/**
+ * `redis`, `bundled` (dist/sentinel/main.js), `bundled@FILE` (another build), each bundled one
+ * optionally followed by node options: `bundled+--max-semi-space-size=4`.
+ */
 type Impl = string;
 const kindOf = (impl: Impl): 'redis' | 'bundled' => (impl === 'redis' ? 'redis' : 'bundled');
-const scriptOf = (impl: Impl): string | undefined => (impl.startsWith('bundled@') ? impl.slice('bundled@'.length) : undefined);
+const scriptOf = (impl: Impl): string | undefined => {
+  const head = impl.split('+--')[0]!;
+  return head.startsWith('bundled@') ? head.slice('bundled@'.length) : undefined;
+};
+const flagsOf = (impl: Impl): string[] => impl.split('+--').slice(1).map((f) => `--${f}`);
 
 const quick = flag('quick');
 const masterCounts = numbers('masters', quick ? '1,3' : '1,10,100');
@@ -51,7 +60,7 @@ function usage(message: string): never {
   process.exit(2);
 }
 for (const i of impls) {
-  if (i !== 'bundled' && i !== 'redis' && !i.startsWith('bundled@')) usage(`--impl: "${i}" is none of redis, bundled, bundled@FILE`);
+  if (i !== 'redis' && !/^bundled(@[^+]+)?(\+--\S+)*$/.test(i)) usage(`--impl: "${i}" is none of redis, bundled, bundled@FILE, bundled+--node-option`);
   if (kindOf(i) === 'bundled' && !existsSync(scriptOf(i) ?? bundledScript)) {
     usage(`--impl ${i}: ${scriptOf(i) ?? bundledScript} does not exist${scriptOf(i) ? '' : ': run `npm run build` first, or pass --impl redis'}`);
   }
@@ -132,7 +141,7 @@ async function measure(impl: Impl, round: number, groups: Array<{ name: string; 
   const conf = groups.flatMap((g) => [`sentinel monitor ${g.name} ${g.master.host} ${g.master.port} 2`, `sentinel down-after-milliseconds ${g.name} ${downAfter}`]);
   const sentinels: Proc[] = [];
   try {
-    for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(`${kindOf(impl)}-s${i}`, { implementation: kindOf(impl), conf, nodeArgs, script: scriptOf(impl) }));
+    for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(`${kindOf(impl)}-s${i}`, { implementation: kindOf(impl), conf, nodeArgs: [...nodeArgs, ...flagsOf(impl)], script: scriptOf(impl) }));
     await waitSteady(sentinels, groups.length);
     await sleep(warmup * 1000);
     const pids = sentinels.map((s) => s.child.pid!);
