@@ -21,8 +21,12 @@ export function numbers(name: string, fallback: string): number[] {
 
 const CLK_TCK = 100; // sysconf(_SC_CLK_TCK) on Linux x86_64/arm64
 
-/** CPU time (user+system, all threads) and RSS bytes (now and peak, VmHWM) of a pid, from /proc. */
-export function sampleProc(pid: number): { cpuMs: number; rssBytes: number; peakRssBytes: number } {
+/**
+ * CPU time (user+system, all threads) and RSS bytes of a pid, from /proc: now, peak (VmHWM), and
+ * now split into anonymous memory (heaps) and file-backed pages (the executable and libraries,
+ * shared with every other process running the same binary).
+ */
+export function sampleProc(pid: number): { cpuMs: number; rssBytes: number; peakRssBytes: number; rssAnonBytes: number; rssFileBytes: number } {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
   const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -30,7 +34,9 @@ export function sampleProc(pid: number): { cpuMs: number; rssBytes: number; peak
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   const hwmKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return { cpuMs: (ticks * 1000) / CLK_TCK, rssBytes: rssKb * 1024, peakRssBytes: hwmKb * 1024 };
+  const anonKb = Number(/RssAnon:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const fileKb = Number(/RssFile:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return { cpuMs: (ticks * 1000) / CLK_TCK, rssBytes: rssKb * 1024, peakRssBytes: hwmKb * 1024, rssAnonBytes: anonKb * 1024, rssFileBytes: fileKb * 1024 };
 }
 
 export function quantile(values: number[], q: number): number {

@@ -12,7 +12,8 @@
  * and its 2 peers, run `--warmup` seconds unmeasured (start-up, JIT, the first INFO and hello
  * rounds), and are measured for `--seconds`: CPU time (user + system, all threads, from
  * /proc/<pid>/stat) over wall time, RSS sampled every second (the median is "RSS", the kernel's
- * high-water mark VmHWM is "peak"). Then they are stopped and the other implementation runs.
+ * high-water mark VmHWM is "peak"; "anon" and "file" split the RSS at the end into heap memory and
+ * file-backed pages, mostly the executable, which the three sentinels share). Then they are stopped and the other implementation runs.
  * The order alternates between master counts and rounds. A sentinel that flagged anything
  * (s_down, o_down, failover) during the window is reported: then it was not steady state.
  *
@@ -90,6 +91,9 @@ interface Row {
   rssMbPerSentinel: number[];
   /** VmHWM at the end: the most the process ever held, start-up included. */
   peakRssMbPerSentinel: number[];
+  /** At the end: anonymous memory (heaps) and file-backed pages (the binary, shared between the sentinels). */
+  anonRssMbPerSentinel: number[];
+  fileRssMbPerSentinel: number[];
   /** Masters some sentinel flagged (s_down, o_down, failover...) at the end: not steady state. */
   flagged: string[];
 }
@@ -167,6 +171,8 @@ async function measure(impl: Impl, round: number, groups: Array<{ name: string; 
       cpuPercentPerSentinel: after.map((a, i) => Math.round(((a.cpuMs - before[i]!.cpuMs) / elapsed) * 10000) / 100),
       rssMbPerSentinel: rss.map((xs) => mb(median(xs))),
       peakRssMbPerSentinel: after.map((a) => mb(a.peakRssBytes)),
+      anonRssMbPerSentinel: after.map((a) => mb(a.rssAnonBytes)),
+      fileRssMbPerSentinel: after.map((a) => mb(a.rssFileBytes)),
       flagged: [...flagged],
     };
   } finally {
@@ -201,7 +207,7 @@ async function main(): Promise<void> {
   const summary = masterCounts.flatMap((n) =>
     impls.map((impl) => {
       const rs = rows.filter((r) => r.masters === n && r.impl === impl);
-      const all = (k: 'cpuPercentPerSentinel' | 'rssMbPerSentinel' | 'peakRssMbPerSentinel') => rs.flatMap((r) => r[k]);
+      const all = (k: 'cpuPercentPerSentinel' | 'rssMbPerSentinel' | 'peakRssMbPerSentinel' | 'anonRssMbPerSentinel' | 'fileRssMbPerSentinel') => rs.flatMap((r) => r[k]);
       const r2 = (x: number) => Math.round(x * 100) / 100;
       return {
         masters: n,
@@ -210,6 +216,8 @@ async function main(): Promise<void> {
         cpuPercent: rs.length ? r2(median(all('cpuPercentPerSentinel'))) : null,
         rssMb: rs.length ? r2(median(all('rssMbPerSentinel'))) : null,
         peakRssMb: rs.length ? r2(Math.max(...all('peakRssMbPerSentinel'))) : null,
+        anonRssMb: rs.length ? r2(median(all('anonRssMbPerSentinel'))) : null,
+        fileRssMb: rs.length ? r2(median(all('fileRssMbPerSentinel'))) : null,
         steady: rs.every((r) => r.flagged.length === 0),
       };
     }),
@@ -226,10 +234,10 @@ async function main(): Promise<void> {
   const show = (x: number | null) => (x === null ? '-' : x);
   printTable(
     `Sentinel cost: 3 sentinels, 2 replicas per master, down-after ${downAfter} ms, ${seconds} s steady state after ${warmup} s warm-up (median over the sentinels${rounds > 1 ? ' and rounds' : ''}); ratios: bundled / redis-sentinel`,
-    ['masters', 'implementation', 'CPU % of a core', 'RSS MB', 'peak RSS MB', 'steady', 'CPU ratio', 'RSS ratio'],
+    ['masters', 'implementation', 'CPU % of a core', 'RSS MB', 'peak RSS MB', 'anon MB', 'file MB', 'steady', 'CPU ratio', 'RSS ratio'],
     summary.map((s) => {
       const r = ratios.find((x) => x.masters === s.masters && x.impl === s.impl);
-      return [s.masters, s.impl, show(s.cpuPercent), show(s.rssMb), show(s.peakRssMb), s.steady ? 'yes' : 'NO', r ? show(r.cpu) : '', r ? show(r.rss) : ''];
+      return [s.masters, s.impl, show(s.cpuPercent), show(s.rssMb), show(s.peakRssMb), show(s.anonRssMb), show(s.fileRssMb), s.steady ? 'yes' : 'NO', r ? show(r.cpu) : '', r ? show(r.rss) : ''];
     }),
   );
   const json = {
