@@ -129,6 +129,10 @@ export interface SentinelOptions {
   implementation: 'redis' | 'bundled';
   /** sentinel.conf body (without port/bind/dir, which are added). */
   conf: string[];
+  /** Options for node before the script (bundled only), e.g. ['--cpu-prof']: not all are allowed in NODE_OPTIONS. */
+  nodeArgs?: string[];
+  /** The bundled sentinel's entry point (default dist/sentinel/main.js), e.g. another build to compare. */
+  script?: string;
 }
 
 export const repoRoot = path.resolve(new URL('.', import.meta.url).pathname, '..', '..');
@@ -142,7 +146,7 @@ export async function startSentinel(name: string, opts: SentinelOptions): Promis
   const p =
     opts.implementation === 'redis'
       ? startProcess(name, 'redis-sentinel', [confFile], host, port, dir)
-      : startProcess(name, process.execPath, [path.join(repoRoot, 'dist', 'sentinel', 'main.js'), confFile], host, port, dir);
+      : startProcess(name, process.execPath, [...(opts.nodeArgs ?? []), opts.script ?? path.join(repoRoot, 'dist', 'sentinel', 'main.js'), confFile], host, port, dir);
   await waitForPort(port, host);
   return Object.assign(p, { confFile });
 }

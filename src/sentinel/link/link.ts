@@ -4,7 +4,7 @@
  * reconnect period. Socket errors are absorbed here: they always end in one `onDisconnect`.
  */
 import net from 'node:net';
-import { encodeCommand } from '../resp/encoder.js';
+import { encodeCommand, encodeCommandText } from '../resp/encoder.js';
 import { ReplyParser, ReplyProtocolError } from '../resp/reply-parser.js';
 import type { Reply } from '../resp/types.js';
 import type { LinkOptions, LinkState } from './types.js';
@@ -25,6 +25,7 @@ export abstract class BaseLink {
   private lastAttempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private connectTimer: NodeJS.Timeout | null = null;
+  private corked = false;
 
   constructor(protected readonly opts: LinkOptions) {
     this.host = opts.host;
@@ -142,7 +143,18 @@ export abstract class BaseLink {
   protected write(args: ReadonlyArray<string | Buffer | number>): boolean {
     const s = this.socket;
     if (!s || this.state !== 'connected') return false;
-    s.write(encodeCommand(args));
+    // Everything written to this link in one turn of the event loop leaves in one write(2), as
+    // Redis flushes each link once per event-loop iteration: a link shared by many masters (a
+    // peer sentinel) gets several hellos per tick, and each write on loopback costs a system call.
+    if (!this.corked) {
+      this.corked = true;
+      s.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        s.uncork();
+      });
+    }
+    s.write(args.some((a) => Buffer.isBuffer(a)) ? encodeCommand(args) : encodeCommandText(args as ReadonlyArray<string | number>));
     return true;
   }
 

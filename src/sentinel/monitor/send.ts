@@ -13,10 +13,6 @@ import type { Instance } from '../state/instance.js';
 import { HELLO_CHANNEL } from '../state/timing.js';
 import { receiveHelloMessage } from './hello.js';
 
-function isReply(r: Reply | Error): r is Reply {
-  return !(r instanceof Error);
-}
-
 /**
  * Queues a command on the instance's command link. Returns false when the link is not connected
  * (nothing is written then). `onReply` only sees replies, error replies included.
@@ -24,9 +20,12 @@ function isReply(r: Reply | Error): r is Reply {
 export function sendCommand(ri: Instance, args: string[], onReply?: (reply: Reply) => void): boolean {
   const cc = ri.link.cc;
   if (!cc || cc.state !== 'connected') return false;
-  void cc.trySend(args).then((r) => {
-    if (isReply(r) && onReply) onReply(r);
-  });
+  cc.send(args).then(
+    (r) => onReply?.(r),
+    () => {
+      /* a LinkError (timeout, disconnect): Redis drops such replies too */
+    },
+  );
   return true;
 }
 

@@ -7,6 +7,7 @@ import {
   ReplyProtocolError,
   encodeReply,
   encodeCommand,
+  encodeCommandText,
   formatDouble,
   splitArgs,
   R,
@@ -190,6 +191,19 @@ describe('RequestParser', () => {
         expect(p.next()).toBeNull();
       }),
     );
+  });
+});
+
+describe('encodeCommandText', () => {
+  it('writes the same bytes as encodeCommand, for any text and numbers (multi-byte characters included)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.integer()), { minLength: 1, maxLength: 8 }), (args) => {
+        expect(Buffer.from(encodeCommandText(args), 'utf8')).toEqual(encodeCommand(args));
+      }),
+    );
+  });
+  it('spells a hello PUBLISH as Redis expects', () => {
+    expect(encodeCommandText(['PUBLISH', '__sentinel__:hello', 'é,1'])).toBe('*3\r\n$7\r\nPUBLISH\r\n$18\r\n__sentinel__:hello\r\n$4\r\né,1\r\n');
   });
 });
 
