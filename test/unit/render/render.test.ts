@@ -119,6 +119,13 @@ describe('render', () => {
     expect(file(files, 'config/redis-master/redis.conf')).not.toMatch(/^replicaof/m);
   });
 
+  it('every node starts a full resync at once: a returning old master rejoins without the 5 s diskless delay', () => {
+    const files = render(SPECS.host);
+    for (const node of ['redis-master', 'redis-replica-1', 'redis-replica-2']) {
+      expect(file(files, `config/${node}/redis.conf`)).toMatch(/^repl-diskless-sync-delay 0$/m);
+    }
+  });
+
   it('several masters: one sentinel group monitors all, each with its own settings', () => {
     const files = render(SPECS.auth);
     const conf = file(files, 'config/redis-sentinel-5/sentinel.conf');
