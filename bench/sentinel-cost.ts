@@ -23,8 +23,10 @@
  * the figures come from (`--cpu-prof` writes its profile when the sentinel exits on SIGTERM).
  * --impl also takes `bundled@FILE`: another build of the bundled sentinel (a copy of dist/sentinel/
  * or of dist/sentinel.bundle.mjs) measured beside the others, to compare two versions in one run;
- * and `bundled+--flag` (also `bundled@FILE+--flag+--flag`): the same with node options, e.g.
- * `bundled+--max-semi-space-size=4` to see what a smaller young generation does to RSS and CPU.
+ * and `bundled+--flag` (also `bundled@FILE+--flag+--flag`): the same with more node options, e.g.
+ * `bundled+--cpu-prof`. `bundled` runs with the Node options the product launches it with
+ * (src/common/sentinel-node-options.ts); `bundled+node-defaults` (also followed by `+--flag`)
+ * runs it with Node's defaults instead, to show in one run what those options do.
  * Needs `npm run build` for the bundled sentinel (dist/sentinel/main.js).
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -35,12 +37,14 @@ import { arg, flag, load1, machine, median, numbers, printJson, printTable, samp
 
 /**
  * `redis`, `bundled` (dist/sentinel/main.js), `bundled@FILE` (another build), each bundled one
- * optionally followed by node options: `bundled+--max-semi-space-size=4`.
+ * optionally followed by `+node-defaults` and node options: `bundled+node-defaults+--max-semi-space-size=4`.
  */
 type Impl = string;
 const kindOf = (impl: Impl): 'redis' | 'bundled' => (impl === 'redis' ? 'redis' : 'bundled');
+const NODE_DEFAULTS = '+node-defaults';
+const nodeDefaultsOf = (impl: Impl): boolean => impl.split('+--')[0]!.endsWith(NODE_DEFAULTS);
 const scriptOf = (impl: Impl): string | undefined => {
-  const head = impl.split('+--')[0]!;
+  const head = impl.split('+--')[0]!.replace(NODE_DEFAULTS, '');
   return head.startsWith('bundled@') ? head.slice('bundled@'.length) : undefined;
 };
 const flagsOf = (impl: Impl): string[] => impl.split('+--').slice(1).map((f) => `--${f}`);
@@ -145,7 +149,7 @@ async function measure(impl: Impl, round: number, groups: Array<{ name: string; 
   const conf = groups.flatMap((g) => [`sentinel monitor ${g.name} ${g.master.host} ${g.master.port} 2`, `sentinel down-after-milliseconds ${g.name} ${downAfter}`]);
   const sentinels: Proc[] = [];
   try {
-    for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(`${kindOf(impl)}-s${i}`, { implementation: kindOf(impl), conf, nodeArgs: [...nodeArgs, ...flagsOf(impl)], script: scriptOf(impl) }));
+    for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(`${kindOf(impl)}-s${i}`, { implementation: kindOf(impl), conf, nodeArgs: [...nodeArgs, ...flagsOf(impl)], nodeDefaults: nodeDefaultsOf(impl), script: scriptOf(impl) }));
     await waitSteady(sentinels, groups.length);
     await sleep(warmup * 1000);
     const pids = sentinels.map((s) => s.child.pid!);

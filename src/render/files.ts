@@ -11,6 +11,7 @@ import { renderCompose, SCRIPTS_DIR, SENTINEL_IMAGE_DIR, summarise } from './com
 import { renderNodeConfig, type NodeSecrets } from './node-config.js';
 import { renderReadme } from './readme.js';
 import { readTemplate, renderTemplate } from './templates.js';
+import { SENTINEL_NODE_OPTIONS } from '../common/sentinel-node-options.js';
 
 export const MANIFEST_FILE = '.sentinel-compose.json';
 
@@ -73,7 +74,7 @@ export function renderFiles(topology: Topology, secrets: NodeSecrets, opts: Rend
   }
 
   if (topology.sentinel.implementation === 'bundled') {
-    add(`${SENTINEL_IMAGE_DIR}/Dockerfile`, renderTemplate('sentinel-image/Dockerfile.hbs', { nodeImage: topology.images.node }));
+    add(`${SENTINEL_IMAGE_DIR}/Dockerfile`, renderTemplate('sentinel-image/Dockerfile.hbs', { nodeImage: topology.images.node, nodeOptions: SENTINEL_NODE_OPTIONS }));
     add(`${SENTINEL_IMAGE_DIR}/healthcheck.mjs`, readTemplate('sentinel-image/healthcheck.mjs'));
     add(`${SENTINEL_IMAGE_DIR}/sentinel.mjs`, readBundle(opts.sentinelBundle));
   }

@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, waitForPort } from './ports.js';
+import { SENTINEL_NODE_OPTIONS } from '../../src/common/sentinel-node-options.js';
 
 export interface Proc {
   name: string;
@@ -129,8 +130,13 @@ export interface SentinelOptions {
   implementation: 'redis' | 'bundled';
   /** sentinel.conf body (without port/bind/dir, which are added). */
   conf: string[];
-  /** Options for node before the script (bundled only), e.g. ['--cpu-prof']: not all are allowed in NODE_OPTIONS. */
+  /**
+   * Options for node before the script (bundled only), e.g. ['--cpu-prof'], after the options the
+   * product launches it with (SENTINEL_NODE_OPTIONS) unless `nodeDefaults` drops those.
+   */
   nodeArgs?: string[];
+  /** Launch the bundled sentinel with Node's own defaults instead of SENTINEL_NODE_OPTIONS. */
+  nodeDefaults?: boolean;
   /** The bundled sentinel's entry point (default dist/sentinel/main.js), e.g. another build to compare. */
   script?: string;
 }
@@ -146,7 +152,7 @@ export async function startSentinel(name: string, opts: SentinelOptions): Promis
   const p =
     opts.implementation === 'redis'
       ? startProcess(name, 'redis-sentinel', [confFile], host, port, dir)
-      : startProcess(name, process.execPath, [...(opts.nodeArgs ?? []), opts.script ?? path.join(repoRoot, 'dist', 'sentinel', 'main.js'), confFile], host, port, dir);
+      : startProcess(name, process.execPath, [...(opts.nodeDefaults ? [] : SENTINEL_NODE_OPTIONS), ...(opts.nodeArgs ?? []), opts.script ?? path.join(repoRoot, 'dist', 'sentinel', 'main.js'), confFile], host, port, dir);
   await waitForPort(port, host);
   return Object.assign(p, { confFile });
 }
@@ -177,7 +183,7 @@ export async function restartSentinel(
   const args =
     implementation === 'redis'
       ? ['redis-sentinel', [prev.confFile]]
-      : [process.execPath, [path.join(repoRoot, 'dist', 'sentinel', 'main.js'), prev.confFile]];
+      : [process.execPath, [...SENTINEL_NODE_OPTIONS, path.join(repoRoot, 'dist', 'sentinel', 'main.js'), prev.confFile]];
   const p = startProcess(`${prev.name}-again`, args[0] as string, args[1] as string[], prev.host, prev.port, prev.dir);
   await waitForPort(prev.port, prev.host);
   return Object.assign(p, { confFile: prev.confFile });

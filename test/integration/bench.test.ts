@@ -29,7 +29,11 @@ function jsonLine(stdout: string): Record<string, unknown> {
 }
 
 /** Leftover temp folders of a script: there must be none once it exits. */
-function leftovers(prefix: string): string[] {
+/** Temp dirs with this prefix that were not there before (other runs may have left some). */
+function leftovers(prefix: string, before: string[]): string[] {
+  return tempDirs(prefix).filter((f) => !before.includes(f));
+}
+function tempDirs(prefix: string): string[] {
   return readdirSync(tmpdir()).filter((f) => f.startsWith(prefix));
 }
 
@@ -45,6 +49,7 @@ describe.skipIf(!built)('bench scripts (smoke, tiny settings)', () => {
   }, 60_000);
 
   it('sentinel-cost.ts: CPU and RSS of both implementations', async () => {
+    const before = tempDirs('sc-test-m0-');
     const r = await run(tsx, ['bench/sentinel-cost.ts', '--masters', '1', '--seconds', '1', '--warmup', '0']);
     expect(r.code, r.stderr).toBe(0);
     const json = jsonLine(r.stdout) as { benchmark: string; summary: Array<{ impl: string; cpuPercent: number; rssMb: number }>; ratios: Array<{ cpu: number | null }> };
@@ -55,10 +60,11 @@ describe.skipIf(!built)('bench scripts (smoke, tiny settings)', () => {
       expect(s.rssMb).toBeGreaterThan(1);
     }
     expect(json.ratios).toHaveLength(1);
-    expect(leftovers('sc-test-m0-')).toEqual([]);
+    expect(leftovers('sc-test-m0-', before)).toEqual([]);
   }, 90_000);
 
   it('failover.ts --quick: one master-pause drill through the drill engine, topology taken down', async () => {
+    const before = tempDirs('sc-bench-failover-');
     const r = await run(tsx, ['bench/failover.ts', '--quick', '--impl', 'bundled']);
     expect(r.code, r.stderr).toBe(0);
     const json = jsonLine(r.stdout) as {
@@ -75,6 +81,6 @@ describe.skipIf(!built)('bench scripts (smoke, tiny settings)', () => {
     expect(run0.rejoinMs).not.toBeNull();
     expect(run0.lostWrites).toBe(0);
     expect(json.summary.map((s) => s.metric)).toContain('switchMs');
-    expect(leftovers('sc-bench-failover-')).toEqual([]);
+    expect(leftovers('sc-bench-failover-', before)).toEqual([]);
   }, 90_000);
 });

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { MissingDependencyError } from '../../common/errors.js';
 import type { SentinelImplementation } from '../../topology/types.js';
 import { findOnPath } from './process.js';
+import { SENTINEL_NODE_OPTIONS } from '../../common/sentinel-node-options.js';
 
 export interface Command {
   command: string;
@@ -36,7 +37,7 @@ export function sentinelCommand(implementation: SentinelImplementation, pathEnv?
     if (server) return { command: server, prefix: ['--sentinel'] };
     throw new MissingDependencyError('redis-sentinel (sentinel.implementation: redis)', INSTALL_REDIS);
   }
-  return { command: process.execPath, prefix: [bundledSentinelScript()] };
+  return { command: process.execPath, prefix: [...SENTINEL_NODE_OPTIONS, bundledSentinelScript()] };
 }
 
 /**
