@@ -12,7 +12,8 @@ const n = (x) => (x === null || x === undefined ? '–' : String(x));
 
 function runInfo(j) {
   const l = j.load1;
-  const load = l?.median !== undefined ? `1-min load median ${l.median}, max ${l.max}` : Array.isArray(l?.during) ? `1-min load ${Math.min(...l.during.map((d) => d.start))}–${Math.max(...l.during.map((d) => d.end))}` : `1-min load ${j.machine.loadavg[0]}`;
+  const r2 = (x) => Math.round(x * 100) / 100;
+  const load = l?.median !== undefined ? `1-min load median ${r2(l.median)}, max ${r2(l.max)}` : Array.isArray(l?.during) ? `1-min load ${Math.min(...l.during.map((d) => d.start))}–${Math.max(...l.during.map((d) => d.end))}` : `1-min load ${j.machine.loadavg[0]}`;
   return `Run ${j.startedAt} on ${j.machine.cpuModel}, ${j.machine.cores} cores, Node ${j.machine.node}; ${load}. Command: \`${j.command}\``;
 }
 

@@ -65,7 +65,7 @@ function usage(message: string): never {
   process.exit(2);
 }
 for (const i of impls) {
-  if (i !== 'redis' && !/^bundled(@[^+]+)?(\+--\S+)*$/.test(i)) usage(`--impl: "${i}" is none of redis, bundled, bundled@FILE, bundled+--node-option`);
+  if (i !== 'redis' && !/^bundled(@[^+]+)?(\+node-defaults)?(\+--\S+)*$/.test(i)) usage(`--impl: "${i}" is none of redis, bundled, bundled@FILE, each optionally +node-defaults and +--node-option`);
   if (kindOf(i) === 'bundled' && !existsSync(scriptOf(i) ?? bundledScript)) {
     usage(`--impl ${i}: ${scriptOf(i) ?? bundledScript} does not exist${scriptOf(i) ? '' : ': run `npm run build` first, or pass --impl redis'}`);
   }
