@@ -1,4 +1,5 @@
 import type { Scenario } from '../types.js';
+import { waitHealthy } from './failover-common.js';
 
 /** SENTINEL FAILOVER: a planned switch with the old master still running. */
 export const manualFailover: Scenario = {
@@ -8,7 +9,7 @@ export const manualFailover: Scenario = {
   steps: [
     { do: 'failover', mark: 'fault' },
     { do: 'wait', until: 'failed-over', timeout: { ms: 60_000 } },
-    { do: 'wait', until: 'healthy', timeout: { downAfter: 2, ms: 60_000 } },
+    waitHealthy,
   ],
   expect: [
     { check: 'failover-happened' },
