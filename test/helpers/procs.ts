@@ -149,12 +149,17 @@ export async function startSentinel(name: string, opts: SentinelOptions): Promis
   const dir = tempDir(`sc-test-${name}-`);
   const confFile = path.join(dir, 'sentinel.conf');
   writeFileSync(confFile, [`port ${port}`, `bind ${host}`, `dir ${dir}`, ...opts.conf].join('\n') + '\n');
-  const p =
-    opts.implementation === 'redis'
-      ? startProcess(name, 'redis-sentinel', [confFile], host, port, dir)
-      : startProcess(name, process.execPath, [...(opts.nodeDefaults ? [] : SENTINEL_NODE_OPTIONS), ...(opts.nodeArgs ?? []), opts.script ?? path.join(repoRoot, 'dist', 'sentinel', 'main.js'), confFile], host, port, dir);
+  const [cmd, args] = sentinelCommandLine(confFile, opts);
+  const p = startProcess(name, cmd, args, host, port, dir);
   await waitForPort(port, host);
   return Object.assign(p, { confFile });
+}
+
+/** The program and arguments that run a sentinel of either implementation on `confFile`. */
+function sentinelCommandLine(confFile: string, opts: Pick<SentinelOptions, 'implementation' | 'nodeArgs' | 'nodeDefaults' | 'script'>): [string, string[]] {
+  if (opts.implementation === 'redis') return ['redis-sentinel', [confFile]];
+  const node = [...(opts.nodeDefaults ? [] : SENTINEL_NODE_OPTIONS), ...(opts.nodeArgs ?? [])];
+  return [process.execPath, [...node, opts.script ?? path.join(repoRoot, 'dist', 'sentinel', 'main.js'), confFile]];
 }
 
 /** Kills every process started here and removes the temp dirs made here. */
@@ -180,11 +185,8 @@ export async function restartSentinel(
   prev: Proc & { confFile: string },
   implementation: 'redis' | 'bundled',
 ): Promise<Proc & { confFile: string }> {
-  const args =
-    implementation === 'redis'
-      ? ['redis-sentinel', [prev.confFile]]
-      : [process.execPath, [...SENTINEL_NODE_OPTIONS, path.join(repoRoot, 'dist', 'sentinel', 'main.js'), prev.confFile]];
-  const p = startProcess(`${prev.name}-again`, args[0] as string, args[1] as string[], prev.host, prev.port, prev.dir);
+  const [cmd, args] = sentinelCommandLine(prev.confFile, { implementation });
+  const p = startProcess(`${prev.name}-again`, cmd, args, prev.host, prev.port, prev.dir);
   await waitForPort(prev.port, prev.host);
   return Object.assign(p, { confFile: prev.confFile });
 }

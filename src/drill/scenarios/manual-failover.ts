@@ -1,5 +1,5 @@
 import type { Scenario } from '../types.js';
-import { waitHealthy } from './failover-common.js';
+import { afterSwitchChecks, waitHealthy } from './failover-common.js';
 
 /** SENTINEL FAILOVER: a planned switch with the old master still running. */
 export const manualFailover: Scenario = {
@@ -12,12 +12,7 @@ export const manualFailover: Scenario = {
     waitHealthy,
   ],
   expect: [
-    { check: 'failover-happened' },
-    { check: 'one-master' },
-    { check: 'replicas-follow' },
-    { check: 'sentinels-agree' },
-    { check: 'old-master-replica' },
-    { check: 'writes-resumed' },
+    ...afterSwitchChecks,
     {
       check: 'no-lost-writes',
       severity: 'warn',

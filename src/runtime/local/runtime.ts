@@ -68,6 +68,7 @@ export class LocalRuntime implements Runtime {
     const progress = opts.onProgress ?? (() => {});
     // Fail before starting anything when a program is missing.
     this.checkDependencies();
+    ensureRunDir(this.outDir);
     const started: { service: string; rec: ProcessRecord }[] = [];
     // Data nodes first (masters before their replicas), sentinels last, so that every process
     // finds what it points at.
@@ -155,7 +156,10 @@ export class LocalRuntime implements Runtime {
     const rec = this.readRecord(service);
     if (rec && isSameProcess(rec)) await stopOwn(rec);
     // The kept config (rewritten by the process) and data are reused as they are.
-    if (!existsSync(this.confPath(node))) this.prepareConfig(node);
+    if (!existsSync(this.confPath(node))) {
+      ensureRunDir(this.outDir);
+      this.prepareConfig(node);
+    }
     this.checkDependencies();
     await this.start(node);
   }
@@ -238,7 +242,6 @@ export class LocalRuntime implements Runtime {
    * rendered text (it may have been rewritten since; keep that).
    */
   private prepareConfig(node: TopologyNode): 'kept' | 'written' | 'replaced' {
-    ensureRunDir(this.outDir);
     const dir = this.serviceRunDir(node.service);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const rendered = this.opts.configFor(node);
