@@ -5,9 +5,11 @@
 import { EXIT_INTERNAL, exitCodeOf, ScError, UsageError, type Problem } from '../common/errors.js';
 import { createOutput, type Output } from '../common/log.js';
 import { closest } from '../common/suggest.js';
+import { checkArgs, needsValue, type OptionDef } from './check-args.js';
 import { commands } from './commands/index.js';
 import type { AnyCommand, CommandContext } from './registry.js';
 import { packageVersion } from './version.js';
+import type { Options } from 'yargs';
 
 const GLOBAL_OPTIONS = ['json', 'color', 'no-color', 'help', 'version', 'h'];
 
@@ -53,8 +55,10 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
     .wrap(Math.min(100, process.stdout.columns || 100))
     .epilogue('Run `sentinel-compose <command> --help` for a command\'s options and examples.')
     .fail((msg, err) => {
-      if (err) throw err;
-      throw usageFromYargs(msg, argv);
+      // yargs' own parse errors (a YError, e.g. an option without its value) are the user's;
+      // anything else came from a command and is mapped by report().
+      if (err && err.name !== 'YError') throw err;
+      throw usageFromYargs(msg || err?.message || '', argv);
     });
   for (const cmd of commands) {
     y.command({
@@ -62,12 +66,14 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
       describe: cmd.describe,
       builder: (yy) => {
         for (const [name, p] of Object.entries(cmd.positionals ?? {})) yy.positional(name, p);
-        yy.options(cmd.options);
+        yy.options(yargsOptions(cmd.options));
         for (const [c, d] of cmd.examples) yy.example(c, d);
         if (cmd.epilogue) yy.epilogue(cmd.epilogue);
         return yy;
       },
       handler: async (args) => {
+        const problems = checkArgs(cmd.name, cmd.options, argv);
+        if (problems.length) throw new UsageError(problems);
         code = (await cmd.run(args as never, ctx)) ?? 0;
       },
     });
@@ -82,6 +88,24 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
   });
   if (printed) ctx.out.out(printed);
   return code;
+}
+
+/**
+ * Every option that takes a value requires one (`--out` last on the line is an error, not an
+ * empty string), and a single-valued option given twice takes the last value, as in most CLIs
+ * (yargs would make it an array that no command expects).
+ */
+function yargsOptions(options: Record<string, OptionDef>): Record<string, Options> {
+  const out: Record<string, Options> = {};
+  for (const [name, { range: _range, ...opt }] of Object.entries(options)) {
+    const takesValue = opt.type !== 'boolean' && opt.type !== 'count';
+    out[name] = {
+      ...opt,
+      ...(takesValue ? { requiresArg: true } : {}),
+      ...(!opt.array ? { coerce: (v: unknown) => (Array.isArray(v) ? v.at(-1) : v) } : {}),
+    };
+  }
+  return out;
 }
 
 /** yargs' validation messages, turned into Problems with a suggestion where one exists. */
@@ -119,6 +143,7 @@ function usageFromYargs(msg: string, argv: string[]): UsageError {
   }
   const invalid = /^Invalid values:\s*Argument: (\S+), Given: "?([^",]*)"?, Choices: (.*)$/s.exec(msg.replace(/\n/g, ' '));
   if (invalid) {
+    if (invalid[2] === '') return new UsageError([needsValue(cmd?.name ?? '', `--${invalid[1]}`, cmd?.options[invalid[1]!])]);
     const choices = invalid[3]!.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
     const s = closest(invalid[2]!, choices);
     return new UsageError([
@@ -127,7 +152,9 @@ function usageFromYargs(msg: string, argv: string[]): UsageError {
   }
   const missingValue = /^Not enough arguments following: (.*)$/.exec(msg);
   if (missingValue) {
-    return new UsageError([{ path: `--${missingValue[1]}`, message: 'needs a value', fix: `see ${help}` }]);
+    const key = missingValue[1]!;
+    const opt = Object.entries(cmd?.options ?? {}).find(([name, o]) => name === key || [o.alias ?? []].flat().includes(key))?.[1];
+    return new UsageError([needsValue(cmd?.name ?? '', key.length === 1 ? `-${key}` : `--${key}`, opt)]);
   }
   return new UsageError([{ path: '', message: `${msg} (see ${help})` }]);
 }

@@ -4,8 +4,9 @@
  * `run` that lazily imports what it needs, keeping start-up lean. Adding a command is one
  * `defineCommand` file under commands/ and one line in commands/index.ts.
  */
-import type { InferredOptionTypes, Options, PositionalOptions } from 'yargs';
+import type { InferredOptionTypes, PositionalOptions } from 'yargs';
 import type { Output } from '../common/log.js';
+import type { OptionDef } from './check-args.js';
 
 export interface GlobalArgs {
   json: boolean;
@@ -19,12 +20,13 @@ export interface CommandContext {
   result(data: unknown, human?: string): void;
 }
 
-export interface CommandDef<O extends Record<string, Options> = Record<string, Options>, P = Record<string, unknown>> {
+export interface CommandDef<O extends Record<string, OptionDef> = Record<string, OptionDef>, P = Record<string, unknown>> {
   name: string;
   /** yargs positional syntax after the name, e.g. `<file> [args..]`. */
   positionalSyntax?: string;
   positionals?: Record<string, PositionalOptions>;
   describe: string;
+  /** Every value is checked by check-args.ts before `run`; `range` for numbers. */
   options: O;
   examples: [command: string, description: string][];
   /** Extra paragraph shown at the end of --help. */
@@ -38,9 +40,9 @@ export interface CommandDef<O extends Record<string, Options> = Record<string, O
   run(args: InferredOptionTypes<O> & P & GlobalArgs & { _: (string | number)[] }, ctx: CommandContext): Promise<number | void>;
 }
 
-export function defineCommand<O extends Record<string, Options>, P = Record<string, unknown>>(def: CommandDef<O, P>): CommandDef<O, P> {
+export function defineCommand<O extends Record<string, OptionDef>, P = Record<string, unknown>>(def: CommandDef<O, P>): CommandDef<O, P> {
   return def;
 }
 
 // The registry stores commands with their option types erased.
-export type AnyCommand = CommandDef<Record<string, Options>, any>;
+export type AnyCommand = CommandDef<Record<string, OptionDef>, any>;

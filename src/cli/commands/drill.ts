@@ -44,18 +44,22 @@ export const drillCommand = defineCommand({
       default: 50,
       describe: 'Writes per second of the client load (sequence numbers, each one checked afterwards)',
       requiresArg: true,
+      range: { min: 0, minExclusive: true, max: 10_000, unit: 'writes per second', example: 50 },
     },
     'read-rate': {
       type: 'number',
       default: 20,
       describe: 'Reads per second from replicas (0: no reader)',
       requiresArg: true,
+      range: { min: 0, max: 10_000, unit: 'reads per second', example: 20, note: 'or 0 for no reader' },
     },
     'command-timeout': {
       type: 'number',
       default: 1000,
       describe: 'The client\'s command timeout in ms (0: none; writes then block until the client reconnects)',
       requiresArg: true,
+      // Node timers hold at most 2^31-1 ms; an hour is far beyond any useful timeout here.
+      range: { min: 0, max: 3_600_000, integer: true, unit: 'milliseconds', example: 1000, note: 'or 0 for none' },
     },
     group: {
       type: 'string',
@@ -97,7 +101,7 @@ export const drillCommand = defineCommand({
     const available = [...SCENARIOS, ...custom];
     if (args.list) return listScenarios(available, ctx);
 
-    const problems = checkNumbers(args);
+    const problems: Problem[] = [];
     if (args.report !== undefined) {
       const dir = path.resolve(ctx.cwd, args.report);
       if (existsSync(dir) && !statSync(dir).isDirectory()) problems.push({ path: '--report', value: args.report, message: 'exists and is not a folder', fix: 'give a folder (it is created if missing)' });
@@ -126,20 +130,6 @@ export interface DrillArgs {
   group?: string[];
   report?: string;
   json: boolean;
-}
-
-function checkNumbers(args: { rate: number; 'read-rate': number; 'command-timeout': number }): Problem[] {
-  const problems: Problem[] = [];
-  if (!Number.isFinite(args.rate) || args.rate <= 0 || args.rate > 10_000) {
-    problems.push({ path: '--rate', value: args.rate, message: 'must be a number of writes per second, above 0 and at most 10000', fix: 'e.g. --rate 50' });
-  }
-  if (!Number.isFinite(args['read-rate']) || args['read-rate'] < 0 || args['read-rate'] > 10_000) {
-    problems.push({ path: '--read-rate', value: args['read-rate'], message: 'must be a number of reads per second from 0 to 10000', fix: 'e.g. --read-rate 20, or 0 for no reader' });
-  }
-  if (!Number.isFinite(args['command-timeout']) || args['command-timeout'] < 0) {
-    problems.push({ path: '--command-timeout', value: args['command-timeout'], message: 'must be milliseconds, 0 or more', fix: 'e.g. --command-timeout 1000, or 0 for none' });
-  }
-  return problems;
 }
 
 function loadScenarioFile(

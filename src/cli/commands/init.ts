@@ -14,9 +14,15 @@ export const initCommand = defineCommand({
       describe: 'Master names, comma-separated (each is one replicated group)',
       requiresArg: true,
     },
-    replicas: { type: 'number', default: 2, describe: 'Replicas per master', requiresArg: true },
-    sentinels: { type: 'number', default: 3, describe: 'Number of sentinels (odd: 3 or 5)', requiresArg: true },
-    quorum: { type: 'number', describe: 'Sentinels that must agree a master is down (default: a majority)', requiresArg: true },
+    // The ranges are the spec's (a test checks them against the schema).
+    replicas: { type: 'number', default: 2, describe: 'Replicas per master', requiresArg: true, range: { min: 0, max: 20, integer: true, example: 2 } },
+    sentinels: { type: 'number', default: 3, describe: 'Number of sentinels (odd: 3 or 5)', requiresArg: true, range: { min: 1, max: 25, integer: true, example: 3 } },
+    quorum: {
+      type: 'number',
+      describe: 'Sentinels that must agree a master is down (default: a majority)',
+      requiresArg: true,
+      range: { min: 1, max: 25, integer: true, example: 2 },
+    },
     implementation: { choices: ['bundled', 'redis'] as const, default: 'bundled' as const, describe: 'bundled TypeScript Sentinel, or redis-sentinel' },
     password: {
       type: 'boolean',

@@ -10,7 +10,14 @@ export const statusCommand = defineCommand({
     ...outOption,
     ...runtimeOption,
     watch: { alias: 'w', type: 'boolean', default: false, describe: 'Refresh in place until Ctrl-C' },
-    interval: { type: 'number', default: 2, describe: 'Seconds between refreshes with --watch', requiresArg: true },
+    interval: {
+      type: 'number',
+      default: 2,
+      describe: 'Seconds between refreshes with --watch',
+      requiresArg: true,
+      // Each refresh asks every node and sentinel: faster than 10 a second is load, not news.
+      range: { min: 0.1, max: 3600, unit: 'seconds', example: 2 },
+    },
   },
   examples: [
     ['$0 status', 'one look'],

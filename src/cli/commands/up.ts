@@ -14,7 +14,7 @@ export const upCommand = defineCommand({
     ...runtimeOption,
     build: { type: 'boolean', default: false, describe: 'Rebuild the bundled sentinel image even if it exists (docker)' },
     wait: { type: 'boolean', default: true, describe: 'Wait until every replica is online and every sentinel sees everything (--no-wait: return once started)' },
-    timeout: { type: 'number', default: 90, describe: 'Seconds to wait for health', requiresArg: true },
+    timeout: { type: 'number', default: 90, describe: 'Seconds to wait for health', requiresArg: true, range: { min: 0, minExclusive: true, max: 86_400, unit: 'seconds', example: 90 } },
   },
   examples: [
     ['$0 up', 'render ./sentinel-compose.yaml into ./out if not done yet, start it, wait until healthy'],
