@@ -48,12 +48,12 @@ function rangeText(s: JsonSchema): string {
   return '';
 }
 
-function describeExpected(s: JsonSchema): string {
+function describeExpected(s: JsonSchema, root: JsonSchema): string {
   if (s.enum) return `one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}`;
-  if (s.oneOf) return s.oneOf.map((o) => describeExpected(o)).join(', or ');
+  if (s.oneOf) return s.oneOf.map((o) => describeExpected(deref(o, root), root)).join(', or ');
   const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
   const words = types.map((t) => typeWords[t] ?? t).join(' or ');
-  if (types.includes('array') && s.items) return `a list of ${describeExpected(s.items).replace(/^an? /, '')}s`;
+  if (types.includes('array') && s.items) return `a list, each item ${describeExpected(deref(s.items, root), root)}`;
   return `${words}${types.some((t) => t === 'integer' || t === 'number') ? rangeText(s) : ''}`;
 }
 
@@ -61,6 +61,44 @@ function firstSentence(text: string | undefined): string | undefined {
   if (!text) return undefined;
   const m = /^(.*?[.!?])(\s|$)/s.exec(text);
   return (m ? m[1]! : text).trim();
+}
+
+/**
+ * What to write instead, from the schema: the kind of value and an example line (the field's
+ * default or example), so that a fix never just repeats what the field is for.
+ */
+function fixFor(s: JsonSchema, path: string, root: JsonSchema, value?: unknown): string {
+  const key = lastKey(path);
+  const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
+  if (types.includes('object')) {
+    const known = Object.keys(s.properties ?? {}).filter((p) => p !== '$schema');
+    return `write ${key ?? 'it'}: on a line of its own, and its fields on the lines below it, indented${known.length ? ` (${known.join(', ')})` : ''}`;
+  }
+  if (types.includes('array') && !s.oneOf) return `write one item per line below ${key ?? 'it'}:, each starting with "- "`;
+  const ex = exampleOf(s, root);
+  const line = ex === undefined ? '' : `, e.g. ${key ? `${key}: ` : '- '}${yamlScalar(ex)}`;
+  // `name: 123` or `password: yes` are read by YAML as a number or a boolean.
+  const quote = types.includes('string') && !s.enum && value !== null && typeof value !== 'object' && typeof value !== 'string' ? ' (in quotes if it looks like a number or true/false)' : '';
+  return `write ${describeExpected(s, root)}${line}${quote}`;
+}
+
+/** `count` for `sentinels.count`; nothing for a list item (`masters[0]`). */
+function lastKey(path: string): string | undefined {
+  return /(?:^|\.)([^.[\]]+)$/.exec(path)?.[1];
+}
+
+function exampleOf(s: JsonSchema, root: JsonSchema): unknown {
+  if (s.default !== undefined && s.default !== null) return s.default;
+  if (s.examples?.length) return s.examples[0];
+  if (s.enum?.length) return s.enum[0];
+  if (s.oneOf?.length) return exampleOf(deref(s.oneOf[0]!, root), root);
+  return s.minimum;
+}
+
+function yamlScalar(v: unknown): string {
+  if (typeof v !== 'string') return JSON.stringify(v);
+  // Plain when YAML reads it back as the same string, quoted otherwise.
+  return /^[A-Za-z${][\w${}./:-]*$/.test(v) && !/^(true|false|yes|no|on|off|null|~)$/i.test(v) ? v : JSON.stringify(v);
 }
 
 function walk(
@@ -82,7 +120,7 @@ function walk(
       if (trial.length === 0) return v;
     }
     problems.splice(before);
-    problems.push({ path: at, value, message: `must be ${describeExpected(s)}`, fix: firstSentence(s.description) });
+    problems.push({ path: at, value, message: `must be ${describeExpected(s, root)}`, fix: fixFor(s, path, root, value) });
     return value;
   }
 
@@ -96,8 +134,8 @@ function walk(
     problems.push({
       path: at,
       value,
-      message: `must be ${describeExpected(s)}, not ${typeWords[typeOf(value)] ?? typeOf(value)}`,
-      fix: firstSentence(s.description),
+      message: `must be ${describeExpected(s, root)}, not ${typeWords[typeOf(value)] ?? typeOf(value)}`,
+      fix: fixFor(s, path, root, value),
     });
     return value;
   }
@@ -107,7 +145,7 @@ function walk(
     problems.push({
       path: at,
       value,
-      message: `must be ${describeExpected(s)}`,
+      message: `must be ${describeExpected(s, root)}`,
       fix: suggestion ? `did you mean ${JSON.stringify(suggestion)}?` : `use one of: ${s.enum.join(', ')}`,
     });
     return value;
@@ -115,25 +153,27 @@ function walk(
 
   if (typeof value === 'number') {
     if ((s.minimum !== undefined && value < s.minimum) || (s.maximum !== undefined && value > s.maximum)) {
-      problems.push({ path: at, value, message: `must be ${describeExpected(s)}`, fix: firstSentence(s.description) });
+      problems.push({ path: at, value, message: `must be ${describeExpected(s, root)}`, fix: fixFor(s, path, root) });
     }
     return value;
   }
 
   if (typeof value === 'string') {
     if (s.minLength !== undefined && value.length < s.minLength) {
-      problems.push({ path: at, value, message: 'must not be empty', fix: firstSentence(s.description) });
+      problems.push({ path: at, value, message: 'must not be empty', fix: fixFor(s, path, root) });
     } else if (s.maxLength !== undefined && value.length > s.maxLength) {
       problems.push({ path: at, value, message: `must be at most ${s.maxLength} characters long`, fix: firstSentence(s.description) });
     } else if (s.pattern && !new RegExp(s.pattern, 'u').test(value)) {
-      problems.push({ path: at, value, message: 'is not in the allowed format', fix: s.description });
+      const ex = exampleOf(s, root);
+      const key = lastKey(path);
+      problems.push({ path: at, value, message: 'is not in the allowed format', fix: `${s.description ?? ''}${ex !== undefined && key ? ` E.g. ${key}: ${yamlScalar(ex)}` : ''}`.trim() });
     }
     return value;
   }
 
   if (Array.isArray(value)) {
     if (s.minItems !== undefined && value.length < s.minItems) {
-      problems.push({ path: at, value, message: `must have at least ${s.minItems} item${s.minItems === 1 ? '' : 's'}`, fix: firstSentence(s.description) });
+      problems.push({ path: at, value, message: `must have at least ${s.minItems} item${s.minItems === 1 ? '' : 's'}`, fix: fixFor(s, path, root) });
     }
     if (s.maxItems !== undefined && value.length > s.maxItems) {
       problems.push({ path: at, value: `${value.length} items`, message: `must have at most ${s.maxItems} items`, fix: firstSentence(s.description) });
@@ -150,7 +190,8 @@ function walk(
     for (const req of s.required ?? []) {
       if (!own(obj, req)) {
         const d = props[req] ? deref(props[req]!, root) : undefined;
-        problems.push({ path: childPath(path, req), message: 'is required', fix: firstSentence(d?.description) });
+        const ex = d ? exampleOf(d, root) : undefined;
+        problems.push({ path: childPath(path, req), message: 'is required', fix: ex !== undefined ? `add it, e.g. ${req}: ${yamlScalar(ex)}` : `add it: ${firstSentence(d?.description) ?? req}` });
       }
     }
     for (const [k, v] of Object.entries(obj)) {

@@ -71,7 +71,7 @@ export function parseSpec(
     throw new UsageError(
       doc.errors.map((e) => ({
         path: `${path.basename(file)}:${e.linePos?.[0]?.line ?? '?'}`,
-        message: `not valid YAML: ${e.message.split('\n')[0]}`,
+        message: `not valid YAML: ${yamlErrorText(e)}`,
         fix: 'fix the YAML syntax at that line (indentation with spaces, "key: value", lists with "- ")',
       })),
     );
@@ -83,9 +83,12 @@ export function parseSpec(
   const env = { ...(opts.dotEnv ?? {}), ...definedOnly(opts.env ?? process.env) };
   const interpolated = interpolateTree(raw, env, opts.dotEnvFile ?? '.env beside the spec');
   const shaped = checkShape(interpolated.value, interpolated.fromVariables);
-  const bad = new Set([...interpolated.problems, ...shaped.problems].map((p) => p.path));
+  // An unset ${VAR} leaves an empty or partial value: its shape problem would say the same again.
+  const unset = new Set(interpolated.problems.map((p) => p.path));
+  const shapeProblems = shaped.problems.filter((p) => !unset.has(p.path));
+  const bad = new Set([...unset, ...shapeProblems.map((p) => p.path)]);
   const { spec, errors, warnings } = normalise(shaped.value, bad, interpolated.fromVariables);
-  const problems = [...interpolated.problems, ...shaped.problems, ...errors].map((p) => ({
+  const problems = [...interpolated.problems, ...shapeProblems, ...errors].map((p) => ({
     ...withLine(p, doc, lineCounter),
     value: redact(p.path, p.value),
   }));
@@ -159,9 +162,22 @@ function definedOnly(env: Record<string, string | undefined>): Record<string, st
   return out;
 }
 
-/** Passwords never appear in messages, not even the wrong ones. */
+/**
+ * Passwords never appear in messages, not even the wrong ones: nothing under `auth` is shown
+ * (a misplaced value there may be a password) except the user names, which are not secrets.
+ */
 function redact(p: string, value: unknown): unknown {
-  return /(^|\.)auth\.|password/i.test(p) && value !== undefined ? '<redacted>' : value;
+  if (value === undefined || /^auth\.(user|sentinel-user)\.name$/.test(p)) return value;
+  return /^auth(\.|$)|password/i.test(p) ? '<redacted>' : value;
+}
+
+/**
+ * yaml's message without the position it appends ("... at line 3, column 1:" and a source
+ * excerpt): the line is already in the problem's path; the column is kept.
+ */
+function yamlErrorText(e: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): string {
+  const first = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
+  return e.linePos ? `${first} (column ${e.linePos[0].col})` : first;
 }
 
 /** Adds "(line N)" so that an error in a long spec is found at once. */

@@ -24,6 +24,7 @@ export interface JsonSchema {
   required?: string[];
   oneOf?: JsonSchema[];
   default?: unknown;
+  examples?: unknown[];
   description?: string;
   definitions?: Record<string, JsonSchema>;
 }

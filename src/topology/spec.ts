@@ -222,13 +222,18 @@ export function normalise(raw: unknown, bad: Set<string>, fromVariables: Set<str
   });
   const single = masters.length === 1;
   const services = new Map<string, string>();
+  const clashes = new Set<string>();
   const claim = (svc: string, owner: string) => {
     const other = services.get(svc);
     if (other && other !== owner) {
-      errors.push({ path: owner, value: svc, message: `produces service name "${svc}", which ${other} also produces`, fix: 'rename one of the masters' });
+      // One problem per pair of names: a clash of "x-master" comes with "x-replica-1", ...
+      if (!clashes.has(`${owner} ${other}`)) errors.push({ path: owner, value: svc, message: `produces service name "${svc}", which ${other} also produces`, fix: 'rename one of the masters' });
+      clashes.add(`${owner} ${other}`);
     } else services.set(svc, owner);
   };
   masters.forEach((m, i) => {
+    // A repeated name is reported above; its service names clash as a matter of course.
+    if (seen.get(m.name) !== i) return;
     claim(masterService(m.name, single), `masters[${i}].name`);
     for (let r = 1; r <= m.replicas; r++) claim(replicaService(m.name, single, r), `masters[${i}].name`);
   });

@@ -1,4 +1,4 @@
-import { UsageError } from '../../common/errors.js';
+import { UsageError, type Problem } from '../../common/errors.js';
 import { defineCommand } from '../registry.js';
 
 export const initCommand = defineCommand({
@@ -52,6 +52,9 @@ export const initCommand = defineCommand({
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
+    if (!names.length) {
+      throw new UsageError([{ path: '--masters', value: args.masters, message: 'names no master', fix: 'e.g. --masters mymaster, or --masters orders,sessions for two groups' }]);
+    }
     const sentinels = args.sentinels;
     const quorum = args.quorum ?? Math.floor(sentinels / 2) + 1;
     const envFile = path.join(path.dirname(file), '.env');
@@ -74,12 +77,7 @@ export const initCommand = defineCommand({
     try {
       parseSpec(text, { file, dotEnv: { ...dotEnv, ...(newPassword ? { REDIS_PASSWORD: newPassword } : {}) } });
     } catch (err) {
-      if (err instanceof UsageError) {
-        throw new UsageError(
-          err.problems.map((p) => ({ ...p, message: `${p.message} (from the init flags)`, line: undefined })),
-          { cause: err },
-        );
-      }
+      if (err instanceof UsageError) throw new UsageError(asFlagProblems(err.problems), { cause: err });
       throw err;
     }
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -95,6 +93,28 @@ export const initCommand = defineCommand({
     ctx.result({ ok: true, spec: file, envFile: newPassword ? envFile : null }, notes.join('\n'));
   },
 });
+
+/** The flag that put each spec field there, so that a problem names what the user typed. */
+const FLAG_OF: [RegExp, string][] = [
+  [/^project$/, '--project'],
+  [/^masters(\[\d+\](\.name)?)?$/, '--masters'],
+  [/^masters\[\d+\]\.replicas$/, '--replicas'],
+  [/^masters\[\d+\]\.quorum$/, '--quorum'],
+  [/^sentinels\.count$/, '--sentinels'],
+];
+
+function asFlagProblems(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.flatMap((p) => {
+    const flag = FLAG_OF.find(([re]) => re.test(p.path))?.[1];
+    const q = flag ? { ...p, path: flag, line: undefined } : { ...p, message: `${p.message} (from the init flags)`, line: undefined };
+    // One flag fills every master's field: its problem is said once.
+    const key = `${q.path} ${q.message}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [q];
+  });
+}
 
 /**
  * What the `$schema` comment points at: the installed package's schema when the project has

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -81,8 +81,22 @@ describe('CLI', () => {
   it('init rejects flags that make an invalid spec, writing nothing', async () => {
     const cwd = dir();
     expect(await run(['init', '--sentinels', '3', '--quorum', '5'], cwd)).toBe(2);
-    expect(stderr).toMatch(/masters\[0\]\.quorum/);
+    expect(stderr).toMatch(/- --quorum: is larger than sentinels\.count \(3\)/);
     expect(existsSync(path.join(cwd, 'sentinel-compose.yaml'))).toBe(false);
+  });
+
+  it('init names the flag a problem came from, once, and refuses an empty --masters', async () => {
+    const cwd = dir();
+    expect(await run(['init', '--masters', 'a,Bad_Name', '--project', 'UPPER'], cwd)).toBe(2);
+    expect(stderr).toMatch(/^error: 2 problems:\n  - --project: is not in the allowed format \(got "UPPER"\)/);
+    expect(stderr).toMatch(/- --masters: is not in the allowed format \(got "Bad_Name"\)/);
+    stderr = '';
+    expect(await run(['init', '--masters', 'a,b', '--quorum', '4'], cwd)).toBe(2);
+    expect(stderr.match(/--quorum/g)).toHaveLength(1);
+    stderr = '';
+    expect(await run(['init', '--masters', ' , '], cwd)).toBe(2);
+    expect(stderr).toMatch(/--masters: names no master/);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   it('a bad spec: all problems, exit 2, nothing written', async () => {

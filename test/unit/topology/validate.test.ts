@@ -94,6 +94,61 @@ describe('validation errors: each names the field, the value, the reason and the
   });
 });
 
+describe('messages a careful user reads', () => {
+  it('a YAML error ends with what is wrong and where, not a dangling ":"', () => {
+    for (const yaml of ['masters:\n  - name: a\n   replicas: 2\n', 'project: a\nmasters: [\n', 'a: "x\n']) {
+      for (const p of problems(yaml)) {
+        expect(p.message).toMatch(/^not valid YAML: /);
+        expect(p.message, p.message).not.toMatch(/[:\n]\s*$|at line \d+/);
+        expect(p.message).toMatch(/\(column \d+\)$/);
+      }
+    }
+  });
+
+  it("a type or range error's fix says what to write, with an example line, not what the field is for", () => {
+    const cases: [string, string, string][] = [
+      ['sentinels:\n  count: three', 'sentinels.count', 'write a whole number from 1 to 25, e.g. count: 3'],
+      ['sentinels:\n  count: 0', 'sentinels.count', 'write a whole number from 1 to 25, e.g. count: 3'],
+      ['masters:\n  - name: a\n    quorum: x', 'masters[0].quorum', 'write a whole number from 1 to 25, e.g. quorum: 2'],
+      ['sentinels:\n  down-after-milliseconds: abc', 'sentinels.down-after-milliseconds', 'write a whole number from 1 to 3600000, e.g. down-after-milliseconds: 5000'],
+      ['masters:\n  - name: 123', 'masters[0].name', 'write a string, e.g. name: mymaster (in quotes if it looks like a number or true/false)'],
+      ['network: 5', 'network', 'write one of "host", "bridge", e.g. network: host'],
+      ['masters: mymaster', 'masters', 'write one item per line below masters:, each starting with "- "'],
+      ['auth: secret1', 'auth', 'write auth: on a line of its own, and its fields on the lines below it, indented (password, sentinel-password, user, sentinel-user)'],
+      ['redis:\n  replica-priority: high', 'redis.replica-priority', 'write a whole number from 0 to 1000, or a list, each item a whole number from 0 to 1000, e.g. replica-priority: 100'],
+      ['masters:\n  - replicas: 1', 'masters[0].name', 'add it, e.g. name: mymaster'],
+    ];
+    for (const [yaml, path, fix] of cases) {
+      const p = problems(yaml).find((x) => x.path === path);
+      expect(p, `${yaml}: ${JSON.stringify(problems(yaml))}`).toBeDefined();
+      expect(p!.fix, yaml).toBe(fix);
+      expect(p!.message, yaml).not.toMatch(/list of s\b/);
+    }
+  });
+
+  it('an unset ${VAR} is reported once', () => {
+    for (const yaml of ['project: ${NOPE}', 'auth:\n  password: ${NOPE}', 'masters:\n  - name: ${NOPE}\n    replicas: ${NOPE2}']) {
+      const ps = problems(yaml);
+      const paths = ps.map((p) => p.path);
+      expect(new Set(paths).size, JSON.stringify(ps)).toBe(paths.length);
+      expect(ps.every((p) => /is not set/.test(p.message)), JSON.stringify(ps)).toBe(true);
+    }
+  });
+
+  it('a user name is shown, a password is not', () => {
+    const ps = problems('auth:\n  password: "pw 1"\n  user:\n    name: "bad name!"\n    password: "pw 2"\n  sentinel-user:\n    name: default\n    password: "pw 3"\n');
+    expect(ps.find((p) => p.path === 'auth.user.name')!.value).toBe('bad name!');
+    for (const path of ['auth.password', 'auth.user.password', 'auth.sentinel-user.password']) expect(ps.find((p) => p.path === path)!.value, path).toBe('<redacted>');
+    expect(new UsageError(ps).message).not.toMatch(/pw \d/);
+    // A value put where a mapping of secrets belongs is not shown either.
+    expect(problems('auth:\n  user: hunter2')[0]!.value).toBe('<redacted>');
+  });
+
+  it('a repeated master name is one problem, not one per service name it clashes on', () => {
+    expect(problems('masters:\n  - name: a\n  - name: a')).toHaveLength(1);
+  });
+});
+
 describe('validation warnings are not fatal', () => {
   const cases: [string, string, string, RegExp][] = [
     ['even sentinel count', 'sentinels:\n  count: 4', 'sentinels.count', /even number/],
