@@ -6,6 +6,7 @@ import { EXIT_INTERNAL, exitCodeOf, ScError, UsageError, type Problem } from '..
 import { createOutput, type Output } from '../common/log.js';
 import { closest } from '../common/suggest.js';
 import { checkArgs, needsValue, type OptionDef } from './check-args.js';
+import { helpTail } from './help.js';
 import { commands } from './commands/index.js';
 import type { AnyCommand, CommandContext } from './registry.js';
 import { packageVersion } from './version.js';
@@ -13,7 +14,19 @@ import type { Options } from 'yargs';
 
 const GLOBAL_OPTIONS = ['json', 'color', 'no-color', 'help', 'version', 'h'];
 
-export async function main(argv: string[], opts: { cwd?: string } = {}): Promise<number> {
+export interface MainOptions {
+  cwd?: string;
+  /** Terminal width for --help (default: stdout's, at most 100). */
+  columns?: number;
+}
+
+const TOP_EXAMPLES: [string, string][] = [
+  ['$0 init && $0 render', 'write a spec, then render it into ./out'],
+  ['$0 validate --spec my.yaml', 'check a spec without writing anything'],
+];
+const TOP_EPILOGUE = 'Run `sentinel-compose <command> --help` for a command\'s options and examples.';
+
+export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
   const json = argv.includes('--json');
   const color = argv.includes('--no-color') || argv.includes('--color=false') ? false : undefined;
   const out = createOutput({ color, json });
@@ -26,13 +39,13 @@ export async function main(argv: string[], opts: { cwd?: string } = {}): Promise
     },
   };
   try {
-    return await dispatch(argv, ctx);
+    return await dispatch(argv, ctx, Math.min(100, opts.columns ?? (process.stdout.columns || 100)));
   } catch (err) {
     return report(err, out);
   }
 }
 
-async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
+async function dispatch(argv: string[], ctx: CommandContext, width: number): Promise<number> {
   // `sentinel FILE --port 26380 ...` takes redis-sentinel style arguments: no option parsing.
   const passthrough = commands.find((c) => c.passthrough && c.name === argv[0]);
   if (passthrough && !argv.slice(1).some((a) => a === '--help' || a === '-h')) {
@@ -41,6 +54,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
 
   const { default: yargs } = await import('yargs');
   let code = 0;
+  let tail: { examples: [string, string][]; epilogue?: string } = { examples: TOP_EXAMPLES, epilogue: TOP_EPILOGUE };
   const y = yargs(argv)
     .scriptName('sentinel-compose')
     .usage('$0 <command> [options]\n\nRedis Sentinel high availability on one machine, from a spec.')
@@ -52,8 +66,7 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
     .recommendCommands()
     .demandCommand(1, 'no command given')
     .exitProcess(false)
-    .wrap(Math.min(100, process.stdout.columns || 100))
-    .epilogue('Run `sentinel-compose <command> --help` for a command\'s options and examples.')
+    .wrap(width)
     .fail((msg, err) => {
       // yargs' own parse errors (a YError, e.g. an option without its value) are the user's;
       // anything else came from a command and is mapped by report().
@@ -67,8 +80,8 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
       builder: (yy) => {
         for (const [name, p] of Object.entries(cmd.positionals ?? {})) yy.positional(name, p);
         yy.options(yargsOptions(cmd.options));
-        for (const [c, d] of cmd.examples) yy.example(c, d);
-        if (cmd.epilogue) yy.epilogue(cmd.epilogue);
+        // yargs runs only the builder of the command on the line: its --help shows its examples.
+        tail = cmd;
         return yy;
       },
       handler: async (args) => {
@@ -78,15 +91,14 @@ async function dispatch(argv: string[], ctx: CommandContext): Promise<number> {
       },
     });
   }
-  y.example('$0 init && $0 render', 'write a spec, then render it into ./out');
-  y.example('$0 validate --spec my.yaml', 'check a spec without writing anything');
   // yargs hands --help and --version text to the callback instead of printing it, so that all
   // output goes through one place (and tests can capture it).
   let printed = '';
   await y.parseAsync(argv, {}, (_err, _args, output) => {
     printed = output;
   });
-  if (printed) ctx.out.out(printed);
+  const help = argv.includes('--help') || argv.includes('-h');
+  if (printed) ctx.out.out(help ? `${printed.trimEnd()}\n\n${helpTail(tail.examples, tail.epilogue, width, 'sentinel-compose')}` : printed);
   return code;
 }
 

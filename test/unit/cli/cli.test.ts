@@ -30,6 +30,28 @@ describe('CLI', () => {
     }
   });
 
+  it('--help never breaks an example mid-command, nor a `quoted command` in prose, at any width', async () => {
+    const cases = [{ argv: ['--help'], examples: [['$0 init && $0 render'], ['$0 validate --spec my.yaml']], epilogue: 'Run `sentinel-compose <command> --help`' }, ...commands.map((c) => ({ argv: [c.name, '--help'], examples: c.examples, epilogue: c.epilogue }))];
+    for (const columns of [30, 50, 80, 100, 200]) {
+      for (const c of cases) {
+        stdout = '';
+        expect(await main([...c.argv, '--no-color'], { cwd: dir(), columns })).toBe(0);
+        const lines = stdout.split('\n').map((l) => l.trim());
+        for (const [example] of c.examples) {
+          const command = example!.replace(/\$0/g, 'sentinel-compose');
+          expect(lines.some((l) => l.startsWith(command)), `${c.argv.join(' ')} at ${columns} columns: ${command}\n${stdout}`).toBe(true);
+        }
+        for (const quoted of (c.epilogue ?? '').match(/`[^`]+`/g) ?? []) {
+          expect(lines.some((l) => l.includes(quoted)), `${quoted} at ${columns} columns\n${stdout}`).toBe(true);
+        }
+      }
+    }
+    // The issue's case: the first line of validate's second example was "sentinel-compose validate --spec".
+    stdout = '';
+    await main(['validate', '--help'], { cwd: dir(), columns: 60 });
+    expect(stdout).not.toMatch(/--spec\s*\n\s*examples\/seed-bridge/);
+  });
+
   it('--version prints the package version', async () => {
     expect(await run(['--version'])).toBe(0);
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
