@@ -13,6 +13,24 @@ export interface Output {
   info(text: string): void;
   warn(text: string): void;
   error(text: string): void;
+  /** Aborted once stdout's reader has gone away: commands that keep writing stop. */
+  closed: AbortSignal;
+}
+
+/**
+ * `status --watch | head -1`: when the reader goes away, a write fails with EPIPE, which Node
+ * (ignoring SIGPIPE) reports as an 'error' event on the stream; without a listener that kills
+ * the process with a stack trace. Instead, stdout counts as closed: nothing more is written to
+ * it, and what keeps writing ends quietly. stderr's reader going away leaves nowhere to say so.
+ */
+const stdoutClosed = new AbortController();
+let watching = false;
+
+function watchStreams(): void {
+  if (watching) return;
+  watching = true;
+  process.stdout.on('error', () => stdoutClosed.abort());
+  process.stderr.on('error', () => {});
 }
 
 export function colorEnabled(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -26,10 +44,14 @@ export function createOutput(opts: { color?: boolean; json?: boolean } = {}): Ou
   const useColor = colorEnabled(opts.color);
   const color = new Chalk({ level: useColor ? 1 : 0 });
   const json = Boolean(opts.json);
+  watchStreams();
   return {
     color,
     json,
-    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+    closed: stdoutClosed.signal,
+    out: (text) => {
+      if (!stdoutClosed.signal.aborted) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    },
     info: (text) => {
       if (!json) process.stderr.write(`${text}\n`);
     },

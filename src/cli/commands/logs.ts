@@ -29,10 +29,11 @@ export const logsCommand = defineCommand({
     const abort = new AbortController();
     const onSigint = () => abort.abort();
     process.once('SIGINT', onSigint);
-    ignoreEpipe(() => abort.abort());
+    // `logs | head`: the reader went away; stop reading.
+    const stop = AbortSignal.any([abort.signal, ctx.out.closed]);
     try {
-      for await (const l of runtime.logs({ services: args.service, follow: args.follow, signal: abort.signal })) {
-        if (abort.signal.aborted) break;
+      for await (const l of runtime.logs({ services: args.service, follow: args.follow, signal: stop })) {
+        if (stop.aborted) break;
         if (ctx.out.json) ctx.out.out(JSON.stringify({ service: l.service, time: new Date(l.time).toISOString(), line: l.line }));
         else ctx.out.out(`${colourOf.get(l.service)!(l.service.padEnd(width))} | ${l.line}`);
       }
@@ -41,22 +42,6 @@ export const logsCommand = defineCommand({
     }
   },
 });
-
-let onEpipe: (() => void) | null = null;
-
-/**
- * `logs | head`: the reader went away. Stop quietly instead of dying on EPIPE, which arrives as an
- * 'error' event on stdout, possibly after the last write; so the listener stays.
- */
-function ignoreEpipe(stop: () => void): void {
-  if (onEpipe === null) {
-    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
-      onEpipe?.();
-    });
-  }
-  onEpipe = stop;
-}
 
 function palette(c: ChalkInstance): ((s: string) => string)[] {
   return [c.cyan, c.magenta, c.yellow, c.green, c.blue, c.redBright, c.cyanBright, c.magentaBright, c.yellowBright, c.greenBright, c.blueBright];

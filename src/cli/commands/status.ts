@@ -53,8 +53,9 @@ export const statusCommand = defineCommand({
     const onSigint = () => abort.abort();
     process.once('SIGINT', onSigint);
     const tty = Boolean(process.stdout.isTTY) && !ctx.out.json;
+    const stop = AbortSignal.any([abort.signal, ctx.out.closed]);
     try {
-      while (!abort.signal.aborted) {
+      while (!stop.aborted) {
         const v = await look();
         if (ctx.out.json) ctx.out.out(JSON.stringify({ ok: v.healthy, project: t.project, runtime: runtime.kind, ...v }));
         else {
@@ -64,7 +65,7 @@ export const statusCommand = defineCommand({
         }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, args.interval * 1000);
-          abort.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+          stop.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
         });
       }
     } finally {
