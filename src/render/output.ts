@@ -4,7 +4,7 @@
  * belong to the runtime and are carried over untouched. A file in the target that the previous
  * render did not write (per its manifest) is the user's: render refuses unless `force`.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, chmodSync, lstatSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, chmodSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../common/errors.js';
 import { MANIFEST_FILE, type RenderedFile } from './files.js';
@@ -24,17 +24,34 @@ export interface WriteResult {
 }
 
 export function writeOutput(outDir: string, files: RenderedFile[], opts: { force?: boolean } = {}): WriteResult {
-  const abs = path.resolve(outDir);
+  // A symlinked --out stays a symlink: the folder it points to is the one rendered.
+  const abs = existsSync(outDir) ? realpathSync(path.resolve(outDir)) : path.resolve(outDir);
   const parent = path.dirname(abs);
   const base = path.basename(abs);
   let existing: string[] = [];
   let previous = new Set<string>();
+  let mode: number | undefined;
   if (existsSync(abs)) {
-    if (!statSync(abs).isDirectory()) {
+    const st = statSync(abs);
+    if (!st.isDirectory()) {
       throw new UsageError([{ path: '--out', value: outDir, message: 'exists and is not a directory', fix: 'choose another --out' }]);
     }
+    mode = st.mode & 0o7777;
     existing = listFiles(abs);
     previous = readManifest(abs);
+    // data/ and run/ are the runtime's only in a folder render made its own before: in any other
+    // folder they are the user's, and would be carried into the output, then deleted by `down --volumes`.
+    const theirs = lstatExists(path.join(abs, MANIFEST_FILE)) ? [] : RUNTIME_DIRS.filter((d) => lstatExists(path.join(abs, d)));
+    if (theirs.length) {
+      throw new UsageError([
+        {
+          path: '--out',
+          value: outDir,
+          message: `was not rendered into before, and holds ${theirs.map((d) => `${d}/`).join(' and ')}, which sentinel-compose uses for its own files`,
+          fix: 'render into a new or empty folder (render never takes over or deletes a data/ or run/ it did not make, even with --force)',
+        },
+      ]);
+    }
   }
   const foreign = existing.filter((f) => f !== MANIFEST_FILE && !previous.has(f));
   if (foreign.length && !opts.force) {
@@ -53,8 +70,9 @@ export function writeOutput(outDir: string, files: RenderedFile[], opts: { force
   mkdirSync(parent, { recursive: true });
   const tmp = mkdtempSync(path.join(parent, `.${base}.render-`));
   try {
-    // mkdtemp makes 0700; the output is an ordinary folder (.env alone is private).
-    chmodSync(tmp, 0o755 & ~process.umask());
+    // mkdtemp makes 0700; the output is an ordinary folder (.env alone is private), or keeps the
+    // mode of the folder it replaces.
+    chmodSync(tmp, mode ?? 0o755 & ~process.umask());
     // One mkdir per folder and a chmod only where the umask changed the mode: rendering 50
     // masters writes ~330 files, and on a busy machine the system calls are most of the time.
     const umask = process.umask();
@@ -151,6 +169,16 @@ function listFiles(dir: string): string[] {
   };
   walk('');
   return out.sort();
+}
+
+/** Also true for a symlink, dangling or not. */
+function lstatExists(p: string): boolean {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readManifest(dir: string): Set<string> {

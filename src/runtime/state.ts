@@ -5,6 +5,8 @@
  */
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { UsageError } from '../common/errors.js';
+import { isOwned, leftIn, makeOwnedDir, OWNED_MARKER } from './owned.js';
 import type { RuntimeKind } from './types.js';
 
 export interface RunState {
@@ -28,13 +30,32 @@ export function runDir(outDir: string): string {
  */
 export function ensureRunDir(outDir: string): string {
   const dir = runDir(outDir);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  mkdirSync(outDir, { recursive: true });
+  makeOwnedDir(outDir, ['run'], 0o700);
+  // A run/ of someone else's (or a symlink) would get our pid files, and its mode changed.
+  if (!isOwned(dir)) {
+    throw new UsageError([
+      {
+        path: dir,
+        message: `exists, and sentinel-compose did not create it (it has no ${OWNED_MARKER}); sentinel-compose keeps its process records there`,
+        fix: 'move it away, or render into another --out',
+      },
+    ]);
+  }
   chmodSync(dir, 0o700);
   return dir;
 }
 
 export function dataDir(outDir: string): string {
   return path.join(outDir, 'data');
+}
+
+/**
+ * data/ (and data/<service>), created private and marked as the tool's where they did not exist:
+ * a data/ that was already there (the user's, or Docker's) is used but never deleted.
+ */
+export function ensureDataDir(outDir: string, service?: string): string {
+  return makeOwnedDir(outDir, ['data', ...(service ? [service] : [])], 0o700);
 }
 
 export function statePath(outDir: string): string {
@@ -67,4 +88,7 @@ export function writeState(outDir: string, state: RunState): void {
 
 export function clearState(outDir: string): void {
   rmSync(statePath(outDir), { force: true });
+  // After `down --volumes` nothing else is left in run/ but its marker: leave no trace.
+  const dir = runDir(outDir);
+  if (isOwned(dir) && leftIn(dir).every((f) => f === OWNED_MARKER)) rmSync(dir, { recursive: true, force: true });
 }

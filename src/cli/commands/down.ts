@@ -8,7 +8,7 @@ export const downCommand = defineCommand({
   options: {
     ...outOption,
     ...runtimeOption,
-    volumes: { alias: 'v', type: 'boolean', default: false, describe: 'Also delete the data directories (and the configs the nodes rewrote)' },
+    volumes: { alias: 'v', type: 'boolean', default: false, describe: 'Also delete the data directories sentinel-compose created (and the configs the nodes rewrote); never anything else' },
   },
   examples: [
     ['$0 down', 'stop ./out with the runtime that started it'],
@@ -27,18 +27,33 @@ export const downCommand = defineCommand({
       await localRuntime(dir).down({ volumes: args.volumes });
       const stopped = await downContainersIfAny(dir);
       clearState(dir.outDir);
-      ctx.result({ ok: true, project: dir.topology.project, runtime: stopped ? 'docker' : null, volumes: args.volumes }, `${dir.topology.project}: nothing recorded as running${stopped ? '; removed its containers' : ''}${args.volumes ? '; data deleted' : ''}`);
+      const kept = await keptData(dir.outDir, args.volumes);
+      ctx.result(
+        { ok: true, project: dir.topology.project, runtime: stopped ? 'docker' : null, volumes: args.volumes, kept: kept.files },
+        `${dir.topology.project}: nothing recorded as running${stopped ? '; removed its containers' : ''}${args.volumes ? `; data deleted${kept.note}` : ''}`,
+      );
       return;
     }
     ctx.out.info(`${dir.topology.project}: stopping (${runtime.kind})`);
     await runtime.down({ volumes: args.volumes });
     clearState(dir.outDir);
+    const kept = await keptData(dir.outDir, args.volumes);
     ctx.result(
-      { ok: true, project: dir.topology.project, runtime: runtime.kind, volumes: args.volumes },
-      `${ctx.out.color.green('down')}: ${dir.topology.project}${args.volumes ? ' (data deleted)' : ' (data kept; --volumes deletes it)'}`,
+      { ok: true, project: dir.topology.project, runtime: runtime.kind, volumes: args.volumes, kept: kept.files },
+      `${ctx.out.color.green('down')}: ${dir.topology.project}${args.volumes ? ` (data deleted${kept.note})` : ' (data kept; --volumes deletes it)'}`,
     );
   },
 });
+
+/** What `--volumes` left in data/ because sentinel-compose did not create it. */
+async function keptData(outDir: string, volumes: boolean): Promise<{ files: string[]; note: string }> {
+  if (!volumes) return { files: [], note: '' };
+  const { leftIn } = await import('../../runtime/owned.js');
+  const { dataDir } = await import('../../runtime/state.js');
+  const files = leftIn(dataDir(outDir)).map((f) => `data/${f}`);
+  const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? `, and ${files.length - 5} more` : '');
+  return { files, note: files.length ? `; kept what sentinel-compose did not create: ${shown || 'data/'}` : '' };
+}
 
 async function downContainersIfAny(dir: import('../../runtime/open.js').RenderedDir): Promise<boolean> {
   const { probeEngine } = await import('../../runtime/compose/engine.js');

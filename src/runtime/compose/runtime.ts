@@ -4,14 +4,15 @@
  * (which render also writes to .env as COMPOSE_PROJECT_NAME; v1 rejects a top-level `name:`).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ExternalToolError, UsageError } from '../../common/errors.js';
 import { SENTINEL_IMAGE_DIR } from '../../render/compose.js';
 import { allNodes, type Topology, type TopologyNode } from '../../topology/types.js';
 import { assertPortFree } from '../ports.js';
-import { dataDir, runDir } from '../state.js';
+import { ownedAt } from '../owned.js';
+import { dataDir, ensureDataDir, ensureRunDir, runDir } from '../state.js';
 import type { Endpoint, LogLine, Runtime, ServiceState, UpOptions } from '../types.js';
 import type { ComposeTool } from './engine.js';
 import { commandLine, run, tryRun } from './exec.js';
@@ -54,6 +55,9 @@ export class ComposeRuntime implements Runtime {
     if (this.topology.sentinel.implementation === 'bundled') await this.buildSentinelImage(Boolean(opts.build), progress);
     await this.assertHostPortsFree();
     progress(`starting ${this.nodes.size} services with ${this.opts.compose.command.join(' ')} ${this.opts.compose.version}`);
+    // Docker makes each bind mount's data/<service>; data/ itself is made (and marked) here, so
+    // that `down --volumes` knows it is the tool's.
+    ensureDataDir(this.outDir);
     try {
       await this.composeRun(['up', '-d', '--remove-orphans'], `${this.opts.compose.command.join(' ')} up failed`, 10 * 60_000);
     } catch (err) {
@@ -86,7 +90,7 @@ export class ComposeRuntime implements Runtime {
     if (!why) return;
     progress(`building the bundled sentinel image ${image} (${why})`);
     await this.composeRun(['build'], `building the sentinel image ${image} failed`, 15 * 60_000);
-    mkdirSync(runDir(this.outDir), { recursive: true });
+    ensureRunDir(this.outDir);
     writeFileSync(recordFile, JSON.stringify({ hash, imageId: await imageId() }, null, 2) + '\n');
   }
 
@@ -136,18 +140,22 @@ export class ComposeRuntime implements Runtime {
     if (opts.volumes) await this.removeData();
   }
 
-  /** Data directories are bind mounts written by root in the container; remove them with a container if we may not. */
+  /**
+   * The tool's data directories (see owned.ts) are bind mounts written by root in the container;
+   * removed with a container where we may not.
+   */
   private async removeData(): Promise<void> {
-    const dir = dataDir(this.outDir);
-    try {
-      rmSync(dir, { recursive: true, force: true });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'EACCES' && code !== 'EPERM') throw err;
-      await run('docker', ['run', '--rm', '--network', 'none', '-v', `${dir}:/d`, this.topology.images.redis, 'sh', '-c', 'rm -rf /d/* /d/.[!.]*'], {
-        summary: `removing ${dir} failed`,
-      });
-      rmSync(dir, { recursive: true, force: true });
+    for (const dir of ownedAt(dataDir(this.outDir))) {
+      try {
+        rmSync(dir, { recursive: true, force: true });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'EACCES' && code !== 'EPERM') throw err;
+        await run('docker', ['run', '--rm', '--network', 'none', '-v', `${dir}:/d`, this.topology.images.redis, 'sh', '-c', 'rm -rf /d/* /d/.[!.]*'], {
+          summary: `removing ${dir} failed`,
+        });
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   }
 

@@ -16,12 +16,13 @@
  * config whose rendered source changed since (the spec was re-rendered) is replaced.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, rmdirSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ExternalToolError, UsageError } from '../../common/errors.js';
 import { assertPortFree, canConnect, waitNotListening } from '../ports.js';
 import { allNodes, type Topology, type TopologyNode } from '../../topology/types.js';
-import { dataDir, ensureRunDir, runDir } from '../state.js';
+import { ownedAt } from '../owned.js';
+import { dataDir, ensureDataDir, ensureRunDir, runDir } from '../state.js';
 import type { Endpoint, LogLine, NodeConfig, Runtime, ServiceState, UpOptions } from '../types.js';
 import { redisServerCommand, sentinelCommand, type Command } from './binaries.js';
 import { readLogs } from './logs.js';
@@ -118,14 +119,10 @@ export class LocalRuntime implements Runtime {
       this.forgetRecord(service);
     }
     if (opts.volumes) {
-      rmSync(dataDir(this.outDir), { recursive: true, force: true });
+      for (const dir of ownedAt(dataDir(this.outDir))) rmSync(dir, { recursive: true, force: true });
       // Rewritten configs are state too: the next up starts from the rendered ones.
+      // run/ itself goes with state.json (clearState).
       for (const service of this.recordedServices()) rmSync(path.join(runDir(this.outDir), service), { recursive: true, force: true });
-      try {
-        rmdirSync(runDir(this.outDir));
-      } catch {
-        /* state.json or files of the user's are still there */
-      }
     }
   }
 
@@ -258,8 +255,7 @@ export class LocalRuntime implements Runtime {
 
   private async start(node: TopologyNode): Promise<ProcessRecord> {
     const dir = this.serviceRunDir(node.service);
-    const data = path.join(dataDir(this.outDir), node.service);
-    mkdirSync(data, { recursive: true, mode: 0o700 });
+    const data = ensureDataDir(this.outDir, node.service);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     await assertPortFree(node.service, node.local.host, node.local.port);
     const cmd = this.commandFor(node);

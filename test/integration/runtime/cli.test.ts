@@ -3,7 +3,7 @@
  * them: a spec in a folder, `up` renders it and starts it, the other commands find the runtime
  * from run/state.json.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -131,6 +131,51 @@ describe('CLI on local processes', () => {
     } finally {
       squatter.close();
     }
+  });
+
+  it("nothing of the user's is lost: render never takes over their data/, down --volumes deletes only what the tool made", async () => {
+    const cwd = tempDir('sc-cli-');
+    dirs.push(cwd);
+    writeFileSync(path.join(cwd, 'sentinel-compose.yaml'), await testSpecText({ project: 'cliowned', network: 'host', implementation: 'redis' }));
+    // The issue's case: a folder of the user's with a data/ of theirs, as --out.
+    const app = path.join(cwd, 'app');
+    mkdirSync(path.join(app, 'data'), { recursive: true });
+    writeFileSync(path.join(app, 'data', 'users.db'), 'precious');
+    for (const argv of [['render', '--out', 'app'], ['render', '--out', 'app', '--force'], ['up', '--out', 'app', '--runtime', 'local']]) {
+      const r = await run(argv, cwd);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.stderr).toContain('holds data/, which sentinel-compose uses for its own files');
+    }
+    expect(readdirSync(app)).toEqual(['data']);
+    expect(readdirSync(path.join(app, 'data'))).toEqual(['users.db']);
+
+    // data/ as a symlink to a folder of the user's: up uses it, down --volumes deletes what up made there and nothing else.
+    expect((await run(['render'], cwd)).code).toBe(0);
+    const out = path.join(cwd, 'out');
+    const mine = path.join(cwd, 'mine');
+    mkdirSync(mine);
+    writeFileSync(path.join(mine, 'keep.txt'), 'mine');
+    symlinkSync(mine, path.join(out, 'data'));
+    const up = await run(['up', '--runtime', 'local'], cwd);
+    expect(up.code, up.stderr).toBe(0);
+    expect(readdirSync(mine)).toEqual(expect.arrayContaining(['keep.txt', 'redis-master', 'redis-replica-1']));
+    const down = await run(['down', '--volumes'], cwd);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stdout).toContain('kept what sentinel-compose did not create: data/keep.txt');
+    expect(readdirSync(mine)).toEqual(['keep.txt']);
+    expect(lstatSync(path.join(out, 'data')).isSymbolicLink()).toBe(true);
+    expect(existsSync(path.join(out, 'run'))).toBe(false);
+
+    // A run/ that is not the tool's: up refuses before starting anything.
+    rmSync(path.join(out, 'data'));
+    mkdirSync(path.join(out, 'run'));
+    writeFileSync(path.join(out, 'run', 'todo.txt'), 'mine');
+    const refused = await run(['up', '--runtime', 'local'], cwd);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/run: exists, and sentinel-compose did not create it/);
+    expect(readdirSync(path.join(out, 'run'))).toEqual(['todo.txt']);
+    expect(existsSync(path.join(out, 'data'))).toBe(false);
+    rmSync(path.join(out, 'run'), { recursive: true });
   });
 
   it('bad input: no rendered folder and no spec is exit 2 naming --out', async () => {

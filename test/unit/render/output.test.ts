@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,39 @@ describe('writing the output', () => {
     expect(() => writeOutput(dir, filesFor(''))).toThrow(/did not write: compose\.yaml/);
     expect(readFileSync(path.join(dir, 'compose.yaml'), 'utf8')).toBe('hand-written');
     expect(() => writeOutput(path.join(dir, 'compose.yaml'), filesFor(''))).toThrow(/not a directory/);
+  });
+
+  it('never takes over a data/ or run/ of a folder it did not render into, even with --force', () => {
+    for (const runtimeDir of ['data', 'run']) {
+      const dir = fresh();
+      mkdirSync(path.join(dir, runtimeDir));
+      writeFileSync(path.join(dir, runtimeDir, 'mine.txt'), 'the user\'s');
+      for (const force of [false, true]) {
+        expect(() => writeOutput(dir, filesFor(''), { force }), runtimeDir).toThrow(new RegExp(`holds ${runtimeDir}/, which sentinel-compose uses`));
+      }
+      expect(readdirSync(dir)).toEqual([runtimeDir]);
+      expect(readFileSync(path.join(dir, runtimeDir, 'mine.txt'), 'utf8')).toBe('the user\'s');
+      expect(readdirSync(path.dirname(dir)).filter((f) => f.startsWith(`.${path.basename(dir)}.`))).toEqual([]);
+    }
+    // A symlink named data counts too, dangling or not.
+    const dir = fresh();
+    symlinkSync('/nonexistent-sc-target', path.join(dir, 'data'));
+    expect(() => writeOutput(dir, filesFor(''))).toThrow(/holds data\//);
+  });
+
+  it('a symlinked --out stays a symlink (its target is rendered), and an existing folder keeps its mode', () => {
+    const parent = fresh();
+    const target = path.join(parent, 'real');
+    mkdirSync(target, { mode: 0o700 });
+    chmodSync(target, 0o700);
+    symlinkSync(target, path.join(parent, 'link'));
+    writeOutput(path.join(parent, 'link'), filesFor(''));
+    expect(lstatSync(path.join(parent, 'link')).isSymbolicLink()).toBe(true);
+    expect(existsSync(path.join(target, 'compose.yaml'))).toBe(true);
+    expect(statSync(target).mode & 0o777).toBe(0o700);
+    writeOutput(path.join(parent, 'link'), filesFor('network: bridge'));
+    expect(lstatSync(path.join(parent, 'link')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(path.join(target, 'compose.yaml'), 'utf8')).not.toContain('network_mode: host');
   });
 
   it('--check lists changed, missing and extra files', () => {
