@@ -2,7 +2,7 @@
  * The CLI entry: yargs over the command registry, and the ONE place where errors become exit
  * codes and messages (0 ok, 1 a check failed, 2 bad input or a missing dependency, 70 a bug).
  */
-import { EXIT_INTERNAL, exitCodeOf, ScError, UsageError, type Problem } from '../common/errors.js';
+import { EXIT_INTERNAL, exitCodeOf, placeError, ScError, UsageError, type Problem } from '../common/errors.js';
 import { createOutput, type Output } from '../common/log.js';
 import { closest } from '../common/suggest.js';
 import { checkArgs, needsValue, type OptionDef } from './check-args.js';
@@ -171,7 +171,9 @@ function usageFromYargs(msg: string, argv: string[]): UsageError {
   return new UsageError([{ path: '', message: `${msg} (see ${help})` }]);
 }
 
-function report(err: unknown, out: Output): number {
+function report(caught: unknown, out: Output): number {
+  // A full disk or a read-only folder is the place's problem, not a bug, wherever it surfaced.
+  const err = placeError(caught, 'reading or writing a file');
   const code = exitCodeOf(err);
   if (out.json) {
     const e = err as Error & { problems?: Problem[]; details?: unknown };

@@ -83,6 +83,45 @@ export class TimeoutError extends ScError {
   }
 }
 
+/**
+ * Reading or writing where the user pointed failed for a reason of that place (full, read-only,
+ * not allowed): not a bug, so exit 2 with what was being done, why, and what to do about it.
+ */
+export class FileSystemError extends ScError {
+  readonly exitCode = EXIT_USAGE;
+}
+
+const PLACE_PROBLEMS: Record<string, { why: string; fix: string }> = {
+  ENOSPC: { why: 'no space left on the device', fix: 'free some space there, or choose a folder on another filesystem' },
+  EDQUOT: { why: 'the disk quota is used up', fix: 'free some space there, or choose a folder on another filesystem' },
+  EROFS: { why: 'the filesystem is read-only', fix: 'choose a folder on a writable filesystem' },
+  EACCES: { why: 'permission denied', fix: 'choose a folder you may write to, or change its permissions' },
+  EPERM: { why: 'operation not permitted', fix: 'choose a folder you may write to, or change its permissions' },
+  EBUSY: { why: 'it is in use (a mount point cannot be replaced)', fix: 'use a folder inside it' },
+  EXDEV: { why: 'it is on another filesystem than the folder around it (a mount point cannot be replaced)', fix: 'use a folder inside it' },
+};
+
+/** Why and what to do, when `err` is a problem of the place. */
+export function placeProblem(err: unknown): { why: string; fix: string } | undefined {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? PLACE_PROBLEMS[code] : undefined;
+}
+
+/**
+ * `err` as a FileSystemError when it is a problem of the place (see PLACE_PROBLEMS), saying what
+ * was being done (`doing`, e.g. "rendering into out"), what is left (`outcome`, e.g. "out is as
+ * it was") and where; anything else is returned unchanged, to be rethrown.
+ */
+export function placeError(err: unknown, doing: string, outcome?: string, at?: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  const known = placeProblem(e);
+  if (!known || err instanceof ScError) return err;
+  // `at`: the file the user knows, rather than the temporary one that failed.
+  const where = at ? ` (${at})` : e.path ? ` (${e.syscall ?? 'at'} ${e.path})` : '';
+  return new FileSystemError(`${doing} failed: ${known.why}${where}${outcome ? `; ${outcome}` : ''}.
+  fix: ${known.fix}`, { cause: err });
+}
+
 export function formatProblems(problems: Problem[]): string {
   if (problems.length === 1 && !problems[0]!.path) return problems[0]!.message;
   const lines = problems.map((p) => {

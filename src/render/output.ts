@@ -6,7 +6,8 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, chmodSync, lstatSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../common/errors.js';
+import { mkdirp } from '../common/atomic-write.js';
+import { placeError, UsageError } from '../common/errors.js';
 import { MANIFEST_FILE, type RenderedFile } from './files.js';
 
 /** Folders inside the output that belong to the runtime, never to render. */
@@ -67,54 +68,19 @@ export function writeOutput(outDir: string, files: RenderedFile[], opts: { force
   }
   const newPaths = new Set(files.map((f) => f.path));
 
-  mkdirSync(parent, { recursive: true });
-  const tmp = mkdtempSync(path.join(parent, `.${base}.render-`));
+  // Whatever fails (a full disk, a read-only folder, --out a mount point), --out is left as it
+  // was and nothing is left beside it.
+  let madeParent: string | undefined;
+  let tmp: string | undefined;
   try {
-    // mkdtemp makes 0700; the output is an ordinary folder (.env alone is private), or keeps the
-    // mode of the folder it replaces.
-    chmodSync(tmp, mode ?? 0o755 & ~process.umask());
-    // One mkdir per folder and a chmod only where the umask changed the mode: rendering 50
-    // masters writes ~330 files, and on a busy machine the system calls are most of the time.
-    const umask = process.umask();
-    const made = new Set<string>();
-    for (const f of files) {
-      const target = path.join(tmp, f.path);
-      const parentDir = path.dirname(target);
-      if (!made.has(parentDir)) {
-        mkdirSync(parentDir, { recursive: true });
-        made.add(parentDir);
-      }
-      writeFileSync(target, f.content, { mode: f.mode });
-      if ((f.mode & ~umask) !== f.mode) chmodSync(target, f.mode);
-    }
+    madeParent = mkdirp(parent);
+    tmp = mkdtempSync(path.join(parent, `.${base}.render-`));
+    writeTree(tmp, files, mode);
+    swapIn(tmp, abs);
   } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
-
-  if (!existsSync(abs)) {
-    renameSync(tmp, abs);
-  } else {
-    const old = mkdtempSync(path.join(parent, `.${base}.old-`));
-    rmSync(old, { recursive: true });
-    renameSync(abs, old);
-    const moved: string[] = [];
-    try {
-      for (const dir of RUNTIME_DIRS) {
-        if (existsSync(path.join(old, dir))) {
-          renameSync(path.join(old, dir), path.join(tmp, dir));
-          moved.push(dir);
-        }
-      }
-      renameSync(tmp, abs);
-    } catch (err) {
-      // Put everything back as it was: the old output with its runtime folders.
-      for (const dir of moved) renameSync(path.join(tmp, dir), path.join(old, dir));
-      if (!existsSync(abs)) renameSync(old, abs);
-      rmSync(tmp, { recursive: true, force: true });
-      throw err;
-    }
-    rmSync(old, { recursive: true, force: true });
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    if (madeParent && !existsSync(abs)) rmSync(madeParent, { recursive: true, force: true });
+    throw placeError(err, `rendering into ${outDir}`, mode === undefined ? 'nothing was written' : `${outDir} is as it was`);
   }
   return {
     outDir: abs,
@@ -122,6 +88,54 @@ export function writeOutput(outDir: string, files: RenderedFile[], opts: { force
     removed: [...previous].filter((f) => !newPaths.has(f) && existing.includes(f)),
     forced: foreign,
   };
+}
+
+function writeTree(tmp: string, files: RenderedFile[], mode: number | undefined): void {
+  // mkdtemp makes 0700; the output is an ordinary folder (.env alone is private), or keeps the
+  // mode of the folder it replaces.
+  chmodSync(tmp, mode ?? 0o755 & ~process.umask());
+  // One mkdir per folder and a chmod only where the umask changed the mode: rendering 50
+  // masters writes ~330 files, and on a busy machine the system calls are most of the time.
+  const umask = process.umask();
+  const made = new Set<string>();
+  for (const f of files) {
+    const target = path.join(tmp, f.path);
+    const parentDir = path.dirname(target);
+    if (!made.has(parentDir)) {
+      mkdirSync(parentDir, { recursive: true });
+      made.add(parentDir);
+    }
+    writeFileSync(target, f.content, { mode: f.mode });
+    if ((f.mode & ~umask) !== f.mode) chmodSync(target, f.mode);
+  }
+}
+
+/** Puts the written folder in place of `abs`, carrying the runtime's folders over. */
+function swapIn(tmp: string, abs: string): void {
+  if (!existsSync(abs)) {
+    renameSync(tmp, abs);
+    return;
+  }
+  const parent = path.dirname(abs);
+  const old = mkdtempSync(path.join(parent, `.${path.basename(abs)}.old-`));
+  rmSync(old, { recursive: true });
+  renameSync(abs, old);
+  const moved: string[] = [];
+  try {
+    for (const dir of RUNTIME_DIRS) {
+      if (lstatExists(path.join(old, dir))) {
+        renameSync(path.join(old, dir), path.join(tmp, dir));
+        moved.push(dir);
+      }
+    }
+    renameSync(tmp, abs);
+  } catch (err) {
+    // Put everything back as it was: the old output with its runtime folders.
+    for (const dir of moved) renameSync(path.join(tmp, dir), path.join(old, dir));
+    if (!existsSync(abs)) renameSync(old, abs);
+    throw err;
+  }
+  rmSync(old, { recursive: true, force: true });
 }
 
 export interface CheckResult {

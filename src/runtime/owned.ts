@@ -5,8 +5,9 @@
  * somewhere else) never gets one, and is never deleted. A marker inside the folder moves with
  * it when render swaps the output in, and no record elsewhere can disagree with what is on disk.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { placeError } from '../common/errors.js';
 
 export const OWNED_MARKER = '.sentinel-compose-owned';
 
@@ -33,9 +34,15 @@ export function makeOwnedDir(base: string, parts: string[], mode = 0o755): strin
       mkdirSync(dir, { mode });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw err;
+      throw placeError(err, `creating ${dir}`);
     }
-    writeFileSync(path.join(dir, OWNED_MARKER), MARKER_TEXT, { mode: 0o644 });
+    try {
+      writeFileSync(path.join(dir, OWNED_MARKER), MARKER_TEXT, { mode: 0o644 });
+    } catch (err) {
+      // Unmarked, it would never be deleted: leave nothing behind (a full disk, say).
+      rmSync(dir, { recursive: true, force: true });
+      throw placeError(err, `creating ${dir}`, 'it was removed again', path.join(dir, OWNED_MARKER));
+    }
   }
   return dir;
 }

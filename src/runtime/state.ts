@@ -3,8 +3,9 @@
  * `down` and `logs` use the same one without flags. `data/` and `run/` inside the output belong
  * to the runtime; render never touches them.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { writeFilesAtomic } from '../common/atomic-write.js';
 import { UsageError } from '../common/errors.js';
 import { isOwned, leftIn, makeOwnedDir, OWNED_MARKER } from './owned.js';
 import type { RuntimeKind } from './types.js';
@@ -80,10 +81,7 @@ export function readState(outDir: string): RunState | null {
 
 export function writeState(outDir: string, state: RunState): void {
   ensureRunDir(outDir);
-  const file = statePath(outDir);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n', { mode: 0o644 });
-  renameSync(tmp, file);
+  writeFilesAtomic([{ file: statePath(outDir), content: JSON.stringify(state, null, 2) + '\n', mode: 0o644 }], `recording the run in ${outDir}`);
 }
 
 export function clearState(outDir: string): void {

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as yamlParse } from 'yaml';
+import { checkWritable } from '../../common/atomic-write.js';
 import { UsageError, type Problem } from '../../common/errors.js';
 import type { Runtime, RuntimeChoice } from '../../runtime/types.js';
 import type { Scenario } from '../../drill/types.js';
@@ -105,6 +106,11 @@ export const drillCommand = defineCommand({
     if (args.report !== undefined) {
       const dir = path.resolve(ctx.cwd, args.report);
       if (existsSync(dir) && !statSync(dir).isDirectory()) problems.push({ path: '--report', value: args.report, message: 'exists and is not a folder', fix: 'give a folder (it is created if missing)' });
+      else {
+        // Found out now rather than after the drill.
+        const unwritable = checkWritable(dir, '--report');
+        if (unwritable) problems.push(unwritable);
+      }
     }
     const wanted = ((args as { scenario?: string[] }).scenario ?? []).map(String);
     let scenarios: Scenario[] = [];

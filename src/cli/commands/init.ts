@@ -1,4 +1,5 @@
-import { UsageError, type Problem } from '../../common/errors.js';
+import { placeError, UsageError, type Problem } from '../../common/errors.js';
+import { mkdirp, writeFilesAtomic, type FileToWrite } from '../../common/atomic-write.js';
 import { defineCommand } from '../registry.js';
 
 export const initCommand = defineCommand({
@@ -80,14 +81,23 @@ export const initCommand = defineCommand({
       if (err instanceof UsageError) throw new UsageError(asFlagProblems(err.problems), { cause: err });
       throw err;
     }
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, text);
+    // The spec and its password are written together or not at all: a spec whose .env did not
+    // get the password would fail on the next command.
+    const files: FileToWrite[] = [{ file, content: text }];
     const notes = [`${ctx.out.color.green('wrote')} ${path.relative(ctx.cwd, file) || file}`];
     if (newPassword) {
-      const prefix = fs.existsSync(envFile) && !fs.readFileSync(envFile, 'utf8').endsWith('\n') ? '\n' : '';
-      fs.appendFileSync(envFile, `${prefix}# Written by sentinel-compose init: the data nodes' password.\nREDIS_PASSWORD=${newPassword}\n`, { mode: 0o600 });
-      fs.chmodSync(envFile, 0o600);
+      const before = fs.existsSync(envFile) ? fs.readFileSync(envFile, 'utf8') : '';
+      const prefix = before && !before.endsWith('\n') ? '\n' : '';
+      files.push({ file: envFile, content: `${before}${prefix}# Written by sentinel-compose init: the data nodes' password.\nREDIS_PASSWORD=${newPassword}\n`, mode: 0o600 });
       notes.push(`${ctx.out.color.green('wrote')} a random REDIS_PASSWORD to ${path.relative(ctx.cwd, envFile) || envFile} (mode 0600)`);
+    }
+    let made: string | undefined;
+    try {
+      made = mkdirp(path.dirname(file));
+      writeFilesAtomic(files, `writing ${args.spec}`);
+    } catch (err) {
+      if (made) fs.rmSync(made, { recursive: true, force: true });
+      throw placeError(err, `writing ${args.spec}`, 'nothing was written');
     }
     notes.push('next: sentinel-compose render');
     ctx.result({ ok: true, spec: file, envFile: newPassword ? envFile : null }, notes.join('\n'));

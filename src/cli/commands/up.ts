@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { TimeoutError } from '../../common/errors.js';
+import { placeError, TimeoutError } from '../../common/errors.js';
 import { outOption, specOption } from '../options.js';
 import { defineCommand, type CommandContext } from '../registry.js';
 import { outDirOf, runtimeOption } from './runtime-shared.js';
@@ -63,7 +63,7 @@ export const upCommand = defineCommand({
       await runtime.up({ build: args.build, onProgress: (m) => ctx.out.info(`  ${m}`) });
     } catch (err) {
       if (!previous) clearState(outDir);
-      throw err;
+      throw placeError(err, `starting ${t.project} in ${args.out}`, 'what it had started was stopped');
     }
 
     const { connectionHelp, waitHealthy } = await import('../../runtime/health.js');

@@ -1,6 +1,8 @@
-/** `--report DIR`: report.json, junit.xml and report.html, each written whole or not at all. */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+/** `--report DIR`: report.json, junit.xml and report.html, written whole and together, or not at all. */
+import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { mkdirp, writeFilesAtomic } from '../../common/atomic-write.js';
+import { placeError } from '../../common/errors.js';
 import type { DrillReport } from '../types.js';
 import { renderHtml } from './html.js';
 import { renderJUnit } from './junit.js';
@@ -11,20 +13,20 @@ export function renderJson(report: DrillReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-function writeAtomic(file: string, text: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
-/** Writes the three files into `dir` (created if needed); returns their paths. */
+/** Writes the three files into `dir` (created if needed), all or none; returns their paths. */
 export function writeReports(dir: string, report: DrillReport): string[] {
-  mkdirSync(dir, { recursive: true });
-  const files: [string, string][] = [
-    [path.join(dir, REPORT_FILES.json), renderJson(report)],
-    [path.join(dir, REPORT_FILES.junit), renderJUnit(report)],
-    [path.join(dir, REPORT_FILES.html), renderHtml(report)],
+  const files = [
+    { file: path.join(dir, REPORT_FILES.json), content: renderJson(report) },
+    { file: path.join(dir, REPORT_FILES.junit), content: renderJUnit(report) },
+    { file: path.join(dir, REPORT_FILES.html), content: renderHtml(report) },
   ];
-  for (const [file, text] of files) writeAtomic(file, text);
-  return files.map(([f]) => f);
+  let made: string | undefined;
+  try {
+    made = mkdirp(dir);
+    writeFilesAtomic(files, `writing the report into ${dir}`);
+  } catch (err) {
+    if (made) rmSync(made, { recursive: true, force: true });
+    throw placeError(err, `writing the report into ${dir}`);
+  }
+  return files.map((f) => f.file);
 }

@@ -84,9 +84,10 @@ export class LocalRuntime implements Runtime {
         progress(`${node.service}: already running (pid ${current.pid})`);
         continue;
       }
-      const changed = this.prepareConfig(node);
-      if (changed === 'replaced') progress(`${node.service}: rendered config changed since the last run; starting from the new one`);
       try {
+        // Inside the try: a config that cannot be written (a full disk) also stops what started.
+        const changed = this.prepareConfig(node);
+        if (changed === 'replaced') progress(`${node.service}: rendered config changed since the last run; starting from the new one`);
         const rec = await this.start(node);
         started.push({ service: node.service, rec });
         progress(`${node.service}: started (pid ${rec.pid}) on ${node.local.host}:${node.local.port}`);
@@ -268,8 +269,15 @@ export class LocalRuntime implements Runtime {
     // The spec's timezone, as compose sets TZ in each container: log stamps read the same.
     const env = this.topology.timezone ? { ...process.env, TZ: this.topology.timezone } : process.env;
     const rec = await spawnDetached(cmd.command, args, { cwd: data, logFile, env });
-    writeFileSync(path.join(dir, 'process.json'), JSON.stringify(rec, null, 2) + '\n', { mode: 0o644 });
-    writeFileSync(path.join(dir, 'pid'), `${rec.pid}\n`, { mode: 0o644 });
+    try {
+      writeFileSync(path.join(dir, 'process.json'), JSON.stringify(rec, null, 2) + '\n', { mode: 0o644 });
+      writeFileSync(path.join(dir, 'pid'), `${rec.pid}\n`, { mode: 0o644 });
+    } catch (err) {
+      // Unrecorded, nothing could ever stop it (a full disk): stop it now.
+      await stopOwn(rec, 2000);
+      this.forgetRecord(node.service);
+      throw err;
+    }
     const ok = await this.waitListening(node, rec);
     if (!ok) {
       const alive = isSameProcess(rec);
