@@ -126,12 +126,18 @@ export function formatProblems(problems: Problem[]): string {
   if (problems.length === 1 && !problems[0]!.path) return problems[0]!.message;
   const lines = problems.map((p) => {
     const where = p.path ? `${p.path}${p.line ? ` (line ${p.line})` : ''}: ` : '';
-    const value = p.value === undefined ? '' : ` (got ${JSON.stringify(p.value)})`;
+    const value = p.value === undefined ? '' : ` (got ${shown(p.value)})`;
     const fix = p.fix ? `\n    fix: ${p.fix}` : '';
     return `  - ${where}${p.message}${value}${fix}`;
   });
   const head = problems.length === 1 ? '1 problem:' : `${problems.length} problems:`;
   return `${head}\n${lines.join('\n')}`;
+}
+
+/** A value as the user wrote it, cut short when it is long (a binary file read as a spec). */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 120 ? `${text.slice(0, 100)}... (${text.length} characters)` : text;
 }
 
 export function exitCodeOf(err: unknown): number {

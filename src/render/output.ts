@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, chmodSync, lstatSync } from 'node:fs';
 import path from 'node:path';
-import { mkdirp } from '../common/atomic-write.js';
+import { mkdirp } from '../common/files.js';
 import { placeError, UsageError } from '../common/errors.js';
 import { MANIFEST_FILE, type RenderedFile } from './files.js';
 

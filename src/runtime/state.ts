@@ -5,7 +5,7 @@
  */
 import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { writeFilesAtomic } from '../common/atomic-write.js';
+import { writeFilesAtomic } from '../common/files.js';
 import { UsageError } from '../common/errors.js';
 import { isOwned, leftIn, makeOwnedDir, OWNED_MARKER } from './owned.js';
 import type { RuntimeKind } from './types.js';

@@ -72,7 +72,9 @@ function fixFor(s: JsonSchema, path: string, root: JsonSchema, value?: unknown):
   const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
   if (types.includes('object')) {
     const known = Object.keys(s.properties ?? {}).filter((p) => p !== '$schema');
-    return `write ${key ?? 'it'}: on a line of its own, and its fields on the lines below it, indented${known.length ? ` (${known.join(', ')})` : ''}`;
+    const fields = known.length ? ` (${known.join(', ')})` : '';
+    if (!path) return `write the spec as "field: value" lines${fields}, or run \`sentinel-compose init\` for a commented one`;
+    return `write ${key ?? 'it'}: on a line of its own, and its fields on the lines below it, indented${fields}`;
   }
   if (types.includes('array') && !s.oneOf) return `write one item per line below ${key ?? 'it'}:, each starting with "- "`;
   const ex = exampleOf(s, root);

@@ -3,10 +3,11 @@
  * spec) -> shape check against the schema -> cross-field checks -> resolved Topology. Every
  * problem is collected before anything fails, so one run lists them all.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError, type Problem } from '../common/errors.js';
+import { readInputFile } from '../common/files.js';
 import { checkShape } from './check-shape.js';
 import { childPath } from './field-path.js';
 import { parseDotEnv } from './env.js';
@@ -54,9 +55,9 @@ export function loadSpecFile(file: string, opts: LoadOptions = {}): LoadedSpec {
       },
     ]);
   }
-  const text = readFileSync(abs, 'utf8');
+  const text = readInputFile(abs, '--spec', 'a YAML spec');
   const dotEnvFile = path.join(path.dirname(abs), '.env');
-  const dotEnv = existsSync(dotEnvFile) ? parseDotEnv(readFileSync(dotEnvFile, 'utf8')) : {};
+  const dotEnv = existsSync(dotEnvFile) ? parseDotEnv(readInputFile(dotEnvFile, dotEnvFile, 'a .env file (NAME=value lines)')) : {};
   return parseSpec(text, { ...opts, file: abs, dotEnv, dotEnvFile });
 }
 

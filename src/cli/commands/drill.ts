@@ -3,10 +3,10 @@
  * --up against one it renders and starts for the purpose and always takes down again (also on
  * failure and Ctrl-C). Input is checked before anything runs, so bad input leaves nothing behind.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as yamlParse } from 'yaml';
-import { checkWritable } from '../../common/atomic-write.js';
+import { checkWritable, readInputFile } from '../../common/files.js';
 import { UsageError, type Problem } from '../../common/errors.js';
 import type { Runtime, RuntimeChoice } from '../../runtime/types.js';
 import type { Scenario } from '../../drill/types.js';
@@ -144,13 +144,7 @@ function loadScenarioFile(
   builtIn: string[],
   validate: (doc: unknown, source: string, builtIn: readonly string[]) => Scenario[],
 ): Scenario[] {
-  const abs = path.resolve(cwd, file);
-  let text: string;
-  try {
-    text = readFileSync(abs, 'utf8');
-  } catch (err) {
-    throw new UsageError([{ path: '--scenario-file', value: file, message: 'cannot be read', fix: 'give the path of a YAML or JSON file with a list of scenarios' }], { cause: err });
-  }
+  const text = readInputFile(path.resolve(cwd, file), '--scenario-file', 'a YAML or JSON file with a list of scenarios');
   return validate(parseYaml(text, file), path.basename(file), builtIn);
 }
 

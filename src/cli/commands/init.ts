@@ -1,5 +1,5 @@
 import { placeError, UsageError, type Problem } from '../../common/errors.js';
-import { mkdirp, writeFilesAtomic, type FileToWrite } from '../../common/atomic-write.js';
+import { mkdirp, writeFilesAtomic, type FileToWrite } from '../../common/files.js';
 import { defineCommand } from '../registry.js';
 
 export const initCommand = defineCommand({
@@ -41,6 +41,9 @@ export const initCommand = defineCommand({
     const fs = await import('node:fs');
     const path = await import('node:path');
     const file = path.resolve(ctx.cwd, args.spec);
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
+      throw new UsageError([{ path: '--spec', value: args.spec, message: 'is a folder', fix: 'give the path of the spec file to write, e.g. --spec sentinel-compose.yaml' }]);
+    }
     if (fs.existsSync(file) && !args.force) {
       throw new UsageError([{ path: '--spec', value: args.spec, message: 'already exists', fix: 'pass --force to overwrite it, or --spec to write another file' }]);
     }

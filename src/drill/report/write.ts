@@ -1,7 +1,7 @@
 /** `--report DIR`: report.json, junit.xml and report.html, written whole and together, or not at all. */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { mkdirp, writeFilesAtomic } from '../../common/atomic-write.js';
+import { mkdirp, writeFilesAtomic } from '../../common/files.js';
 import { placeError } from '../../common/errors.js';
 import type { DrillReport } from '../types.js';
 import { renderHtml } from './html.js';

@@ -139,6 +139,26 @@ describe('CLI', () => {
     expect(existsSync(path.join(cwd, 'sentinel-compose.yaml'))).toBe(true);
   });
 
+  it('a spec that is a folder, a binary file or never ends is bad input; a long wrong value is cut short', async () => {
+    const cwd = dir();
+    writeFileSync(path.join(cwd, 'bin.yaml'), Buffer.from([0x6d, 0x3a, 0x00, 0xff, 0xfe]));
+    writeFileSync(path.join(cwd, 'long.yaml'), `project: ${'x'.repeat(5000)}\n`);
+    const cases: [string[], RegExp][] = [
+      [['validate', '--spec', '.'], /--spec: is a folder/],
+      [['validate', '--spec', 'bin.yaml'], /--spec: is not a text file/],
+      [['validate', '--spec', '/dev/zero'], /--spec: is larger than 1 MiB/],
+      [['drill', '--list', '--scenario-file', '.'], /--scenario-file: is a folder/],
+      [['init', '--spec', '.', '--force'], /--spec: is a folder/],
+      [['validate', '--spec', 'long.yaml'], /\(got "x{99}\.\.\. \(5002 characters\)\)/],
+    ];
+    for (const [argv, message] of cases) {
+      stderr = '';
+      expect(await run(argv, cwd), argv.join(' ')).toBe(2);
+      expect(stderr, argv.join(' ')).toMatch(message);
+      expect(stderr.length, argv.join(' ')).toBeLessThan(600);
+    }
+  });
+
   it('a missing spec says to run init', async () => {
     expect(await run(['validate'])).toBe(2);
     expect(stderr).toMatch(/sentinel-compose init/);
