@@ -1,6 +1,7 @@
 /**
  * The CLI entry: yargs over the command registry, and the ONE place where errors become exit
- * codes and messages (0 ok, 1 a check failed, 2 bad input or a missing dependency, 70 a bug).
+ * codes and messages (0 ok, 1 a check failed, 2 bad input, a missing dependency or a folder that
+ * cannot be written, 70 a bug).
  */
 import { EXIT_INTERNAL, exitCodeOf, placeError, ScError, UsageError, type Problem } from '../common/errors.js';
 import { createOutput, type Output } from '../common/log.js';

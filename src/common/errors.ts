@@ -7,7 +7,7 @@
 export const EXIT_OK = 0;
 /** A drill expectation or a `--check` failed. */
 export const EXIT_CHECK_FAILED = 1;
-/** Bad input or a missing dependency. */
+/** Bad input, a missing dependency, or a folder that cannot be written (FileSystemError). */
 export const EXIT_USAGE = 2;
 /** A bug or an unexpected external failure. */
 export const EXIT_INTERNAL = 70;

@@ -15,17 +15,21 @@ export interface FileToWrite {
 }
 
 /**
- * Each file is written to a temporary file beside it, and only once all are written are they
- * renamed over their targets (renames need no space); on failure the temporary files are
- * removed and the targets are as they were. `doing` names the operation in errors.
+ * Each file is written to a temporary file beside it (missing folders are made), and only once
+ * all are written are they renamed over their targets (renames need no space). On failure the
+ * temporary files and the folders made are removed, and the targets are as they were. `doing`
+ * names the operation in errors ("writing the report into r").
  */
 export function writeFilesAtomic(files: FileToWrite[], doing: string): void {
   const temps: { tmp: string; target: string }[] = [];
+  const made: string[] = [];
   let target = '';
   try {
     for (const f of files) {
       // A symlink stays one: the file it points to is replaced.
       target = existsSync(f.file) ? realpathSync(f.file) : path.resolve(f.file);
+      const dir = mkdirp(path.dirname(target));
+      if (dir) made.push(dir);
       const mode = f.mode ?? (existsSync(target) ? statSync(target).mode & 0o777 : 0o644 & ~process.umask());
       const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
       temps.push({ tmp, target });
@@ -35,7 +39,8 @@ export function writeFilesAtomic(files: FileToWrite[], doing: string): void {
     for (const t of temps) renameSync(t.tmp, t.target);
   } catch (err) {
     for (const t of temps) rmSync(t.tmp, { force: true });
-    throw placeError(err, doing, 'nothing was changed', target);
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+    throw placeError(err, doing, 'nothing was written', target);
   }
 }
 

@@ -52,7 +52,7 @@ async function keptData(outDir: string, volumes: boolean): Promise<{ files: stri
   const { dataDir } = await import('../../runtime/state.js');
   const files = leftIn(dataDir(outDir)).map((f) => `data/${f}`);
   const shown = files.slice(0, 5).join(', ') + (files.length > 5 ? `, and ${files.length - 5} more` : '');
-  return { files, note: files.length ? `; kept what sentinel-compose did not create: ${shown || 'data/'}` : '' };
+  return { files, note: files.length ? `; kept what sentinel-compose did not create: ${shown}` : '' };
 }
 
 async function downContainersIfAny(dir: import('../../runtime/open.js').RenderedDir): Promise<boolean> {

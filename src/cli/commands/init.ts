@@ -1,5 +1,5 @@
-import { placeError, UsageError, type Problem } from '../../common/errors.js';
-import { mkdirp, writeFilesAtomic, type FileToWrite } from '../../common/files.js';
+import { UsageError, type Problem } from '../../common/errors.js';
+import { writeFilesAtomic, type FileToWrite } from '../../common/files.js';
 import { defineCommand } from '../registry.js';
 
 export const initCommand = defineCommand({
@@ -94,14 +94,7 @@ export const initCommand = defineCommand({
       files.push({ file: envFile, content: `${before}${prefix}# Written by sentinel-compose init: the data nodes' password.\nREDIS_PASSWORD=${newPassword}\n`, mode: 0o600 });
       notes.push(`${ctx.out.color.green('wrote')} a random REDIS_PASSWORD to ${path.relative(ctx.cwd, envFile) || envFile} (mode 0600)`);
     }
-    let made: string | undefined;
-    try {
-      made = mkdirp(path.dirname(file));
-      writeFilesAtomic(files, `writing ${args.spec}`);
-    } catch (err) {
-      if (made) fs.rmSync(made, { recursive: true, force: true });
-      throw placeError(err, `writing ${args.spec}`, 'nothing was written');
-    }
+    writeFilesAtomic(files, `writing ${args.spec}`);
     notes.push('next: sentinel-compose render');
     ctx.result({ ok: true, spec: file, envFile: newPassword ? envFile : null }, notes.join('\n'));
   },

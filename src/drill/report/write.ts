@@ -1,8 +1,6 @@
 /** `--report DIR`: report.json, junit.xml and report.html, written whole and together, or not at all. */
-import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { mkdirp, writeFilesAtomic } from '../../common/files.js';
-import { placeError } from '../../common/errors.js';
+import { writeFilesAtomic } from '../../common/files.js';
 import type { DrillReport } from '../types.js';
 import { renderHtml } from './html.js';
 import { renderJUnit } from './junit.js';
@@ -20,13 +18,6 @@ export function writeReports(dir: string, report: DrillReport): string[] {
     { file: path.join(dir, REPORT_FILES.junit), content: renderJUnit(report) },
     { file: path.join(dir, REPORT_FILES.html), content: renderHtml(report) },
   ];
-  let made: string | undefined;
-  try {
-    made = mkdirp(dir);
-    writeFilesAtomic(files, `writing the report into ${dir}`);
-  } catch (err) {
-    if (made) rmSync(made, { recursive: true, force: true });
-    throw placeError(err, `writing the report into ${dir}`);
-  }
+  writeFilesAtomic(files, `writing the report into ${dir}`);
   return files.map((f) => f.file);
 }
