@@ -162,7 +162,9 @@ describe('safe defaults', () => {
           expect(mode(file) & 0o002, `${file} is writable by others`).toBe(0);
         }
       }
-      for (const svc of readdirSync(path.join(dir, 'out', 'data'))) expect(mode(path.join(dir, 'out', 'data', svc))).toBe(0o700);
+      const data = path.join(dir, 'out', 'data');
+      expect(mode(data)).toBe(0o700);
+      for (const svc of readdirSync(data, { withFileTypes: true }).filter((e) => e.isDirectory())) expect(mode(path.join(data, svc.name))).toBe(0o700);
     } finally {
       const down = await cli(['down'], dir);
       expect(down.code, down.out).toBe(0);
