@@ -80,6 +80,8 @@ export async function runSentinelProgram(argv: string[], signals: SignalLatch): 
     stderr(err instanceof Error ? err.message : String(err));
     return err instanceof ScError ? err.exitCode : 1;
   }
+  // The parser followed the `dir` lines (each relative to the one before); go to the last one
+  // before opening anything else, as Redis has by the time it has read the file.
   if (cfg.dir) {
     try {
       process.chdir(cfg.dir);

@@ -1,8 +1,9 @@
 /**
  * Reads sentinel.conf into a SentinelConfig the way redis-sentinel 7.0 does: lines split like
- * sdssplitargs, `sentinel ...` statements queued and run in three passes (global options, then
- * `monitor`, then per-master options) so that their order in the file does not matter, Redis's
- * error texts. Every problem in the file is reported at once, each naming file:line.
+ * sdssplitargs, `dir` in effect from its line on (see ./paths.ts), `sentinel ...` statements
+ * queued and run after the whole file in three passes (global options, then `monitor`, then
+ * per-master options) so that their order in the file does not matter, Redis's error texts.
+ * Every problem in the file is reported at once, each naming file:line.
  */
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
@@ -11,6 +12,7 @@ import { UsageError, type Problem } from '../../common/errors.js';
 import { splitArgs } from '../resp/splitargs.js';
 import { applyAclRules, sha256Hex } from '../server/auth.js';
 import type { AclUser } from '../server/types.js';
+import { includeFiles, resolveDir, strerror } from './paths.js';
 import { REDIS_DIRECTIVES } from './redis-directives.js';
 import type { ConfigLine, MasterConfig, SentinelConfig } from './types.js';
 
@@ -44,6 +46,13 @@ interface Queued {
   args: string[];
 }
 
+/** What reading the file carries from line to line: the directory `dir` lines have moved to. */
+interface Reading {
+  cwd: string;
+  problems: Problem[];
+  queue: Queued[];
+}
+
 export function emptyConfig(file: string): SentinelConfig {
   return {
     file,
@@ -67,17 +76,17 @@ export function emptyConfig(file: string): SentinelConfig {
 }
 
 /**
- * Parses sentinel.conf text. `file` is used in messages and as the base for `include`.
- * Throws UsageError listing every problem (`<file>:<line>: <what> ...`).
+ * Parses sentinel.conf text. `file` is used in messages; `cwd` is the directory the sentinel is
+ * started from (relative `dir` and `include` paths start there). Throws UsageError listing every
+ * problem (`<file>:<line>: <what> ...`).
  */
-export function parseSentinelConfig(text: string, file: string): SentinelConfig {
+export function parseSentinelConfig(text: string, file: string, opts: { cwd?: string } = {}): SentinelConfig {
   const cfg = emptyConfig(file);
   cfg.lines = splitLines(text);
-  const problems: Problem[] = [];
-  const queue: Queued[] = [];
-  readLines(cfg, cfg.lines, file, problems, queue, 0);
-  runSentinelQueue(cfg, queue, problems);
-  if (problems.length) throw new UsageError(problems);
+  const reading: Reading = { cwd: opts.cwd ?? process.cwd(), problems: [], queue: [] };
+  readLines(cfg, cfg.lines, file, reading, 0);
+  runSentinelQueue(cfg, reading);
+  if (reading.problems.length) throw new UsageError(reading.problems);
   return cfg;
 }
 
@@ -100,7 +109,8 @@ export function loadSentinelConfig(file: string): SentinelConfig {
   return parseSentinelConfig(readFileSync(abs, 'utf8'), abs);
 }
 
-function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, problems: Problem[], queue: Queued[], depth: number): void {
+function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, reading: Reading, depth: number): void {
+  const { problems, queue } = reading;
   for (const line of lines) {
     if (line.text === '' || line.text.startsWith('#')) continue;
     const where = `${file}:${line.lineNo}`;
@@ -150,7 +160,10 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, probl
         break;
       case 'dir': {
         const v = one();
-        if (v !== undefined) cfg.dir = v;
+        if (v === undefined) break;
+        const to = resolveDir(reading.cwd, v);
+        if ('error' in to) bad(to.error, 'create the directory or fix the path: a relative dir starts from the directory in effect at its line');
+        else cfg.dir = reading.cwd = to.dir;
         break;
       }
       case 'logfile': {
@@ -241,15 +254,16 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, probl
           bad('includes nested more than 10 deep');
           break;
         }
-        const inc = path.resolve(v);
-        let text: string;
-        try {
-          text = readFileSync(inc, 'utf8');
-        } catch (err) {
-          bad(`cannot read included file ${inc} (${(err as NodeJS.ErrnoException).code})`);
-          break;
+        for (const inc of includeFiles(reading.cwd, v)) {
+          let text: string;
+          try {
+            text = readFileSync(inc, 'utf8');
+          } catch (err) {
+            bad(`can't open config file '${inc}': ${strerror(err)}`, 'a relative include starts from the directory in effect at its line');
+            break;
+          }
+          readLines(cfg, splitLines(text), inc, reading, depth + 1);
         }
-        readLines(cfg, splitLines(text), inc, problems, queue, depth + 1);
         break;
       }
       case 'loadmodule':
@@ -271,12 +285,13 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, probl
   }
 }
 
-function runSentinelQueue(cfg: SentinelConfig, queue: Queued[], problems: Problem[]): void {
+/** The queued `sentinel` statements, run once the whole file is read: from the last `dir`. */
+function runSentinelQueue(cfg: SentinelConfig, { queue, problems, cwd }: Reading): void {
   const globals = queue.filter((q) => GLOBAL_SENTINEL.has(q.args[0]!.toLowerCase()));
   const monitors = queue.filter((q) => q.args[0]!.toLowerCase() === 'monitor');
   const rest = queue.filter((q) => !GLOBAL_SENTINEL.has(q.args[0]!.toLowerCase()) && q.args[0]!.toLowerCase() !== 'monitor');
   for (const q of [...globals, ...monitors, ...rest]) {
-    const err = sentinelStatement(cfg, q.args);
+    const err = sentinelStatement(cfg, q.args, cwd);
     if (err) {
       problems.push({ path: `${q.file}:${q.line.lineNo}`, message: `${err.message} in '${q.line.text}'`, ...(err.fix ? { fix: err.fix } : {}) });
     }
@@ -292,8 +307,8 @@ function findMaster(cfg: SentinelConfig, name: string): MasterConfig | undefined
   return cfg.masters.find((m) => m.name === name);
 }
 
-/** One `sentinel <args>` statement; Redis's texts where Redis has one. */
-function sentinelStatement(cfg: SentinelConfig, args: string[]): StatementError | null {
+/** One `sentinel <args>` statement; Redis's texts where Redis has one. Paths are relative to `cwd`. */
+function sentinelStatement(cfg: SentinelConfig, args: string[], cwd: string): StatementError | null {
   const op = args[0]!.toLowerCase();
   const argc = args.length;
   const g = cfg.globals;
@@ -358,7 +373,7 @@ function sentinelStatement(cfg: SentinelConfig, args: string[]): StatementError 
     const m = master();
     if (isErr(m)) return m;
     try {
-      accessSync(args[2]!, constants.X_OK);
+      accessSync(path.resolve(cwd, args[2]!), constants.X_OK);
     } catch {
       return {
         message:

@@ -80,7 +80,7 @@ export interface SentinelConfig {
   port: number;
   /** Default [] = listen on every interface (Redis's `* -::*`). */
   bind: string[];
-  /** `dir`: chdir there at start-up. Default none (stay). */
+  /** The last `dir`, absolute (relative ones resolved where they stand): chdir there at start-up. Default none (stay). */
   dir?: string;
   /** Default '' = log to stdout. */
   logfile: string;

@@ -41,6 +41,10 @@ async function masterFields(port: number, ...names: string[]): Promise<Record<st
   return Object.fromEntries(names.map((n) => [n, all[n] ?? '(none)']));
 }
 
+function mapValues(o: Record<string, string>, f: (s: string) => string): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, f(v)]));
+}
+
 /** Replies as plain data, with the machine's paths and ids replaced by names. */
 function normaliser(root: string, port: number, dead: number) {
   return (s: string) =>
@@ -108,7 +112,7 @@ describe('dir takes effect where it stands (redis-sentinel vs bundled)', () => {
       await waitFor('notification script ran', async () => (read(notified).split('\n').filter(Boolean).length > before ? [] : ['no new line']), 10_000);
       out[where] = {
         sameId: text(await sentinelCall(port, 'SENTINEL', 'MYID')) === id,
-        master: await masterFields(port, 'name', 'ip', 'port', 'quorum', 'notification-script', 'client-reconfig-script'),
+        master: await masterFields(port, 'name', 'ip', 'port', 'quorum', 'notification-script', 'client-reconfig-script').then((m) => mapValues(m, norm)),
         scriptRan: norm(read(notified).split('\n').filter(Boolean).at(-1) ?? ''),
       };
       await s.stop('SIGTERM');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, chmodSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../../../src/common/errors.js';
@@ -12,6 +12,7 @@ import {
   type SentinelConfig,
   type SentinelPersistState,
 } from '../../../src/sentinel/config/index.js';
+import { includeFiles } from '../../../src/sentinel/config/paths.js';
 import { checkPassword } from '../../../src/sentinel/server/auth.js';
 
 const MYID = 'a'.repeat(40);
@@ -26,7 +27,7 @@ function problems(text: string): string[] {
   return [];
 }
 
-function stateFrom(cfg: SentinelConfig, dir = '/data'): SentinelPersistState {
+function stateFrom(cfg: SentinelConfig, dir = '/tmp'): SentinelPersistState {
   return {
     myid: cfg.myid ?? MYID,
     currentEpoch: cfg.currentEpoch,
@@ -223,7 +224,7 @@ describe('renderRewrite', () => {
         '',
         REWRITE_SIGNATURE,
         'protected-mode no',
-        'dir "/data"',
+        'dir "/tmp"',
         'latency-tracking-info-percentiles 50 99 99.9',
         'user default on nopass ~* &* +@all',
         `sentinel myid ${MYID}`,
@@ -287,5 +288,66 @@ describe('rewriteSentinelConfig', () => {
     expect(() => rewriteSentinelConfig(f, st)).toThrow(/Could not write config file .*EACCES/);
     expect(readFileSync(f, 'utf8')).toBe('sentinel monitor m 127.0.0.1 7000 2\n');
     chmodSync(dir, 0o755);
+  });
+});
+
+describe('paths follow dir, line by line', () => {
+  function tree(files: Record<string, string>): string {
+    const root = mkdtempSync(path.join(tmpdir(), 'sc-paths-'));
+    for (const [name, body] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+      writeFileSync(path.join(root, name), body);
+    }
+    return root;
+  }
+
+  it('dir is relative to the dir before it; include reads from the dir in effect at its line', () => {
+    const root = tree({ 'x.conf': 'sentinel parallel-syncs m 2\n', 'a/x.conf': 'sentinel parallel-syncs m 3\n', 'a/b/.keep': '' });
+    const text = 'sentinel monitor m 127.0.0.1 7000 2\ninclude x.conf\ndir a\ninclude x.conf\ndir b\n';
+    const cfg = parseSentinelConfig(text, 's.conf', { cwd: root });
+    expect(cfg.dir).toBe(path.join(root, 'a', 'b'));
+    expect(cfg.masters[0]!.parallelSyncs).toBe(3);
+    expect(parseSentinelConfig('dir a\ndir b\ndir ..\n', 's.conf', { cwd: root }).dir).toBe(path.join(root, 'a'));
+  });
+
+  it('include globs: alphabetical, dot files only when asked for, wildcards in directories, none at all is fine', () => {
+    const root = tree({
+      'conf.d/20.conf': 'sentinel parallel-syncs m 20\n',
+      'conf.d/10.conf': 'sentinel parallel-syncs m 10\n',
+      'conf.d/.30.conf': 'sentinel parallel-syncs m 30\n',
+      'conf.d/sub.conf/ignored': '',
+      'x1/y.conf': 'sentinel failover-timeout m 1111\n',
+    });
+    expect(includeFiles(root, 'conf.d/*.conf')).toEqual([path.join(root, 'conf.d/10.conf'), path.join(root, 'conf.d/20.conf')]);
+    expect(includeFiles(root, 'conf.d/.*.conf')).toEqual([path.join(root, 'conf.d/.30.conf')]);
+    expect(includeFiles(root, 'x?/*.conf')).toEqual([path.join(root, 'x1/y.conf')]);
+    expect(includeFiles(root, 'empty.d/*.conf')).toEqual([]);
+    const cfg = parseSentinelConfig('sentinel monitor m 127.0.0.1 7000 2\ninclude conf.d/*.conf\ninclude x[0-9]/y.conf\n', 's.conf', { cwd: root });
+    expect(cfg.masters[0]!.parallelSyncs).toBe(20);
+    expect(cfg.masters[0]!.failoverTimeoutMs).toBe(1111);
+  });
+
+  it("a missing dir or include names its line with Redis's words", () => {
+    const root = tree({ 'f': '' });
+    const err = (text: string) => {
+      try {
+        parseSentinelConfig(text, 's.conf', { cwd: root });
+      } catch (e) {
+        return (e as UsageError).problems.map((p) => `${p.path}: ${p.message}`);
+      }
+      return [];
+    };
+    expect(err('port 1\ndir nowhere\n')).toEqual(["s.conf:2: No such file or directory in 'dir nowhere'"]);
+    expect(err('dir f\n')).toEqual(["s.conf:1: Not a directory in 'dir f'"]);
+    expect(err('dir ""\n')).toEqual([`s.conf:1: No such file or directory in 'dir ""'`]);
+    expect(err('include nope.conf\n')).toEqual([`s.conf:1: can't open config file '${path.join(root, 'nope.conf')}': No such file or directory in 'include nope.conf'`]);
+  });
+
+  it('scripts are checked from the last dir, wherever their line stands', () => {
+    const root = tree({ 'a/n.sh': '#!/bin/sh\n' });
+    chmodSync(path.join(root, 'a/n.sh'), 0o755);
+    const text = 'sentinel notification-script m n.sh\nsentinel monitor m 127.0.0.1 7000 2\ndir a\n';
+    expect(parseSentinelConfig(text, 's.conf', { cwd: root }).masters[0]!.notificationScript).toBe('n.sh');
+    expect(() => parseSentinelConfig(text.replace('dir a\n', ''), 's.conf', { cwd: root })).toThrow(/Notification script seems non existing/);
   });
 });
