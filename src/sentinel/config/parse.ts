@@ -46,11 +46,13 @@ interface Queued {
   args: string[];
 }
 
-/** What reading the file carries from line to line: the directory `dir` lines have moved to. */
+/** What reading the file carries from line to line: the directory `dir` lines have moved to, the users declared. */
 interface Reading {
   cwd: string;
   problems: Problem[];
   queue: Queued[];
+  /** `user` lines: applied once the file is read, as Redis loads them after requirepass. */
+  users: Queued[];
 }
 
 export function emptyConfig(file: string): SentinelConfig {
@@ -83,8 +85,9 @@ export function emptyConfig(file: string): SentinelConfig {
 export function parseSentinelConfig(text: string, file: string, opts: { cwd?: string } = {}): SentinelConfig {
   const cfg = emptyConfig(file);
   cfg.lines = splitLines(text);
-  const reading: Reading = { cwd: opts.cwd ?? process.cwd(), problems: [], queue: [] };
+  const reading: Reading = { cwd: opts.cwd ?? process.cwd(), problems: [], queue: [], users: [] };
   readLines(cfg, cfg.lines, file, reading, 0);
+  loadUsers(cfg, reading);
   runSentinelQueue(cfg, reading);
   if (reading.problems.length) throw new UsageError(reading.problems);
   return cfg;
@@ -234,13 +237,11 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, readi
           break;
         }
         const name = rest[0]!;
-        const u: AclUser = cfg.users.get(name) ?? (name === 'default'
-          ? { enabled: true, nopass: true, passwordHashes: new Set(), rules: [] }
-          : { enabled: false, nopass: false, passwordHashes: new Set(), rules: [] });
-        if (name === 'default') u.rules = [];
-        const err = applyAclRules(u, rest.slice(1));
-        if (err) bad(`Error in user declaration: ${err}`);
-        else cfg.users.set(name, u);
+        if (reading.users.some((q) => q.args[0] === name)) {
+          bad(`Error in user declaration '${name}': Duplicate user found. A user can only be defined once in config files`);
+          break;
+        }
+        reading.users.push({ line, file, args: rest });
         break;
       }
       case 'rename-command':
@@ -282,6 +283,21 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, readi
         if (REDIS_DIRECTIVES.has(directive)) cfg.ignored.push({ lineNo: line.lineNo, directive });
         else bad(`Bad directive or wrong number of arguments: unknown directive '${args[0]}'`, 'remove the line or fix the spelling; see redis-sentinel 7.0\'s sentinel.conf for the directives');
     }
+  }
+}
+
+/**
+ * The `user` lines, applied after the whole file as Redis does at startup: a `user default` line
+ * therefore wins over `requirepass` wherever it stands. A new user starts off with no rights;
+ * `default` is reset first (which is why Redis then shows it `sanitize-payload`).
+ */
+function loadUsers(cfg: SentinelConfig, { users, problems }: Reading): void {
+  for (const { line, file, args } of users) {
+    const [name, ...rules] = args as [string, ...string[]];
+    const u: AclUser = { enabled: false, nopass: false, passwordHashes: new Set(), rules: [] };
+    const err = applyAclRules(u, name === 'default' ? ['reset', ...rules] : rules);
+    if (err) problems.push({ path: `${file}:${line.lineNo}`, message: `Error in user declaration: ${err} in '${line.text}'` });
+    else cfg.users.set(name, u);
   }
 }
 

@@ -23,6 +23,18 @@ function usersWithDefault(server: Server): Map<string, AclUser> {
   return new Map([...users.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
+/**
+ * Redis's ACLKillPubsubClientsIfNeeded: once a user's channel rules change, its subscribers
+ * holding a channel or a pattern the new rules do not allow are closed (patterns must be allowed
+ * as written). The caller, when it is one of them, gets its reply first.
+ */
+function closeSubscribersDenied(server: Server, name: string, user: AclUser): void {
+  for (const c of server.clients()) {
+    if (c.user !== name || !c.subscribed) continue;
+    if (deniedChannel(user, [...c.channels], false) !== undefined || deniedChannel(user, [...c.patterns], true) !== undefined) c.kill();
+  }
+}
+
 export function registerAclCommand(server: Server): void {
   const admin: CommandFlag[] = ['admin', 'noscript', 'loading', 'stale'];
   const adminCats = ['@admin', '@slow', '@dangerous'];
@@ -55,7 +67,7 @@ export function registerAclCommand(server: Server): void {
       sub('getuser', 3, admin, adminCats, 'Describes one user', (_ctx, args) => {
         const u = getUser(server.getUsers(), args[2]!.toString('utf8'));
         if (!u) return R.nullBulk();
-        const flags = [u.enabled ? 'on' : 'off', ...(u.nopass ? ['nopass'] : [])];
+        const flags = [u.enabled ? 'on' : 'off', ...(u.nopass ? ['nopass'] : []), ...(u.payloadFlag ? [u.payloadFlag] : [])];
         const pick = (re: RegExp) => u.rules.filter((r) => re.test(r)).join(' ');
         return R.map([
           ['flags', R.array(flags.map((f) => R.bulk(f)))],
@@ -106,6 +118,7 @@ export function registerAclCommand(server: Server): void {
         }
         users.set(name, u);
         server.setUsers(users);
+        if (existing) closeSubscribersDenied(server, name, u);
         return R.ok();
       }),
       sub('deluser', -3, admin, adminCats, 'Removes users', (_ctx, args) => {
@@ -116,7 +129,8 @@ export function registerAclCommand(server: Server): void {
           if (name === 'default') return R.error("ERR The 'default' user cannot be removed");
           if (users.delete(name)) {
             n++;
-            // Redis disconnects the clients that were logged in as a removed user.
+            // Redis disconnects the clients that were logged in as a removed user (the caller
+            // after its reply).
             for (const c of server.clients()) if (c.user === name) c.kill();
           }
         }

@@ -48,7 +48,10 @@ export class Client implements ClientState {
   closed = false;
 
   private readonly parser: RequestParser;
+  /** An async command is running: input waits until it settles. */
   private busy = false;
+  /** This client's command is running right now: the client is the caller. */
+  private running = false;
   private closeAfterReplyFlag = false;
   /** Something was queued for the peer while handling the current input (Redis's pending write). */
   private wroteThisRound = false;
@@ -98,8 +101,18 @@ export class Client implements ClientState {
     this.closeAfterReplyFlag = true;
   }
 
-  /** Drops the connection now (CLIENT KILL, shutdown). */
+  /**
+   * Ends the connection because a command said so (CLIENT KILL, ACL DELUSER, ACL SETUSER taking
+   * channels away). A client ended by its own command gets that command's reply first, then is
+   * closed and reads nothing more (Redis's CLIENT_CLOSE_AFTER_COMMAND); any other is dropped now.
+   */
   kill(): void {
+    if (this.running) this.closeAfterReply();
+    else this.destroy();
+  }
+
+  /** Drops the connection now, whatever it is doing (shutdown, output buffer limits). */
+  destroy(): void {
     if (this.closed) return;
     this.socket.destroy();
     this.teardown();
@@ -117,11 +130,11 @@ export class Client implements ClientState {
     if (this.closed || !this.subscribed) return;
     const pending = this.socket.writableLength;
     if (pending > PUBSUB_HARD_LIMIT) {
-      this.kill();
+      this.destroy();
     } else if (pending > PUBSUB_SOFT_LIMIT) {
       const now = this.hooks.now();
       if (this.softLimitSince === 0) this.softLimitSince = now;
-      else if (now - this.softLimitSince > PUBSUB_SOFT_SECONDS * 1000) this.kill();
+      else if (now - this.softLimitSince > PUBSUB_SOFT_SECONDS * 1000) this.destroy();
     } else {
       this.softLimitSince = 0;
     }
@@ -161,7 +174,13 @@ export class Client implements ClientState {
           break;
         }
         this.argvBytes = argv.reduce((n, a) => n + a.length, 0);
-        const result = this.hooks.dispatch(this, argv);
+        this.running = true;
+        let result: ReturnType<ClientHooks['dispatch']>;
+        try {
+          result = this.hooks.dispatch(this, argv);
+        } finally {
+          this.running = false;
+        }
         if (result instanceof Promise) {
           this.busy = true;
           this.socket.pause();
@@ -207,7 +226,7 @@ export class Client implements ClientState {
       if (!this.wroteThisRound && this.socket.writableLength === 0) return;
       this.socket.end();
       // A peer that never reads must not keep the socket half-open forever.
-      setTimeout(() => this.kill(), 10_000).unref();
+      setTimeout(() => this.destroy(), 10_000).unref();
       return;
     }
     if (!this.busy && this.socket.writableLength > NORMAL_BACKPRESSURE) this.socket.pause();

@@ -146,7 +146,7 @@ export class Server implements SentinelServer {
   async close(): Promise<void> {
     const closing = this.listeners.map((s) => new Promise((r) => s.close(() => r(undefined))));
     this.listeners = [];
-    for (const c of [...this.clientsById.values()]) c.kill();
+    for (const c of [...this.clientsById.values()]) c.destroy();
     await Promise.all(closing);
   }
 
@@ -245,7 +245,7 @@ export class Server implements SentinelServer {
     this.totalCommands++;
     const handler = entry.spec.handler ?? entry.parent?.spec.handler;
     if (!handler) return { type: 'error', value: `ERR ${entry.fullName} has no handler` };
-    const ctx: CommandContext = { client: c, server: this, closeAfterReply: () => c.closeAfterReply() };
+    const ctx: CommandContext = { client: c, server: this };
     try {
       return handler(ctx, argv);
     } catch (err) {

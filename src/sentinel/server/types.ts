@@ -101,8 +101,6 @@ export interface ClientState {
 export interface CommandContext {
   readonly client: ClientState;
   readonly server: SentinelServer;
-  /** Close this client's connection once the reply has been written (CLIENT KILL of oneself does this). */
-  closeAfterReply(): void;
 }
 
 /** The part of a Redis ACL user the sentinel honours: on/off and passwords. */
@@ -114,6 +112,8 @@ export interface AclUser {
   passwordHashes: Set<string>;
   /** The rest of the user line (`~* &* +@all`), kept for the config rewrite. */
   rules: string[];
+  /** `sanitize-payload` / `skip-sanitize-payload` (RESTORE payload checks; no sentinel command has any): shown and written back as Redis does. */
+  payloadFlag?: 'sanitize-payload' | 'skip-sanitize-payload';
 }
 
 export interface ServerStats {

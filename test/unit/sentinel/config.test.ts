@@ -13,7 +13,7 @@ import {
   type SentinelPersistState,
 } from '../../../src/sentinel/config/index.js';
 import { includeFiles } from '../../../src/sentinel/config/paths.js';
-import { checkPassword } from '../../../src/sentinel/server/auth.js';
+import { checkPassword, describeUser, sha256Hex } from '../../../src/sentinel/server/auth.js';
 
 const MYID = 'a'.repeat(40);
 
@@ -349,5 +349,37 @@ describe('paths follow dir, line by line', () => {
     const text = 'sentinel notification-script m n.sh\nsentinel monitor m 127.0.0.1 7000 2\ndir a\n';
     expect(parseSentinelConfig(text, 's.conf', { cwd: root }).masters[0]!.notificationScript).toBe('n.sh');
     expect(() => parseSentinelConfig(text.replace('dir a\n', ''), 's.conf', { cwd: root })).toThrow(/Notification script seems non existing/);
+  });
+});
+
+describe('user lines, as redis-sentinel loads and writes them', () => {
+  it('reads back what redis-sentinel writes after a restart (sanitize-payload on the default user)', () => {
+    const line = 'user default on nopass sanitize-payload ~* &* +@all';
+    const cfg = parseSentinelConfig(`${line}\nuser bob on skip-sanitize-payload #${'b'.repeat(64)} resetchannels +@all -acl\n`, 's.conf');
+    expect(describeUser('default', cfg.users.get('default')!)).toBe(line);
+    expect(describeUser('bob', cfg.users.get('bob')!)).toBe(`user bob on skip-sanitize-payload #${'b'.repeat(64)} resetchannels +@all -acl`);
+  });
+
+  it('resets the default user before its line (without `on` it is off), and refuses a user declared twice', () => {
+    const cfg = parseSentinelConfig('user default >x ~* &* +@all\n', 's.conf');
+    expect(cfg.users.get('default')!.enabled).toBe(false);
+    expect(describeUser('default', cfg.users.get('default')!)).toBe(`user default off sanitize-payload #${sha256Hex('x')} ~* &* +@all`);
+    expect(problems('user bob on nopass\nuser bob on >x\n')).toEqual([
+      "sentinel.conf:2: Error in user declaration 'bob': Duplicate user found. A user can only be defined once in config files in 'user bob on >x'",
+    ]);
+  });
+
+  it('+@all and -@all (allcommands, nocommands) replace the command rules before them, as Redis describes them', () => {
+    const cfg = parseSentinelConfig('user u on nopass -ping +@all -acl\nuser v on nopass +ping nocommands +info\n', 's.conf');
+    expect(describeUser('u', cfg.users.get('u')!)).toBe('user u on nopass resetchannels +@all -acl');
+    expect(describeUser('v', cfg.users.get('v')!)).toBe('user v on nopass resetchannels -@all +info');
+  });
+});
+
+describe('requirepass and a user default line', () => {
+  it.each(['requirepass pw\nuser default on >x ~* &* +@all\n', 'user default on >x ~* &* +@all\nrequirepass pw\n'])('the user line wins wherever it stands: %j', (text) => {
+    const cfg = parseSentinelConfig(text, 's.conf');
+    expect(checkPassword(cfg.users, 'default', 'x')).toBe(true);
+    expect(checkPassword(cfg.users, 'default', 'pw')).toBe(false);
   });
 });
