@@ -10,12 +10,13 @@ import { accessSync, appendFileSync, constants, readFileSync, rmSync, writeFileS
 import path from 'node:path';
 import { ScError } from '../common/errors.js';
 import { parseSentinelConfig } from './config/parse.js';
-import { rewriteSentinelConfig } from './config/rewrite.js';
+import { rewriteSentinelConfig, writeFileAtomicSync } from './config/rewrite.js';
 import type { SentinelConfig } from './config/types.js';
 import { SentinelCore } from './core.js';
 import { createDnsResolver } from './dns-resolver.js';
 import { parseLogLevel } from './events/format.js';
 import { createCommandLink, createPubSubLink } from './link/index.js';
+import { aclFileStore } from './server/acl-file.js';
 import { createServer } from './server/index.js';
 import type { SignalLatch } from './signals.js';
 import { loadState, StateLoadError } from './state/persist.js';
@@ -99,13 +100,25 @@ export async function runSentinelProgram(argv: string[], signals: SignalLatch): 
     }
   }
 
+  // The ACL file, from the directory the sentinel now runs in; Redis refuses to start on a bad one.
+  const aclFile = cfg.aclfile ? aclFileStore(cfg.aclfile, writeFileAtomicSync) : undefined;
+  let users = cfg.users;
+  if (aclFile) {
+    const loaded = aclFile.load();
+    if ('error' in loaded) {
+      stderr(`Aborting Redis startup because of ACL errors: ${loaded.error}`);
+      return 1;
+    }
+    users = loaded.users;
+  }
+
   const verbosity = cfg.loglevel === 'nothing' ? 'nothing' : (parseLogLevel(cfg.loglevel) ?? 'notice');
   const core = new SentinelCore({
     links: { command: createCommandLink, pubsub: createPubSubLink },
     // The rewriter reads the file again and keeps the user's lines; options given on the command
     // line are not written into it.
     persist: (state) => rewriteSentinelConfig(file, state),
-    base: { dir: process.cwd(), users: cfg.users, port: cfg.port, protectedMode: cfg.protectedMode },
+    base: { dir: process.cwd(), users, usersInAclFile: aclFile !== undefined, port: cfg.port, protectedMode: cfg.protectedMode },
     resolver: createDnsResolver(),
     logfile: cfg.logfile,
     verbosity,
@@ -136,7 +149,8 @@ export async function runSentinelProgram(argv: string[], signals: SignalLatch): 
     bind: cfg.bind,
     port: cfg.port,
     version: REDIS_COMPAT_VERSION,
-    users: cfg.users,
+    users,
+    ...(aclFile ? { aclFile } : {}),
     protoMaxBulkLen: cfg.protoMaxBulkLen,
     maxClients: cfg.maxclients,
     tcpKeepAlive: cfg.tcpKeepalive,

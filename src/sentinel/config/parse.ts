@@ -12,7 +12,8 @@ import { UsageError, type Problem } from '../../common/errors.js';
 import { splitArgs } from '../resp/splitargs.js';
 import { applyAclRules, sha256Hex } from '../server/auth.js';
 import type { AclUser } from '../server/types.js';
-import { includeFiles, resolveDir, strerror } from './paths.js';
+import { strerror } from '../strerror.js';
+import { includeFiles, resolveDir } from './paths.js';
 import { REDIS_DIRECTIVES } from './redis-directives.js';
 import type { ConfigLine, MasterConfig, SentinelConfig } from './types.js';
 
@@ -244,6 +245,11 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, readi
         reading.users.push({ line, file, args: rest });
         break;
       }
+      case 'aclfile': {
+        const v = one();
+        if (v !== undefined) cfg.aclfile = v === '' ? undefined : v;
+        break;
+      }
       case 'rename-command':
         if (rest.length !== 2) bad("'rename-command' takes a command name and its new name");
         else cfg.renameCommands.push([rest[0]!, rest[1]!]);
@@ -292,6 +298,16 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, readi
  * `default` is reset first (which is why Redis then shows it `sanitize-payload`).
  */
 function loadUsers(cfg: SentinelConfig, { users, problems }: Reading): void {
+  if (cfg.aclfile && users.length) {
+    const { line, file } = users[0]!;
+    problems.push({
+      path: `${file}:${line.lineNo}`,
+      message:
+        'Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.',
+      fix: `move the user lines into ${cfg.aclfile}, or remove the aclfile line`,
+    });
+    return;
+  }
   for (const { line, file, args } of users) {
     const [name, ...rules] = args as [string, ...string[]];
     const u: AclUser = { enabled: false, nopass: false, passwordHashes: new Set(), rules: [] };

@@ -10,28 +10,15 @@
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { globMatch } from '../server/glob.js';
-
-/** strerror() texts for the codes a path can fail with here, as Redis prints them. */
-const STRERROR: Record<string, string> = {
-  ENOENT: 'No such file or directory',
-  ENOTDIR: 'Not a directory',
-  EACCES: 'Permission denied',
-  ELOOP: 'Too many levels of symbolic links',
-  ENAMETOOLONG: 'File name too long',
-};
-
-export function strerror(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code ?? '';
-  return STRERROR[code] ?? (code || String(err));
-}
+import { strerror } from '../strerror.js';
 
 /** The directory `dir <value>` changes to from `cwd`, or chdir's error text. */
 export function resolveDir(cwd: string, value: string): { dir: string } | { error: string } {
   // chdir("") fails; path.resolve would quietly stay where it is.
-  if (value === '') return { error: STRERROR.ENOENT! };
+  if (value === '') return { error: strerror({ code: 'ENOENT' }) };
   const dir = path.resolve(cwd, value);
   try {
-    if (!statSync(dir).isDirectory()) return { error: STRERROR.ENOTDIR! };
+    if (!statSync(dir).isDirectory()) return { error: strerror({ code: 'ENOTDIR' }) };
     accessSync(dir, constants.X_OK);
   } catch (err) {
     return { error: strerror(err) };

@@ -136,7 +136,8 @@ export function renderRewrite(oldText: string, st: SentinelPersistState): string
   if (!s.has('latency-tracking-info-percentiles')) s.line('latency-tracking-info-percentiles', 'latency-tracking-info-percentiles 50 99 99.9', true);
   const users = new Map(st.users);
   if (!users.has('default')) users.set('default', { enabled: true, nopass: true, passwordHashes: new Set(), rules: ['~*', '&*', '+@all'] });
-  for (const name of [...users.keys()].sort()) s.line('user', describeUser(name, users.get(name)!), true);
+  if (st.usersInAclFile) s.processed('user');
+  else for (const name of [...users.keys()].sort()) s.line('user', describeUser(name, users.get(name)!), true);
 
   const S = (opt: string) => `sentinel ${opt}`;
   const g = st.globals;

@@ -99,6 +99,8 @@ export interface SentinelConfig {
   protoMaxBulkLen: number;
   /** ACL users: `requirepass` sets the `default` user's password; `user` lines add users. */
   users: Map<string, AclUser>;
+  /** `aclfile` as written (relative to the last `dir`): the users come from there instead of `user` lines. */
+  aclfile?: string;
   /** `requirepass` as written (the rewrite writes it back in its slot). */
   requirepass?: string;
   /** Global `rename-command <command> <new-name>` (an empty new name removes the command): applied to the sentinel's own command table. */
@@ -135,6 +137,8 @@ export interface SentinelPersistState {
   protectedMode: boolean;
   /** ACL users, written back as `user` lines the way Redis rewrites them. */
   users: Map<string, AclUser>;
+  /** With an `aclfile` the users live there (ACL SAVE): no `user` lines are written. */
+  usersInAclFile?: boolean;
   /** From SentinelConfig.requirepass. */
   requirepass?: string;
 }

@@ -1,8 +1,8 @@
 /**
- * ACL as far as a sentinel needs it: users with on/off and passwords (from `requirepass` and
- * `user` lines), WHOAMI / USERS / LIST / GETUSER / CAT / GENPASS / SETUSER / DELUSER / DRYRUN.
- * Command, key and channel permissions are kept as written but not enforced: every user that can
- * log in may run every sentinel command. There is no ACL file, as in a default redis-sentinel.
+ * ACL as a sentinel has it: users from `requirepass`, `user` lines or the `aclfile`, and WHOAMI /
+ * USERS / LIST / GETUSER / CAT / GENPASS / SETUSER / DELUSER / DRYRUN / LOG / LOAD / SAVE with
+ * Redis 7.0's replies. Permissions are enforced by ./acl-check.ts. Commands that take rights away
+ * close the connections that lost them, as Redis does.
  */
 import { randomBytes } from 'node:crypto';
 import { R, type Reply } from '../resp/types.js';
@@ -143,8 +143,27 @@ export function registerAclCommand(server: Server): void {
         if (args.length > 3) return R.error('ERR syntax error');
         return R.array([]);
       }),
-      sub('save', 2, admin, adminCats, 'Saves the users to the ACL file', notConfigured),
-      sub('load', 2, admin, adminCats, 'Loads the users from the ACL file', notConfigured),
+      sub('save', 2, admin, adminCats, 'Saves the users to the ACL file', () => {
+        const file = server.options.aclFile;
+        if (!file) return notConfigured();
+        try {
+          file.save(server.getUsers());
+        } catch {
+          return R.error('ERR There was an error trying to save the ACLs. Please check the server logs for more information');
+        }
+        return R.ok();
+      }),
+      sub('load', 2, admin, adminCats, 'Loads the users from the ACL file', () => {
+        const file = server.options.aclFile;
+        if (!file) return notConfigured();
+        const loaded = file.load();
+        if ('error' in loaded) return R.error(`ERR ${loaded.error}`);
+        server.setUsers(loaded.users);
+        // Redis 7.0 replaces every user but `default`, closing the clients logged in as them
+        // (the caller after its reply), whether their user changed or not.
+        for (const c of server.clients()) if (c.user !== 'default') c.kill();
+        return R.ok();
+      }),
       sub('dryrun', -4, admin, adminCats, 'Tells whether a user may run a command', (_ctx, args): Reply => {
         const name = args[2]!.toString('utf8');
         const u = getUser(server.getUsers(), name);

@@ -116,6 +116,16 @@ export interface AclUser {
   payloadFlag?: 'sanitize-payload' | 'skip-sanitize-payload';
 }
 
+/** The `aclfile` behind ACL LOAD and ACL SAVE. */
+export interface AclFileStore {
+  /** As configured (relative to the working directory), for messages. */
+  readonly path: string;
+  /** The users in the file, or every problem found in it (then nothing is loaded). */
+  load(): { users: Map<string, AclUser> } | { error: string };
+  /** Replaces the file with these users; throws on failure. */
+  save(users: Map<string, AclUser>): void;
+}
+
 export interface ServerStats {
   /** Clients connected now. */
   connectedClients: number;
@@ -141,6 +151,8 @@ export interface ServerOptions {
    * `user` lines. No `default` entry, or a `default` user with `nopass`, means no AUTH needed.
    */
   users?: Map<string, AclUser>;
+  /** `aclfile`: ACL LOAD / ACL SAVE read and write it; without one they say there is none. */
+  aclFile?: AclFileStore;
   /** Defaults to Redis's 512 MB (`proto-max-bulk-len`). */
   protoMaxBulkLen?: number;
   /** Redis's maxclients default is 10000. */

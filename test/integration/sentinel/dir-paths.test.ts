@@ -13,6 +13,7 @@ import { freePort } from '../../helpers/ports.js';
 import { startSentinelFrom, stopAll, tempDir, type Proc } from '../../helpers/procs.js';
 import { pairs, text, toJs } from './resp-client.js';
 import { sentinelCall, waitFor } from './topology.js';
+import { transcript } from './transcript.js';
 
 const IMPLS = ['redis', 'bundled'] as const;
 type Impl = (typeof IMPLS)[number];
@@ -195,6 +196,68 @@ describe('dir takes effect where it stands (redis-sentinel vs bundled)', () => {
       pidfileAfterStop: false,
     });
     expect(bundled).toEqual(redis);
+  });
+
+  /** `aclfile` is another path read from the last `dir`: at start, by ACL LOAD and ACL SAVE. */
+  async function aclFile(impl: Impl): Promise<unknown> {
+    const root = tempDir(`sc-aclfile-${impl}-`);
+    const start = path.join(root, 'start');
+    const port = await freePort();
+    const acl = path.join(start, 'a', 'users.acl');
+    write(acl, 'user default on nopass ~* &* +@all\nuser alice on >pw ~* &* +@all\n');
+    const conf = path.join(start, 'sentinel.conf');
+    write(conf, [`port ${port}`, 'bind 127.0.0.1', 'dir a', 'aclfile users.acl', `sentinel monitor mymaster 127.0.0.1 ${port + 1} 1`, ''].join('\n'));
+    const call = async (...args: string[]) => toJs(await sentinelCall(port, ...args));
+    const out: Record<string, unknown> = {};
+    let s = await startSentinelFrom(`aclfile-${impl}`, impl, { cwd: start, conf: 'sentinel.conf', port });
+    out.loaded = await call('ACL', 'LIST');
+    out.save = [await call('ACL', 'SETUSER', 'bob', 'on', '>b', '+@all'), await call('ACL', 'SAVE'), read(acl)];
+    await call('SENTINEL', 'FLUSHCONFIG');
+    out.userLinesInConfig = read(conf).split('\n').filter((l) => l.startsWith('user '));
+    write(acl, 'user default on nopass ~* &* +@all\nuser carol on >c +@all\n');
+    // ACL LOAD closes the clients of every user but default, the caller after its reply.
+    out.load = await transcript(port, [
+      ['alice', 'AUTH', 'alice', 'pw'],
+      ['bob', 'AUTH', 'bob', 'b'],
+      ['default', 'PING'],
+      ['alice', 'ACL', 'LOAD'],
+      ['bob', 'PING'],
+      ['default', 'ACL', 'LIST'],
+    ]);
+    write(acl, 'user default on nopass ~* &* +@all\n# a comment\nuser dan on >d\nuser dan on >d\n');
+    out.badLoad = [await call('ACL', 'LOAD'), await call('ACL', 'LIST')];
+    write(acl, 'user default on nopass ~* &* +@all\nuser carol on >c +@all\n');
+    await s.stop('SIGTERM');
+    s = await startSentinelFrom(`aclfile-${impl}-again`, impl, { cwd: root, conf: 'start/sentinel.conf', port });
+    out.afterRestart = await call('ACL', 'LIST');
+    await s.stop('SIGTERM');
+    // Refusals: the file missing; users both in the file and in the config.
+    const refused = async (body: string) => {
+      write(conf, body);
+      return startSentinelFrom(`aclfile-${impl}-refused`, impl, { cwd: start, conf: 'sentinel.conf', port }).then(
+        (p) => p.stop('SIGKILL').then(() => 'started'),
+        (e: Error) => (/Error loading ACLs, opening file 'missing\.acl': No such file or directory|users defined in redis\.conf and at the same setting an ACL file path is invalid/.exec(e.message) ?? ['other: ' + e.message])[0],
+      );
+    };
+    out.refused = [
+      await refused(`port ${port}\nbind 127.0.0.1\ndir a\naclfile missing.acl\nsentinel monitor mymaster 127.0.0.1 ${port + 1} 1\n`),
+      await refused(`port ${port}\nbind 127.0.0.1\ndir a\naclfile users.acl\nuser eve on >e\nsentinel monitor mymaster 127.0.0.1 ${port + 1} 1\n`),
+    ];
+    return out;
+  }
+
+  it('aclfile: read from the last dir at start and by ACL LOAD, written by ACL SAVE, users kept out of the config; a missing file or users in both places refuse the start', async () => {
+    const redis = await aclFile('redis');
+    expect(redis).toMatchObject({
+      userLinesInConfig: [],
+      load: expect.arrayContaining([['alice', 'ACL LOAD', { simple: 'OK' }], ['alice', 'closed'], ['bob', 'closed'], ['default', 'open']]),
+      badLoad: [{ error: expect.stringMatching(/^ERR .*users\.acl:2 should start with user keyword.*Duplicate user 'dan'.*no change/) }, expect.anything()],
+      refused: [
+        "Error loading ACLs, opening file 'missing.acl': No such file or directory",
+        'users defined in redis.conf and at the same setting an ACL file path is invalid',
+      ],
+    });
+    expect(await aclFile('bundled')).toEqual(redis);
   });
 
   it('a dir that does not exist stops the start, naming the line; the file is left alone', async () => {
