@@ -156,6 +156,7 @@ export async function runSentinelProgram(argv: string[], signals: SignalLatch): 
     tcpKeepAlive: cfg.tcpKeepalive,
     // `protected-mode yes` in the file must refuse non-loopback clients as redis-sentinel does.
     protectedMode: cfg.protectedMode,
+    ...(cfg.unixsocket ? { unixSocket: { path: cfg.unixsocket, ...(cfg.unixsocketperm !== undefined ? { perm: cfg.unixsocketperm } : {}) } } : {}),
     onShutdown: () => shutdown('SHUTDOWN'),
   });
   core.attach(server);
@@ -171,8 +172,10 @@ export async function runSentinelProgram(argv: string[], signals: SignalLatch): 
     await server.listen();
   } catch (err) {
     const e = err as Error & { address?: string; port?: number; code?: string };
-    core.log('warning', `Could not create server TCP listening socket ${e.address ?? '*'}:${e.port ?? cfg.port}: ${e.message}`);
-    stderr(`sentinel: cannot listen on ${e.address ?? '*'}:${e.port ?? cfg.port}: ${e.message}. Is another sentinel already running on this port? Exiting...`);
+    core.log('warning', e.message);
+    const where = e.port === 0 ? `the unix socket ${e.address}` : `${e.address ?? '*'}:${e.port ?? cfg.port}`;
+    const hint = e.code === 'EADDRINUSE' ? ' Is another sentinel already running on this port?' : '';
+    stderr(`sentinel: cannot listen on ${where}: ${e.message}.${hint} Exiting...`);
     await server.close().catch(() => {});
     return 1;
   }
@@ -191,6 +194,7 @@ export async function runSentinelProgram(argv: string[], signals: SignalLatch): 
     stopping = true;
     core.log('warning', why === 'SHUTDOWN' ? 'User requested shutdown...' : `Received ${why} scheduling shutdown...`);
     core.stop();
+    if (cfg.unixsocket) core.log('notice', 'Removing the unix socket file.');
     await server.close().catch(() => {});
     if (cfg.pidfile) {
       core.log('notice', 'Removing the pid file.');

@@ -180,6 +180,19 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, readi
         if (v !== undefined) cfg.pidfile = v === '' ? undefined : v;
         break;
       }
+      case 'unixsocket': {
+        const v = one();
+        if (v !== undefined) cfg.unixsocket = v === '' ? undefined : v;
+        break;
+      }
+      case 'unixsocketperm': {
+        const v = one();
+        if (v === undefined) break;
+        if (!/^[0-7]+$/.test(v) || parseInt(v, 8) > 0o777) bad('Invalid socket file permissions', 'give an octal mode such as 700');
+        // 0, the default, leaves the mode as the socket was created.
+        else cfg.unixsocketperm = parseInt(v, 8) || undefined;
+        break;
+      }
       case 'daemonize': {
         const v = yesno();
         if (v !== undefined) cfg.daemonize = v;

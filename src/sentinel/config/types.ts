@@ -85,6 +85,9 @@ export interface SentinelConfig {
   /** Default '' = log to stdout. */
   logfile: string;
   pidfile?: string;
+  /** `unixsocket`: also listen on this path (relative to the last `dir`); `unixsocketperm` its mode. */
+  unixsocket?: string;
+  unixsocketperm?: number;
   /** Default false; the TypeScript sentinel never forks, `daemonize yes` is only noted. */
   daemonize: boolean;
   /** debug | verbose | notice (default) | warning | nothing. */

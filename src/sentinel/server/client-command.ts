@@ -31,7 +31,8 @@ function matchesType(c: Client, type: string): boolean {
 
 /** One CLIENT LIST line, fields in Redis 7.0's order. */
 export function clientLine(c: Client, now: number): string {
-  const flags = (c.subscribed ? 'P' : '') + (c.noEvict ? 'e' : '') + (c.tracking ? 't' : '') || 'N';
+  // In Redis's order.
+  const flags = (c.subscribed ? 'P' : '') + (c.tracking ? 't' : '') + (c.unix ? 'U' : '') + (c.noEvict ? 'e' : '') || 'N';
   const qbuf = c.queryBufferBytes;
   const obl = c.outputBufferBytes;
   const fields: Array<[string, string | number]> = [

@@ -43,6 +43,8 @@ export class Client implements ClientState {
   replyMode: ReplyMode = 'on';
   noEvict = false;
   tracking = false;
+  /** Connected through the unix socket (CLIENT LIST flag U). */
+  readonly unix: boolean;
   /** Arguments of the command being run (CLIENT LIST argv-mem). */
   argvBytes = 0;
   closed = false;
@@ -62,12 +64,16 @@ export class Client implements ClientState {
     readonly socket: net.Socket,
     private readonly hooks: ClientHooks,
     authenticated: boolean,
+    /** The unix socket's path as configured, for a client connected through it. */
+    unixPath?: string,
   ) {
     this.authenticated = authenticated;
     this.createdAt = hooks.now();
     this.lastCommandAt = this.createdAt;
-    this.addr = formatAddr(socket.remoteAddress, socket.remotePort);
-    this.laddr = formatAddr(socket.localAddress, socket.localPort);
+    this.unix = unixPath !== undefined;
+    // Redis shows a unix socket client as `<path>:0` at both ends.
+    this.addr = unixPath !== undefined ? `${unixPath}:0` : formatAddr(socket.remoteAddress, socket.remotePort);
+    this.laddr = unixPath !== undefined ? this.addr : formatAddr(socket.localAddress, socket.localPort);
     const handle = (socket as unknown as { _handle?: { fd?: number } })._handle;
     this.fd = typeof handle?.fd === 'number' ? handle.fd : -1;
     this.parser = new RequestParser({

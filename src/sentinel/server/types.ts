@@ -168,6 +168,11 @@ export interface ServerOptions {
    * loopback get Redis's -DENIED error and are closed. Sentinel mode defaults to off.
    */
   protectedMode?: boolean;
+  /**
+   * `unixsocket` (relative to the working directory) and `unixsocketperm`: also listen there, as
+   * Redis does, replacing a file left at that path and removing it on close.
+   */
+  unixSocket?: { path: string; perm?: number };
   /** SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: core writes config and exits; the reply is never sent. */
   onShutdown?: (args: string[]) => void | Promise<void>;
   /** Wall clock in ms; injected by tests. */

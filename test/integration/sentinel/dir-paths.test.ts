@@ -6,10 +6,11 @@
  * working directory. Every sequence runs against redis-sentinel and the bundled sentinel; what a
  * client sees (replies, files, the rewritten config) must be the same.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../helpers/ports.js';
+import { RespConn, plain } from '../../helpers/resp-conn.js';
 import { startSentinelFrom, stopAll, tempDir, type Proc } from '../../helpers/procs.js';
 import { pairs, text, toJs } from './resp-client.js';
 import { sentinelCall, waitFor } from './topology.js';
@@ -40,6 +41,18 @@ function recorder(file: string, out: string): void {
 async function masterFields(port: number, ...names: string[]): Promise<Record<string, string>> {
   const all = Object.fromEntries(pairs(await sentinelCall(port, 'SENTINEL', 'MASTER', 'mymaster')));
   return Object.fromEntries(names.map((n) => [n, all[n] ?? '(none)']));
+}
+
+/** The unix socket's mode, and how a client connected through it sees itself. */
+async function unixClient(file: string): Promise<unknown> {
+  const c = await RespConn.connect(file);
+  try {
+    const info = String(plain(await c.call('CLIENT', 'INFO')));
+    const pick = (k: string) => `${k}=${new RegExp(`\\b${k}=(\\S*)`).exec(info)?.[1]}`;
+    return { mode: (statSync(file).mode & 0o777).toString(8), client: ['addr', 'laddr', 'flags', 'user'].map(pick).join(' ') };
+  } finally {
+    c.close();
+  }
 }
 
 function mapValues(o: Record<string, string>, f: (s: string) => string): Record<string, string> {
@@ -138,8 +151,9 @@ describe('dir takes effect where it stands (redis-sentinel vs bundled)', () => {
    * Every other path that depends on the working directory or on the order of the lines:
    * a script named before `dir` (sentinel lines are applied after the whole file, so from the
    * final directory), an include before `dir` (from the start directory) and between two `dir`
-   * lines (from the first), `dir` relative to the one before it, logfile and pidfile (from the
-   * final directory).
+   * lines (from the first; globs too), `dir` relative to the one before it, logfile, pidfile
+   * and unixsocket (from the final directory; the socket replaces a stale file and goes away
+   * with the sentinel).
    */
   async function sweep(impl: Impl): Promise<unknown> {
     const root = tempDir(`sc-paths-${impl}-`);
@@ -167,11 +181,15 @@ describe('dir takes effect where it stands (redis-sentinel vs bundled)', () => {
         'dir b',
         'logfile s.log',
         'pidfile s.pid',
+        'unixsocket s.sock',
+        'unixsocketperm 700',
         `sentinel monitor mymaster 127.0.0.1 ${dead} 1`,
         '',
       ].join('\n'),
     );
     const norm = normaliser(root, port, dead);
+    // A socket file left by an earlier run is replaced.
+    write(path.join(final, 's.sock'), '');
     const s = await startSentinelFrom(`paths-${impl}`, impl, { cwd: start, conf: 'sentinel.conf', port });
     const info = text(await sentinelCall(port, 'INFO', 'server'));
     await waitFor('log written', async () => (read(path.join(final, 's.log')).includes('+monitor') ? [] : ['no +monitor in a/b/s.log']), 10_000);
@@ -179,13 +197,14 @@ describe('dir takes effect where it stands (redis-sentinel vs bundled)', () => {
       master: await masterFields(port, 'down-after-milliseconds', 'failover-timeout', 'parallel-syncs', 'notification-script'),
       configFile: norm(/config_file:(.*)/.exec(info)?.[1]?.trim() ?? ''),
       pidfile: read(path.join(final, 's.pid')).trim() === String(s.child.pid),
-      stray: ['s.log', 's.pid', 'a/s.log', 'a/s.pid'].filter((f) => existsSync(path.join(start, f))),
+      stray: ['s.log', 's.pid', 's.sock', 'a/s.log', 'a/s.pid', 'a/s.sock'].filter((f) => existsSync(path.join(start, f))),
+      socket: await unixClient(path.join(final, 's.sock')),
     };
     await s.stop('SIGTERM');
-    return { ...out, pidfileAfterStop: existsSync(path.join(final, 's.pid')) };
+    return { ...out, pidfileAfterStop: existsSync(path.join(final, 's.pid')), socketAfterStop: existsSync(path.join(final, 's.sock')) };
   }
 
-  it('the sweep: scripts, includes (globs too), dir after dir, logfile and pidfile resolve where redis-sentinel resolves them', async () => {
+  it('the sweep: scripts, includes (globs too), dir after dir, logfile, pidfile and unixsocket resolve where redis-sentinel resolves them', async () => {
     const redis = await sweep('redis');
     const bundled = await sweep('bundled');
     expect(redis).toEqual({
@@ -193,7 +212,9 @@ describe('dir takes effect where it stands (redis-sentinel vs bundled)', () => {
       configFile: '<root>/start/sentinel.conf',
       pidfile: true,
       stray: [],
+      socket: { mode: '700', client: 'addr=s.sock:0 laddr=s.sock:0 flags=U user=default' },
       pidfileAfterStop: false,
+      socketAfterStop: false,
     });
     expect(bundled).toEqual(redis);
   });
