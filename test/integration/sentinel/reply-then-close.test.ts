@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../helpers/ports.js';
 import { startSentinel, startSentinelFrom, stopAll, tempDir, type Proc } from '../../helpers/procs.js';
+import { RespConn } from '../../helpers/resp-conn.js';
 import { transcript, type Step } from './transcript.js';
 
 const IMPLS = ['redis', 'bundled'] as const;
@@ -131,6 +132,30 @@ describe('a command that ends its own connection replies first (redis-sentinel v
       ['admin', 'ACL', 'DELUSER', 'self'],
     ]);
     expect(t.slice(3, 5).map((x) => (x as unknown[])[2])).toEqual([{ simple: 'OK' }, 'closed, no reply']);
+  });
+});
+
+describe('idle clients (timeout)', () => {
+  it('`timeout 1` closes an idle client but not a subscriber, as redis-sentinel does', async () => {
+    const dead = await freePort();
+    const seen = {} as Record<Impl, unknown>;
+    for (const impl of IMPLS) {
+      const s = await startSentinel(`idle-${impl}`, { implementation: impl, conf: ['timeout 1', `sentinel monitor mymaster 127.0.0.1 ${dead} 1`] });
+      const idle = await RespConn.connect(s.port);
+      const busy = await RespConn.connect(s.port);
+      const sub = await RespConn.connect(s.port);
+      await idle.call('PING');
+      await sub.call('SUBSCRIBE', 'x');
+      for (let i = 0; i < 7; i++) {
+        await busy.call('PING');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      seen[impl] = { idle: idle.closed, busy: busy.closed, subscriber: sub.closed };
+      for (const c of [idle, busy, sub]) c.close();
+      await s.stop('SIGTERM');
+    }
+    expect(seen.redis).toEqual({ idle: true, busy: false, subscriber: false });
+    expect(seen.bundled).toEqual(seen.redis);
   });
 });
 
