@@ -154,6 +154,7 @@ export async function runSentinelProgram(argv: string[], signals: SignalLatch): 
     protoMaxBulkLen: cfg.protoMaxBulkLen,
     maxClients: cfg.maxclients,
     tcpKeepAlive: cfg.tcpKeepalive,
+    idleTimeout: cfg.timeout,
     // `protected-mode yes` in the file must refuse non-loopback clients as redis-sentinel does.
     protectedMode: cfg.protectedMode,
     ...(cfg.unixsocket ? { unixSocket: { path: cfg.unixsocket, ...(cfg.unixsocketperm !== undefined ? { perm: cfg.unixsocketperm } : {}) } } : {}),

@@ -69,6 +69,7 @@ export function emptyConfig(file: string): SentinelConfig {
     maxclients: 10000,
     tcpKeepalive: 300,
     protoMaxBulkLen: 512 * 1024 * 1024,
+    timeout: 0,
     users: new Map(),
     renameCommands: [],
     currentEpoch: 0,
@@ -216,6 +217,14 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, readi
         const n = intOf(v);
         if (n === null || n < 1) bad('maxclients must be a positive number');
         else cfg.maxclients = n;
+        break;
+      }
+      case 'timeout': {
+        const v = one();
+        if (v === undefined) break;
+        const n = intOf(v);
+        if (n === null || n < 0) bad('timeout must be a number of seconds, 0 to never close idle clients');
+        else cfg.timeout = n;
         break;
       }
       case 'tcp-keepalive': {

@@ -100,6 +100,8 @@ export interface SentinelConfig {
   tcpKeepalive: number;
   /** Default 512 MB. */
   protoMaxBulkLen: number;
+  /** `timeout`: seconds a client may stay idle (subscribers excepted); default 0 = forever. */
+  timeout: number;
   /** ACL users: `requirepass` sets the `default` user's password; `user` lines add users. */
   users: Map<string, AclUser>;
   /** `aclfile` as written (relative to the last `dir`): the users come from there instead of `user` lines. */

@@ -36,6 +36,8 @@ export class Client implements ClientState {
   readonly patterns = new Set<string>();
   readonly createdAt: number;
   lastCommandAt: number;
+  /** Last time something was read from or written to the client (Redis's lastinteraction, for `timeout`). */
+  lastInteraction: number;
   lastCommand = 'NULL';
   readonly addr: string;
   readonly laddr: string;
@@ -70,6 +72,7 @@ export class Client implements ClientState {
     this.authenticated = authenticated;
     this.createdAt = hooks.now();
     this.lastCommandAt = this.createdAt;
+    this.lastInteraction = this.createdAt;
     this.unix = unixPath !== undefined;
     // Redis shows a unix socket client as `<path>:0` at both ends.
     this.addr = unixPath !== undefined ? `${unixPath}:0` : formatAddr(socket.remoteAddress, socket.remotePort);
@@ -156,12 +159,14 @@ export class Client implements ClientState {
 
   private write(r: Reply): void {
     if (this.closed || this.socket.destroyed) return;
+    this.lastInteraction = this.hooks.now();
     this.socket.write(encodeReply(r, this.protocol));
     this.wroteThisRound = true;
   }
 
   private onData(d: Buffer): void {
     if (this.closed || this.closeAfterReplyFlag) return;
+    this.lastInteraction = this.hooks.now();
     this.wroteThisRound = false;
     this.parser.feed(d);
     this.pump();

@@ -77,6 +77,7 @@ export class Server implements SentinelServer {
   private rejectedConnections = 0;
   /** CLIENT PAUSE: commands of other clients wait until then. */
   pausedUntil = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
   shuttingDown = false;
 
   constructor(opts: ServerOptions) {
@@ -144,6 +145,15 @@ export class Server implements SentinelServer {
       throw err;
     }
     this.listeners = opened;
+    const idle = this.options.idleTimeout ?? 0;
+    // Redis's clientsCron looks once a second: an idle client goes within a second of its timeout.
+    if (idle > 0) this.idleTimer = setInterval(() => this.closeIdleClients(idle * 1000), 1000).unref();
+  }
+
+  /** `timeout`: clients silent for longer are closed; subscribers are waiting on purpose and stay. */
+  private closeIdleClients(maxIdleMs: number): void {
+    const now = this.now();
+    for (const c of this.clientsById.values()) if (!c.subscribed && now - c.lastInteraction > maxIdleMs) c.destroy();
   }
 
   private async listenUnix(path: string, perm: number | undefined): Promise<net.Server> {
@@ -172,6 +182,8 @@ export class Server implements SentinelServer {
   }
 
   async close(): Promise<void> {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = null;
     const closing = this.listeners.map((s) => new Promise((r) => s.close(() => r(undefined))));
     this.listeners = [];
     for (const c of [...this.clientsById.values()]) c.destroy();

@@ -163,6 +163,8 @@ export interface ServerOptions {
    * noticed and its client entry freed.
    */
   tcpKeepAlive?: number;
+  /** `timeout` in seconds (Redis's default 0 = never): a client idle that long is closed, unless subscribed. */
+  idleTimeout?: number;
   /**
    * `protected-mode yes`: while the default user has no password, connections from outside
    * loopback get Redis's -DENIED error and are closed. Sentinel mode defaults to off.
