@@ -150,14 +150,14 @@ export async function runSentinelProgram(argv: string[], signals: SignalLatch): 
     port: cfg.port,
     version: REDIS_COMPAT_VERSION,
     users,
-    ...(aclFile ? { aclFile } : {}),
+    aclFile,
     protoMaxBulkLen: cfg.protoMaxBulkLen,
     maxClients: cfg.maxclients,
     tcpKeepAlive: cfg.tcpKeepalive,
     idleTimeout: cfg.timeout,
     // `protected-mode yes` in the file must refuse non-loopback clients as redis-sentinel does.
     protectedMode: cfg.protectedMode,
-    ...(cfg.unixsocket ? { unixSocket: { path: cfg.unixsocket, ...(cfg.unixsocketperm !== undefined ? { perm: cfg.unixsocketperm } : {}) } } : {}),
+    unixSocket: cfg.unixsocket ? { path: cfg.unixsocket, perm: cfg.unixsocketperm } : undefined,
     onShutdown: () => shutdown('SHUTDOWN'),
   });
   core.attach(server);

@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { UsageError, type Problem } from '../../common/errors.js';
 import { splitArgs } from '../resp/splitargs.js';
-import { applyAclRules, sha256Hex } from '../server/auth.js';
+import { applyAclRules, defaultUser, sha256Hex } from '../server/auth.js';
 import type { AclUser } from '../server/types.js';
 import { strerror } from '../strerror.js';
 import { includeFiles, resolveDir } from './paths.js';
@@ -248,7 +248,7 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, readi
         if (v === undefined) break;
         cfg.requirepass = v === '' ? undefined : v;
         // Like Redis: requirepass resets the default user's passwords to this one ("" = none).
-        const u = cfg.users.get('default') ?? { enabled: true, nopass: true, passwordHashes: new Set<string>(), rules: ['~*', '&*', '+@all'] };
+        const u = cfg.users.get('default') ?? defaultUser();
         u.passwordHashes = new Set(v === '' ? [] : [sha256Hex(v)]);
         u.nopass = v === '';
         cfg.users.set('default', u);

@@ -49,7 +49,6 @@ export function aclFileText(users: Map<string, AclUser>): string {
 /** The file at `path`; `write` replaces it atomically (the config's writer, passed in). */
 export function aclFileStore(path: string, write: (file: string, content: string) => void): AclFileStore {
   return {
-    path,
     load: () => {
       let text: string;
       try {

@@ -117,13 +117,7 @@ export class Server implements SentinelServer {
       for (const b of binds) {
         const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock, false));
         try {
-          await new Promise<void>((resolve, reject) => {
-            srv.once('error', reject);
-            srv.listen({ host: b.host, port: actualPort, ipv6Only: b.ipv6Only, exclusive: true }, () => {
-              srv.off('error', reject);
-              resolve();
-            });
-          });
+          await listenOn(srv, { host: b.host, port: actualPort, ipv6Only: b.ipv6Only, exclusive: true });
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
           if (b.optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')) continue;
@@ -161,13 +155,7 @@ export class Server implements SentinelServer {
     rmSync(path, { force: true });
     const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock, true));
     try {
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen({ path }, () => {
-          srv.off('error', reject);
-          resolve();
-        });
-      });
+      await listenOn(srv, { path });
       if (perm !== undefined) chmodSync(path, perm);
     } catch (err) {
       srv.close();
@@ -349,6 +337,16 @@ export class Server implements SentinelServer {
     }
     return receivers;
   }
+}
+
+function listenOn(srv: net.Server, opts: net.ListenOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen(opts, () => {
+      srv.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 interface Bind {

@@ -118,8 +118,6 @@ export interface AclUser {
 
 /** The `aclfile` behind ACL LOAD and ACL SAVE. */
 export interface AclFileStore {
-  /** As configured (relative to the working directory), for messages. */
-  readonly path: string;
   /** The users in the file, or every problem found in it (then nothing is loaded). */
   load(): { users: Map<string, AclUser> } | { error: string };
   /** Replaces the file with these users; throws on failure. */

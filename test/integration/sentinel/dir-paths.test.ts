@@ -1,10 +1,10 @@
 /**
  * `dir` takes effect where it stands, as in redis-sentinel 7.0 (it chdir()s when it reads the
- * line): relative paths after it — includes, logfile, pidfile, the scripts of `sentinel
- * notification-script` / `client-reconfig-script`, and what SENTINEL SET accepts at run time —
- * are relative to it, and a sentinel restarted from the file it rewrote comes back, from any
- * working directory. Every sequence runs against redis-sentinel and the bundled sentinel; what a
- * client sees (replies, files, the rewritten config) must be the same.
+ * line): relative paths after it — includes, logfile, pidfile, unixsocket, aclfile, the scripts
+ * of `sentinel notification-script` / `client-reconfig-script`, and what SENTINEL SET accepts at
+ * run time — are relative to it, and a sentinel restarted from the file it rewrote comes back,
+ * from any working directory. Every sequence runs against redis-sentinel and the bundled
+ * sentinel; what a client sees (replies, files, the rewritten config) must be the same.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
