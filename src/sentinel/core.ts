@@ -123,7 +123,9 @@ export class SentinelCore implements SentinelCtx {
 
   flushConfig(): boolean {
     try {
-      this.opts.persist(persistState(this, this.opts.base));
+      // The users as they are now (ACL SETUSER / DELUSER), as Redis writes them on every rewrite.
+      const users = this.server?.getUsers() ?? this.opts.base.users;
+      this.opts.persist(persistState(this, { ...this.opts.base, users }));
       this.log('notice', 'Sentinel new configuration saved on disk');
       return true;
     } catch (err) {

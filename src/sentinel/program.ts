@@ -10,12 +10,13 @@ import { accessSync, appendFileSync, constants, readFileSync, rmSync, writeFileS
 import path from 'node:path';
 import { ScError } from '../common/errors.js';
 import { parseSentinelConfig } from './config/parse.js';
-import { rewriteSentinelConfig } from './config/rewrite.js';
+import { rewriteSentinelConfig, writeFileAtomicSync } from './config/rewrite.js';
 import type { SentinelConfig } from './config/types.js';
 import { SentinelCore } from './core.js';
 import { createDnsResolver } from './dns-resolver.js';
 import { parseLogLevel } from './events/format.js';
 import { createCommandLink, createPubSubLink } from './link/index.js';
+import { aclFileStore } from './server/acl-file.js';
 import { createServer } from './server/index.js';
 import type { SignalLatch } from './signals.js';
 import { loadState, StateLoadError } from './state/persist.js';
@@ -80,6 +81,8 @@ export async function runSentinelProgram(argv: string[], signals: SignalLatch): 
     stderr(err instanceof Error ? err.message : String(err));
     return err instanceof ScError ? err.exitCode : 1;
   }
+  // The parser followed the `dir` lines (each relative to the one before); go to the last one
+  // before opening anything else, as Redis has by the time it has read the file.
   if (cfg.dir) {
     try {
       process.chdir(cfg.dir);
@@ -97,13 +100,25 @@ export async function runSentinelProgram(argv: string[], signals: SignalLatch): 
     }
   }
 
+  // The ACL file, from the directory the sentinel now runs in; Redis refuses to start on a bad one.
+  const aclFile = cfg.aclfile ? aclFileStore(cfg.aclfile, writeFileAtomicSync) : undefined;
+  let users = cfg.users;
+  if (aclFile) {
+    const loaded = aclFile.load();
+    if ('error' in loaded) {
+      stderr(`Aborting Redis startup because of ACL errors: ${loaded.error}`);
+      return 1;
+    }
+    users = loaded.users;
+  }
+
   const verbosity = cfg.loglevel === 'nothing' ? 'nothing' : (parseLogLevel(cfg.loglevel) ?? 'notice');
   const core = new SentinelCore({
     links: { command: createCommandLink, pubsub: createPubSubLink },
     // The rewriter reads the file again and keeps the user's lines; options given on the command
     // line are not written into it.
     persist: (state) => rewriteSentinelConfig(file, state),
-    base: { dir: process.cwd(), users: cfg.users, port: cfg.port, protectedMode: cfg.protectedMode },
+    base: { dir: process.cwd(), users, usersInAclFile: aclFile !== undefined, port: cfg.port, protectedMode: cfg.protectedMode },
     resolver: createDnsResolver(),
     logfile: cfg.logfile,
     verbosity,
@@ -134,12 +149,15 @@ export async function runSentinelProgram(argv: string[], signals: SignalLatch): 
     bind: cfg.bind,
     port: cfg.port,
     version: REDIS_COMPAT_VERSION,
-    users: cfg.users,
+    users,
+    aclFile,
     protoMaxBulkLen: cfg.protoMaxBulkLen,
     maxClients: cfg.maxclients,
     tcpKeepAlive: cfg.tcpKeepalive,
+    idleTimeout: cfg.timeout,
     // `protected-mode yes` in the file must refuse non-loopback clients as redis-sentinel does.
     protectedMode: cfg.protectedMode,
+    unixSocket: cfg.unixsocket ? { path: cfg.unixsocket, perm: cfg.unixsocketperm } : undefined,
     onShutdown: () => shutdown('SHUTDOWN'),
   });
   core.attach(server);
@@ -155,8 +173,10 @@ export async function runSentinelProgram(argv: string[], signals: SignalLatch): 
     await server.listen();
   } catch (err) {
     const e = err as Error & { address?: string; port?: number; code?: string };
-    core.log('warning', `Could not create server TCP listening socket ${e.address ?? '*'}:${e.port ?? cfg.port}: ${e.message}`);
-    stderr(`sentinel: cannot listen on ${e.address ?? '*'}:${e.port ?? cfg.port}: ${e.message}. Is another sentinel already running on this port? Exiting...`);
+    core.log('warning', e.message);
+    const where = e.port === 0 ? `the unix socket ${e.address}` : `${e.address ?? '*'}:${e.port ?? cfg.port}`;
+    const hint = e.code === 'EADDRINUSE' ? ' Is another sentinel already running on this port?' : '';
+    stderr(`sentinel: cannot listen on ${where}: ${e.message}.${hint} Exiting...`);
     await server.close().catch(() => {});
     return 1;
   }
@@ -175,6 +195,7 @@ export async function runSentinelProgram(argv: string[], signals: SignalLatch): 
     stopping = true;
     core.log('warning', why === 'SHUTDOWN' ? 'User requested shutdown...' : `Received ${why} scheduling shutdown...`);
     core.stop();
+    if (cfg.unixsocket) core.log('notice', 'Removing the unix socket file.');
     await server.close().catch(() => {});
     if (cfg.pidfile) {
       core.log('notice', 'Removing the pid file.');

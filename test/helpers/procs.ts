@@ -85,10 +85,19 @@ export async function startProgram(
   opts: { host: string; port: number; dir: string; env?: NodeJS.ProcessEnv },
 ): Promise<Proc> {
   const p = startProcess(name, cmd, args, opts.host, opts.port, opts.dir, opts.env);
+  // A program that refuses to start says so at once ('close': its output is all read by then).
+  let onExit!: (code: number | null) => void;
+  const exited = new Promise<never>((_, reject) => {
+    onExit = (code) => reject(new Error(`${name} exited with code ${code}`));
+    p.child.once('close', onExit);
+  });
+  exited.catch(() => {});
   try {
-    await waitForPort(opts.port, opts.host);
+    await Promise.race([waitForPort(opts.port, opts.host), exited]);
   } catch (err) {
     throw new Error(`${name} did not start listening on ${opts.host}:${opts.port}; its output:\n${p.log()}`, { cause: err });
+  } finally {
+    p.child.off('close', onExit);
   }
   return p;
 }
@@ -160,6 +169,20 @@ function sentinelCommandLine(confFile: string, opts: Pick<SentinelOptions, 'impl
   if (opts.implementation === 'redis') return ['redis-sentinel', [confFile]];
   const node = [...(opts.nodeDefaults ? [] : SENTINEL_NODE_OPTIONS), ...(opts.nodeArgs ?? [])];
   return [process.execPath, [...node, opts.script ?? path.join(repoRoot, 'dist', 'sentinel', 'main.js'), confFile]];
+}
+
+/**
+ * A sentinel of either implementation started the way a user starts one by hand: from `cwd`, with
+ * the config path exactly as given (relative paths included) and nothing added to the file.
+ * Rejects with the process's output when it does not come up.
+ */
+export async function startSentinelFrom(
+  name: string,
+  implementation: 'redis' | 'bundled',
+  opts: { cwd: string; conf: string; port: number; host?: string },
+): Promise<Proc> {
+  const [cmd, args] = sentinelCommandLine(opts.conf, { implementation });
+  return startProgram(name, cmd, args, { host: opts.host ?? '127.0.0.1', port: opts.port, dir: opts.cwd });
 }
 
 /** Kills every process started here and removes the temp dirs made here. */

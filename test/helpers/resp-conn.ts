@@ -29,9 +29,10 @@ export class RespConn {
     });
   }
 
-  static connect(port: number, host = '127.0.0.1'): Promise<RespConn> {
+  /** To host:port, or to a unix socket when `port` is a path. */
+  static connect(port: number | string, host = '127.0.0.1'): Promise<RespConn> {
     return new Promise((resolve, reject) => {
-      const s = net.connect({ port, host });
+      const s = typeof port === 'string' ? net.connect({ path: port }) : net.connect({ port, host });
       s.once('connect', () => resolve(new RespConn(s)));
       s.once('error', reject);
     });

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { freePort } from '../helpers/ports.js';
-import { removeDir, startSentinel, stopAll } from '../helpers/procs.js';
+import { startSentinel, stopAll } from '../helpers/procs.js';
 import { parseSentinelConfig, renderRewrite, REWRITE_SIGNATURE } from '../../src/sentinel/config/index.js';
 
 afterAll(stopAll);
@@ -27,7 +27,7 @@ async function redisRewrite(body: string[]): Promise<{ before: string; after: st
   c.disconnect();
   await s.stop();
   const after = readFileSync(s.confFile, 'utf8');
-  removeDir(s.dir);
+  // The directory stays until stopAll: the config names it in `dir`, which must exist to be read.
   return { before, after, dir: s.dir, port };
 }
 

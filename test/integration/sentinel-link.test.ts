@@ -287,3 +287,36 @@ describe('pub/sub link', () => {
     expect(got[got.length - 1]).toEqual(['__sentinel__:hello', 'two']);
   });
 });
+
+describe('pub/sub link refused', () => {
+  it('drops a SUBSCRIBE that gets an error reply and retries once per period; AUTH and SETNAME errors alone are discarded', async () => {
+    let refuse = true;
+    const srv = await fakeServer((argv) => {
+      if (argv[0] !== 'SUBSCRIBE') return '-NOAUTH Authentication required.\r\n';
+      return refuse ? '-NOAUTH Authentication required.\r\n' : '*3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n:1\r\n';
+    });
+    const downs: number[] = [];
+    const l = createPubSubLink({
+      host: '127.0.0.1',
+      port: srv.port,
+      clientName: 'sentinel-12345678-pubsub',
+      channels: ['c'],
+      auth: () => ({ pass: 'wrong' }),
+      reconnectPeriodMs: 200,
+      onMessage: () => {},
+      onDisconnect: () => downs.push(Date.now()),
+    });
+    links.push(l);
+    await until('dropped three times', () => downs.length >= 3, 3000);
+    // Redis's pace: one attempt per period, and down in between.
+    expect(downs[2]! - downs[1]!).toBeGreaterThanOrEqual(150);
+    await until('down between attempts', () => l.state === 'disconnected');
+    refuse = false;
+    await until('subscribed', () => l.state === 'connected' && l.lastActivityAt > downs.at(-1)!, 3000);
+    const settled = downs.length;
+    await new Promise((r) => setTimeout(r, 500));
+    expect(downs.length).toBe(settled);
+    expect(l.state).toBe('connected');
+    srv.close();
+  });
+});

@@ -1,16 +1,19 @@
 /**
  * Reads sentinel.conf into a SentinelConfig the way redis-sentinel 7.0 does: lines split like
- * sdssplitargs, `sentinel ...` statements queued and run in three passes (global options, then
- * `monitor`, then per-master options) so that their order in the file does not matter, Redis's
- * error texts. Every problem in the file is reported at once, each naming file:line.
+ * sdssplitargs, `dir` in effect from its line on (see ./paths.ts), `sentinel ...` statements
+ * queued and run after the whole file in three passes (global options, then `monitor`, then
+ * per-master options) so that their order in the file does not matter, Redis's error texts.
+ * Every problem in the file is reported at once, each naming file:line.
  */
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { UsageError, type Problem } from '../../common/errors.js';
 import { splitArgs } from '../resp/splitargs.js';
-import { applyAclRules, sha256Hex } from '../server/auth.js';
+import { applyAclRules, defaultUser, sha256Hex } from '../server/auth.js';
 import type { AclUser } from '../server/types.js';
+import { strerror } from '../strerror.js';
+import { includeFiles, resolveDir } from './paths.js';
 import { REDIS_DIRECTIVES } from './redis-directives.js';
 import type { ConfigLine, MasterConfig, SentinelConfig } from './types.js';
 
@@ -44,6 +47,15 @@ interface Queued {
   args: string[];
 }
 
+/** What reading the file carries from line to line: the directory `dir` lines have moved to, the users declared. */
+interface Reading {
+  cwd: string;
+  problems: Problem[];
+  queue: Queued[];
+  /** `user` lines: applied once the file is read, as Redis loads them after requirepass. */
+  users: Queued[];
+}
+
 export function emptyConfig(file: string): SentinelConfig {
   return {
     file,
@@ -57,6 +69,7 @@ export function emptyConfig(file: string): SentinelConfig {
     maxclients: 10000,
     tcpKeepalive: 300,
     protoMaxBulkLen: 512 * 1024 * 1024,
+    timeout: 0,
     users: new Map(),
     renameCommands: [],
     currentEpoch: 0,
@@ -67,17 +80,18 @@ export function emptyConfig(file: string): SentinelConfig {
 }
 
 /**
- * Parses sentinel.conf text. `file` is used in messages and as the base for `include`.
- * Throws UsageError listing every problem (`<file>:<line>: <what> ...`).
+ * Parses sentinel.conf text. `file` is used in messages; `cwd` is the directory the sentinel is
+ * started from (relative `dir` and `include` paths start there). Throws UsageError listing every
+ * problem (`<file>:<line>: <what> ...`).
  */
-export function parseSentinelConfig(text: string, file: string): SentinelConfig {
+export function parseSentinelConfig(text: string, file: string, opts: { cwd?: string } = {}): SentinelConfig {
   const cfg = emptyConfig(file);
   cfg.lines = splitLines(text);
-  const problems: Problem[] = [];
-  const queue: Queued[] = [];
-  readLines(cfg, cfg.lines, file, problems, queue, 0);
-  runSentinelQueue(cfg, queue, problems);
-  if (problems.length) throw new UsageError(problems);
+  const reading: Reading = { cwd: opts.cwd ?? process.cwd(), problems: [], queue: [], users: [] };
+  readLines(cfg, cfg.lines, file, reading, 0);
+  loadUsers(cfg, reading);
+  runSentinelQueue(cfg, reading);
+  if (reading.problems.length) throw new UsageError(reading.problems);
   return cfg;
 }
 
@@ -100,7 +114,8 @@ export function loadSentinelConfig(file: string): SentinelConfig {
   return parseSentinelConfig(readFileSync(abs, 'utf8'), abs);
 }
 
-function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, problems: Problem[], queue: Queued[], depth: number): void {
+function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, reading: Reading, depth: number): void {
+  const { problems, queue } = reading;
   for (const line of lines) {
     if (line.text === '' || line.text.startsWith('#')) continue;
     const where = `${file}:${line.lineNo}`;
@@ -150,7 +165,10 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, probl
         break;
       case 'dir': {
         const v = one();
-        if (v !== undefined) cfg.dir = v;
+        if (v === undefined) break;
+        const to = resolveDir(reading.cwd, v);
+        if ('error' in to) bad(to.error, 'create the directory or fix the path: a relative dir starts from the directory in effect at its line');
+        else cfg.dir = reading.cwd = to.dir;
         break;
       }
       case 'logfile': {
@@ -161,6 +179,19 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, probl
       case 'pidfile': {
         const v = one();
         if (v !== undefined) cfg.pidfile = v === '' ? undefined : v;
+        break;
+      }
+      case 'unixsocket': {
+        const v = one();
+        if (v !== undefined) cfg.unixsocket = v === '' ? undefined : v;
+        break;
+      }
+      case 'unixsocketperm': {
+        const v = one();
+        if (v === undefined) break;
+        if (!/^[0-7]+$/.test(v) || parseInt(v, 8) > 0o777) bad('Invalid socket file permissions', 'give an octal mode such as 700');
+        // 0, the default, leaves the mode as the socket was created.
+        else cfg.unixsocketperm = parseInt(v, 8) || undefined;
         break;
       }
       case 'daemonize': {
@@ -188,6 +219,14 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, probl
         else cfg.maxclients = n;
         break;
       }
+      case 'timeout': {
+        const v = one();
+        if (v === undefined) break;
+        const n = intOf(v);
+        if (n === null || n < 0) bad('timeout must be a number of seconds, 0 to never close idle clients');
+        else cfg.timeout = n;
+        break;
+      }
       case 'tcp-keepalive': {
         const v = one();
         if (v === undefined) break;
@@ -209,7 +248,7 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, probl
         if (v === undefined) break;
         cfg.requirepass = v === '' ? undefined : v;
         // Like Redis: requirepass resets the default user's passwords to this one ("" = none).
-        const u = cfg.users.get('default') ?? { enabled: true, nopass: true, passwordHashes: new Set<string>(), rules: ['~*', '&*', '+@all'] };
+        const u = cfg.users.get('default') ?? defaultUser();
         u.passwordHashes = new Set(v === '' ? [] : [sha256Hex(v)]);
         u.nopass = v === '';
         cfg.users.set('default', u);
@@ -221,13 +260,16 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, probl
           break;
         }
         const name = rest[0]!;
-        const u: AclUser = cfg.users.get(name) ?? (name === 'default'
-          ? { enabled: true, nopass: true, passwordHashes: new Set(), rules: [] }
-          : { enabled: false, nopass: false, passwordHashes: new Set(), rules: [] });
-        if (name === 'default') u.rules = [];
-        const err = applyAclRules(u, rest.slice(1));
-        if (err) bad(`Error in user declaration: ${err}`);
-        else cfg.users.set(name, u);
+        if (reading.users.some((q) => q.args[0] === name)) {
+          bad(`Error in user declaration '${name}': Duplicate user found. A user can only be defined once in config files`);
+          break;
+        }
+        reading.users.push({ line, file, args: rest });
+        break;
+      }
+      case 'aclfile': {
+        const v = one();
+        if (v !== undefined) cfg.aclfile = v === '' ? undefined : v;
         break;
       }
       case 'rename-command':
@@ -241,15 +283,16 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, probl
           bad('includes nested more than 10 deep');
           break;
         }
-        const inc = path.resolve(v);
-        let text: string;
-        try {
-          text = readFileSync(inc, 'utf8');
-        } catch (err) {
-          bad(`cannot read included file ${inc} (${(err as NodeJS.ErrnoException).code})`);
-          break;
+        for (const inc of includeFiles(reading.cwd, v)) {
+          let text: string;
+          try {
+            text = readFileSync(inc, 'utf8');
+          } catch (err) {
+            bad(`can't open config file '${inc}': ${strerror(err)}`, 'a relative include starts from the directory in effect at its line');
+            break;
+          }
+          readLines(cfg, splitLines(text), inc, reading, depth + 1);
         }
-        readLines(cfg, splitLines(text), inc, problems, queue, depth + 1);
         break;
       }
       case 'loadmodule':
@@ -271,12 +314,38 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, probl
   }
 }
 
-function runSentinelQueue(cfg: SentinelConfig, queue: Queued[], problems: Problem[]): void {
+/**
+ * The `user` lines, applied after the whole file as Redis does at startup: a `user default` line
+ * therefore wins over `requirepass` wherever it stands. A new user starts off with no rights;
+ * `default` is reset first (which is why Redis then shows it `sanitize-payload`).
+ */
+function loadUsers(cfg: SentinelConfig, { users, problems }: Reading): void {
+  if (cfg.aclfile && users.length) {
+    const { line, file } = users[0]!;
+    problems.push({
+      path: `${file}:${line.lineNo}`,
+      message:
+        'Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.',
+      fix: `move the user lines into ${cfg.aclfile}, or remove the aclfile line`,
+    });
+    return;
+  }
+  for (const { line, file, args } of users) {
+    const [name, ...rules] = args as [string, ...string[]];
+    const u: AclUser = { enabled: false, nopass: false, passwordHashes: new Set(), rules: [] };
+    const err = applyAclRules(u, name === 'default' ? ['reset', ...rules] : rules);
+    if (err) problems.push({ path: `${file}:${line.lineNo}`, message: `Error in user declaration: ${err} in '${line.text}'` });
+    else cfg.users.set(name, u);
+  }
+}
+
+/** The queued `sentinel` statements, run once the whole file is read: from the last `dir`. */
+function runSentinelQueue(cfg: SentinelConfig, { queue, problems, cwd }: Reading): void {
   const globals = queue.filter((q) => GLOBAL_SENTINEL.has(q.args[0]!.toLowerCase()));
   const monitors = queue.filter((q) => q.args[0]!.toLowerCase() === 'monitor');
   const rest = queue.filter((q) => !GLOBAL_SENTINEL.has(q.args[0]!.toLowerCase()) && q.args[0]!.toLowerCase() !== 'monitor');
   for (const q of [...globals, ...monitors, ...rest]) {
-    const err = sentinelStatement(cfg, q.args);
+    const err = sentinelStatement(cfg, q.args, cwd);
     if (err) {
       problems.push({ path: `${q.file}:${q.line.lineNo}`, message: `${err.message} in '${q.line.text}'`, ...(err.fix ? { fix: err.fix } : {}) });
     }
@@ -292,8 +361,8 @@ function findMaster(cfg: SentinelConfig, name: string): MasterConfig | undefined
   return cfg.masters.find((m) => m.name === name);
 }
 
-/** One `sentinel <args>` statement; Redis's texts where Redis has one. */
-function sentinelStatement(cfg: SentinelConfig, args: string[]): StatementError | null {
+/** One `sentinel <args>` statement; Redis's texts where Redis has one. Paths are relative to `cwd`. */
+function sentinelStatement(cfg: SentinelConfig, args: string[], cwd: string): StatementError | null {
   const op = args[0]!.toLowerCase();
   const argc = args.length;
   const g = cfg.globals;
@@ -358,7 +427,7 @@ function sentinelStatement(cfg: SentinelConfig, args: string[]): StatementError 
     const m = master();
     if (isErr(m)) return m;
     try {
-      accessSync(args[2]!, constants.X_OK);
+      accessSync(path.resolve(cwd, args[2]!), constants.X_OK);
     } catch {
       return {
         message:

@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { ScError, EXIT_INTERNAL } from '../../common/errors.js';
 import { splitArgs } from '../resp/splitargs.js';
-import { describeUser } from '../server/auth.js';
+import { defaultUser, describeUser } from '../server/auth.js';
 import { DEFAULTS } from './parse.js';
 import { bareOrRepr, repr } from './quote.js';
 import { REDIS_DIRECTIVES } from './redis-directives.js';
@@ -135,8 +135,9 @@ export function renderRewrite(oldText: string, st: SentinelPersistState): string
   if (st.requirepass !== undefined) s.line('requirepass', `requirepass ${repr(st.requirepass)}`, true);
   if (!s.has('latency-tracking-info-percentiles')) s.line('latency-tracking-info-percentiles', 'latency-tracking-info-percentiles 50 99 99.9', true);
   const users = new Map(st.users);
-  if (!users.has('default')) users.set('default', { enabled: true, nopass: true, passwordHashes: new Set(), rules: ['~*', '&*', '+@all'] });
-  for (const name of [...users.keys()].sort()) s.line('user', describeUser(name, users.get(name)!), true);
+  if (!users.has('default')) users.set('default', defaultUser());
+  if (st.usersInAclFile) s.processed('user');
+  else for (const name of [...users.keys()].sort()) s.line('user', describeUser(name, users.get(name)!), true);
 
   const S = (opt: string) => `sentinel ${opt}`;
   const g = st.globals;

@@ -80,11 +80,14 @@ export interface SentinelConfig {
   port: number;
   /** Default [] = listen on every interface (Redis's `* -::*`). */
   bind: string[];
-  /** `dir`: chdir there at start-up. Default none (stay). */
+  /** The last `dir`, absolute (relative ones resolved where they stand): chdir there at start-up. Default none (stay). */
   dir?: string;
   /** Default '' = log to stdout. */
   logfile: string;
   pidfile?: string;
+  /** `unixsocket`: also listen on this path (relative to the last `dir`); `unixsocketperm` its mode. */
+  unixsocket?: string;
+  unixsocketperm?: number;
   /** Default false; the TypeScript sentinel never forks, `daemonize yes` is only noted. */
   daemonize: boolean;
   /** debug | verbose | notice (default) | warning | nothing. */
@@ -97,8 +100,12 @@ export interface SentinelConfig {
   tcpKeepalive: number;
   /** Default 512 MB. */
   protoMaxBulkLen: number;
+  /** `timeout`: seconds a client may stay idle (subscribers excepted); default 0 = forever. */
+  timeout: number;
   /** ACL users: `requirepass` sets the `default` user's password; `user` lines add users. */
   users: Map<string, AclUser>;
+  /** `aclfile` as written (relative to the last `dir`): the users come from there instead of `user` lines. */
+  aclfile?: string;
   /** `requirepass` as written (the rewrite writes it back in its slot). */
   requirepass?: string;
   /** Global `rename-command <command> <new-name>` (an empty new name removes the command): applied to the sentinel's own command table. */
@@ -135,6 +142,8 @@ export interface SentinelPersistState {
   protectedMode: boolean;
   /** ACL users, written back as `user` lines the way Redis rewrites them. */
   users: Map<string, AclUser>;
+  /** With an `aclfile` the users live there (ACL SAVE): no `user` lines are written. */
+  usersInAclFile?: boolean;
   /** From SentinelConfig.requirepass. */
   requirepass?: string;
 }

@@ -1,8 +1,8 @@
 /**
- * ACL as far as a sentinel needs it: users with on/off and passwords (from `requirepass` and
- * `user` lines), WHOAMI / USERS / LIST / GETUSER / CAT / GENPASS / SETUSER / DELUSER / DRYRUN.
- * Command, key and channel permissions are kept as written but not enforced: every user that can
- * log in may run every sentinel command. There is no ACL file, as in a default redis-sentinel.
+ * ACL as a sentinel has it: users from `requirepass`, `user` lines or the `aclfile`, and WHOAMI /
+ * USERS / LIST / GETUSER / CAT / GENPASS / SETUSER / DELUSER / DRYRUN / LOG / LOAD / SAVE with
+ * Redis 7.0's replies. Permissions are enforced by ./acl-check.ts. Commands that take rights away
+ * close the connections that lost them, as Redis does.
  */
 import { randomBytes } from 'node:crypto';
 import { R, type Reply } from '../resp/types.js';
@@ -21,6 +21,18 @@ function usersWithDefault(server: Server): Map<string, AclUser> {
   const users = new Map(server.getUsers());
   if (!users.has('default')) users.set('default', getUser(users, 'default')!);
   return new Map([...users.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Redis's ACLKillPubsubClientsIfNeeded: once a user's channel rules change, its subscribers
+ * holding a channel or a pattern the new rules do not allow are closed (patterns must be allowed
+ * as written). The caller, when it is one of them, gets its reply first.
+ */
+function closeSubscribersDenied(server: Server, name: string, user: AclUser): void {
+  for (const c of server.clients()) {
+    if (c.user !== name || !c.subscribed) continue;
+    if (deniedChannel(user, [...c.channels], false) !== undefined || deniedChannel(user, [...c.patterns], true) !== undefined) c.kill();
+  }
 }
 
 export function registerAclCommand(server: Server): void {
@@ -55,7 +67,7 @@ export function registerAclCommand(server: Server): void {
       sub('getuser', 3, admin, adminCats, 'Describes one user', (_ctx, args) => {
         const u = getUser(server.getUsers(), args[2]!.toString('utf8'));
         if (!u) return R.nullBulk();
-        const flags = [u.enabled ? 'on' : 'off', ...(u.nopass ? ['nopass'] : [])];
+        const flags = [u.enabled ? 'on' : 'off', ...(u.nopass ? ['nopass'] : []), ...(u.payloadFlag ? [u.payloadFlag] : [])];
         const pick = (re: RegExp) => u.rules.filter((r) => re.test(r)).join(' ');
         return R.map([
           ['flags', R.array(flags.map((f) => R.bulk(f)))],
@@ -106,6 +118,7 @@ export function registerAclCommand(server: Server): void {
         }
         users.set(name, u);
         server.setUsers(users);
+        if (existing) closeSubscribersDenied(server, name, u);
         return R.ok();
       }),
       sub('deluser', -3, admin, adminCats, 'Removes users', (_ctx, args) => {
@@ -116,7 +129,8 @@ export function registerAclCommand(server: Server): void {
           if (name === 'default') return R.error("ERR The 'default' user cannot be removed");
           if (users.delete(name)) {
             n++;
-            // Redis disconnects the clients that were logged in as a removed user.
+            // Redis disconnects the clients that were logged in as a removed user (the caller
+            // after its reply).
             for (const c of server.clients()) if (c.user === name) c.kill();
           }
         }
@@ -129,8 +143,27 @@ export function registerAclCommand(server: Server): void {
         if (args.length > 3) return R.error('ERR syntax error');
         return R.array([]);
       }),
-      sub('save', 2, admin, adminCats, 'Saves the users to the ACL file', notConfigured),
-      sub('load', 2, admin, adminCats, 'Loads the users from the ACL file', notConfigured),
+      sub('save', 2, admin, adminCats, 'Saves the users to the ACL file', () => {
+        const file = server.options.aclFile;
+        if (!file) return notConfigured();
+        try {
+          file.save(server.getUsers());
+        } catch {
+          return R.error('ERR There was an error trying to save the ACLs. Please check the server logs for more information');
+        }
+        return R.ok();
+      }),
+      sub('load', 2, admin, adminCats, 'Loads the users from the ACL file', () => {
+        const file = server.options.aclFile;
+        if (!file) return notConfigured();
+        const loaded = file.load();
+        if ('error' in loaded) return R.error(`ERR ${loaded.error}`);
+        server.setUsers(loaded.users);
+        // Redis 7.0 replaces every user but `default`, closing the clients logged in as them
+        // (the caller after its reply), whether their user changed or not.
+        for (const c of server.clients()) if (c.user !== 'default') c.kill();
+        return R.ok();
+      }),
       sub('dryrun', -4, admin, adminCats, 'Tells whether a user may run a command', (_ctx, args): Reply => {
         const name = args[2]!.toString('utf8');
         const u = getUser(server.getUsers(), name);

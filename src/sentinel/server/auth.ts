@@ -40,10 +40,18 @@ export function checkPassword(users: Map<string, AclUser>, user: string, pass: s
   return false;
 }
 
+/** Rules that set every command bit at once: the rules before them no longer matter. */
+const ALL_COMMANDS: Record<string, string> = { '+@all': '+@all', allcommands: '+@all', '-@all': '-@all', nocommands: '-@all' };
+
+function isCommandRule(r: string): boolean {
+  return /^[+-]/.test(r) || r.toLowerCase() === 'allcommands' || r.toLowerCase() === 'nocommands';
+}
+
 /**
  * Applies ACL rules to a user the way `user <name> <rules...>` and ACL SETUSER do, for the rules
  * that matter to a sentinel: on/off, >pass, <pass, #hash, !hash, nopass, resetpass, reset. Other
- * rules (command, key and channel permissions) are kept verbatim for the config rewrite.
+ * rules (command, key and channel permissions) are kept for the checks and the config rewrite:
+ * like Redis, +@all / -@all (allcommands / nocommands) replace the command rules before them.
  * Returns an error text for a malformed rule.
  */
 export function applyAclRules(user: AclUser, rules: string[]): string | null {
@@ -62,6 +70,11 @@ export function applyAclRules(user: AclUser, rules: string[]): string | null {
       user.nopass = false;
       user.passwordHashes.clear();
       user.rules = ['resetchannels', '-@all'];
+      user.payloadFlag = 'sanitize-payload';
+    } else if (r === 'sanitize-payload' || r === 'skip-sanitize-payload') {
+      user.payloadFlag = r;
+    } else if (ALL_COMMANDS[r]) {
+      user.rules = [...user.rules.filter((x) => !isCommandRule(x)), ALL_COMMANDS[r]!];
     } else if (rule.startsWith('>')) {
       user.passwordHashes.add(sha256Hex(rule.slice(1)));
       user.nopass = false;
@@ -93,6 +106,7 @@ export function applyAclRules(user: AclUser, rules: string[]): string | null {
 export function describeUser(name: string, u: AclUser): string {
   const parts = ['user', name, u.enabled ? 'on' : 'off'];
   if (u.nopass) parts.push('nopass');
+  if (u.payloadFlag) parts.push(u.payloadFlag);
   for (const h of u.passwordHashes) parts.push(`#${h}`);
   const keys = u.rules.filter((r) => /^(~|%|allkeys$|resetkeys$)/i.test(r));
   const channels = u.rules.filter((r) => /^(&|allchannels$|resetchannels$)/i.test(r));

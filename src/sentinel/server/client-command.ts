@@ -31,7 +31,8 @@ function matchesType(c: Client, type: string): boolean {
 
 /** One CLIENT LIST line, fields in Redis 7.0's order. */
 export function clientLine(c: Client, now: number): string {
-  const flags = (c.subscribed ? 'P' : '') + (c.noEvict ? 'e' : '') + (c.tracking ? 't' : '') || 'N';
+  // In Redis's order.
+  const flags = (c.subscribed ? 'P' : '') + (c.tracking ? 't' : '') + (c.unix ? 'U' : '') + (c.noEvict ? 'e' : '') || 'N';
   const qbuf = c.queryBufferBytes;
   const obl = c.outputBufferBytes;
   const fields: Array<[string, string | number]> = [
@@ -97,7 +98,7 @@ export function registerClientCommand(server: Server): void {
     },
     {
       ...meta('kill', -3, admin, adminCats, 'Closes connections', '2.4.0'),
-      handler: (ctx, args) => clientKill(server, ctx.client as Client, args, () => ctx.closeAfterReply()),
+      handler: (ctx, args) => clientKill(server, ctx.client as Client, args),
     },
     {
       ...meta('setname', 3, plain, conn, 'Names this connection', '2.6.9'),
@@ -251,7 +252,7 @@ function clientList(server: Server, args: Buffer[]): Reply {
   return R.verbatim(clients.map((c) => clientLine(c, now)).join(''));
 }
 
-function clientKill(server: Server, me: Client, args: Buffer[], closeMe: () => void): Reply {
+function clientKill(server: Server, me: Client, args: Buffer[]): Reply {
   let addr: string | undefined;
   let laddr: string | undefined;
   let id: number | undefined;
@@ -293,9 +294,7 @@ function clientKill(server: Server, me: Client, args: Buffer[], closeMe: () => v
     if (type !== undefined && !matchesType(c, type)) continue;
     if (user !== undefined && c.user !== user) continue;
     if (c === me && skipme) continue;
-    // Killing ourselves waits until the reply is out, as Redis's CLOSE_AFTER_REPLY does.
-    if (c === me) closeMe();
-    else c.kill();
+    c.kill();
     killed++;
   }
   if (oldForm) return killed === 0 ? R.error('ERR No such client') : R.ok();

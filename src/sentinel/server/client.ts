@@ -36,6 +36,8 @@ export class Client implements ClientState {
   readonly patterns = new Set<string>();
   readonly createdAt: number;
   lastCommandAt: number;
+  /** Last time something was read from or written to the client (Redis's lastinteraction, for `timeout`). */
+  lastInteraction: number;
   lastCommand = 'NULL';
   readonly addr: string;
   readonly laddr: string;
@@ -43,12 +45,17 @@ export class Client implements ClientState {
   replyMode: ReplyMode = 'on';
   noEvict = false;
   tracking = false;
+  /** Connected through the unix socket (CLIENT LIST flag U). */
+  readonly unix: boolean;
   /** Arguments of the command being run (CLIENT LIST argv-mem). */
   argvBytes = 0;
   closed = false;
 
   private readonly parser: RequestParser;
+  /** An async command is running: input waits until it settles. */
   private busy = false;
+  /** This client's command is running right now: the client is the caller. */
+  private running = false;
   private closeAfterReplyFlag = false;
   /** Something was queued for the peer while handling the current input (Redis's pending write). */
   private wroteThisRound = false;
@@ -59,12 +66,17 @@ export class Client implements ClientState {
     readonly socket: net.Socket,
     private readonly hooks: ClientHooks,
     authenticated: boolean,
+    /** The unix socket's path as configured, for a client connected through it. */
+    unixPath?: string,
   ) {
     this.authenticated = authenticated;
     this.createdAt = hooks.now();
     this.lastCommandAt = this.createdAt;
-    this.addr = formatAddr(socket.remoteAddress, socket.remotePort);
-    this.laddr = formatAddr(socket.localAddress, socket.localPort);
+    this.lastInteraction = this.createdAt;
+    this.unix = unixPath !== undefined;
+    // Redis shows a unix socket client as `<path>:0` at both ends.
+    this.addr = unixPath !== undefined ? `${unixPath}:0` : formatAddr(socket.remoteAddress, socket.remotePort);
+    this.laddr = unixPath !== undefined ? this.addr : formatAddr(socket.localAddress, socket.localPort);
     const handle = (socket as unknown as { _handle?: { fd?: number } })._handle;
     this.fd = typeof handle?.fd === 'number' ? handle.fd : -1;
     this.parser = new RequestParser({
@@ -98,8 +110,18 @@ export class Client implements ClientState {
     this.closeAfterReplyFlag = true;
   }
 
-  /** Drops the connection now (CLIENT KILL, shutdown). */
+  /**
+   * Ends the connection because a command said so (CLIENT KILL, ACL DELUSER, ACL SETUSER taking
+   * channels away). A client ended by its own command gets that command's reply first, then is
+   * closed and reads nothing more (Redis's CLIENT_CLOSE_AFTER_COMMAND); any other is dropped now.
+   */
   kill(): void {
+    if (this.running) this.closeAfterReply();
+    else this.destroy();
+  }
+
+  /** Drops the connection now, whatever it is doing (shutdown, output buffer limits). */
+  destroy(): void {
     if (this.closed) return;
     this.socket.destroy();
     this.teardown();
@@ -117,11 +139,11 @@ export class Client implements ClientState {
     if (this.closed || !this.subscribed) return;
     const pending = this.socket.writableLength;
     if (pending > PUBSUB_HARD_LIMIT) {
-      this.kill();
+      this.destroy();
     } else if (pending > PUBSUB_SOFT_LIMIT) {
       const now = this.hooks.now();
       if (this.softLimitSince === 0) this.softLimitSince = now;
-      else if (now - this.softLimitSince > PUBSUB_SOFT_SECONDS * 1000) this.kill();
+      else if (now - this.softLimitSince > PUBSUB_SOFT_SECONDS * 1000) this.destroy();
     } else {
       this.softLimitSince = 0;
     }
@@ -137,12 +159,14 @@ export class Client implements ClientState {
 
   private write(r: Reply): void {
     if (this.closed || this.socket.destroyed) return;
+    this.lastInteraction = this.hooks.now();
     this.socket.write(encodeReply(r, this.protocol));
     this.wroteThisRound = true;
   }
 
   private onData(d: Buffer): void {
     if (this.closed || this.closeAfterReplyFlag) return;
+    this.lastInteraction = this.hooks.now();
     this.wroteThisRound = false;
     this.parser.feed(d);
     this.pump();
@@ -161,7 +185,13 @@ export class Client implements ClientState {
           break;
         }
         this.argvBytes = argv.reduce((n, a) => n + a.length, 0);
-        const result = this.hooks.dispatch(this, argv);
+        this.running = true;
+        let result: ReturnType<ClientHooks['dispatch']>;
+        try {
+          result = this.hooks.dispatch(this, argv);
+        } finally {
+          this.running = false;
+        }
         if (result instanceof Promise) {
           this.busy = true;
           this.socket.pause();
@@ -207,7 +237,7 @@ export class Client implements ClientState {
       if (!this.wroteThisRound && this.socket.writableLength === 0) return;
       this.socket.end();
       // A peer that never reads must not keep the socket half-open forever.
-      setTimeout(() => this.kill(), 10_000).unref();
+      setTimeout(() => this.destroy(), 10_000).unref();
       return;
     }
     if (!this.busy && this.socket.writableLength > NORMAL_BACKPRESSURE) this.socket.pause();

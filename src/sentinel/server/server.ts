@@ -3,9 +3,11 @@
  * in Redis's order (unknown command, arity, NOAUTH, RESP2 subscribed context), and pub/sub
  * fan-out. Connection-level commands are registered from ./commands.ts.
  */
+import { chmodSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { EXIT_CHECK_FAILED, ScError } from '../../common/errors.js';
 import { DEFAULT_PROTO_MAX_BULK_LEN } from '../resp/request-parser.js';
+import { strerror } from '../strerror.js';
 import type { Reply } from '../resp/types.js';
 import { Client } from './client.js';
 import { registerConnectionCommands } from './commands.js';
@@ -41,16 +43,19 @@ export function isLoopback(addr: string | undefined): boolean {
 
 export class ListenError extends ScError implements ListenFailure {
   readonly exitCode = EXIT_CHECK_FAILED;
+  /** `port` 0: `address` is the unix socket's path. */
   constructor(
     readonly address: string,
     readonly port: number,
     readonly code: string,
     cause: unknown,
   ) {
-    const what = code === 'EADDRINUSE' ? 'Address already in use' : code === 'EADDRNOTAVAIL' ? 'Cannot assign requested address' : code;
+    const what = code === 'EADDRINUSE' ? 'Address already in use' : code === 'EADDRNOTAVAIL' ? 'Cannot assign requested address' : strerror({ code });
     super(
-      `Could not create server TCP listening socket ${address}:${port}: bind: ${what}` +
-        (code === 'EADDRINUSE' ? `\n  fix: stop whatever listens on port ${port}, or set another \`port\` in the sentinel config` : ''),
+      port === 0
+        ? `Opening Unix socket ${address}: bind: ${what}`
+        : `Could not create server TCP listening socket ${address}:${port}: bind: ${what}` +
+            (code === 'EADDRINUSE' ? `\n  fix: stop whatever listens on port ${port}, or set another \`port\` in the sentinel config` : ''),
       { cause },
     );
   }
@@ -72,6 +77,7 @@ export class Server implements SentinelServer {
   private rejectedConnections = 0;
   /** CLIENT PAUSE: commands of other clients wait until then. */
   pausedUntil = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
   shuttingDown = false;
 
   constructor(opts: ServerOptions) {
@@ -109,15 +115,9 @@ export class Server implements SentinelServer {
     const opened: net.Server[] = [];
     try {
       for (const b of binds) {
-        const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock));
+        const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock, false));
         try {
-          await new Promise<void>((resolve, reject) => {
-            srv.once('error', reject);
-            srv.listen({ host: b.host, port: actualPort, ipv6Only: b.ipv6Only, exclusive: true }, () => {
-              srv.off('error', reject);
-              resolve();
-            });
-          });
+          await listenOn(srv, { host: b.host, port: actualPort, ipv6Only: b.ipv6Only, exclusive: true });
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
           if (b.optional && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')) continue;
@@ -131,12 +131,38 @@ export class Server implements SentinelServer {
           this.bound.push({ address: addr.address, port: addr.port });
         }
       }
+      const unix = this.options.unixSocket;
+      if (unix) opened.push(await this.listenUnix(unix.path, unix.perm));
     } catch (err) {
       await Promise.all(opened.map((s) => new Promise((r) => s.close(() => r(undefined)))));
       this.bound = [];
       throw err;
     }
     this.listeners = opened;
+    const idle = this.options.idleTimeout ?? 0;
+    // Redis's clientsCron looks once a second: an idle client goes within a second of its timeout.
+    if (idle > 0) this.idleTimer = setInterval(() => this.closeIdleClients(idle * 1000), 1000).unref();
+  }
+
+  /** `timeout`: clients silent for longer are closed; subscribers are waiting on purpose and stay. */
+  private closeIdleClients(maxIdleMs: number): void {
+    const now = this.now();
+    for (const c of this.clientsById.values()) if (!c.subscribed && now - c.lastInteraction > maxIdleMs) c.destroy();
+  }
+
+  private async listenUnix(path: string, perm: number | undefined): Promise<net.Server> {
+    // Like Redis: a file left at the path (a socket from an earlier run) is replaced.
+    rmSync(path, { force: true });
+    const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock, true));
+    try {
+      await listenOn(srv, { path });
+      if (perm !== undefined) chmodSync(path, perm);
+    } catch (err) {
+      srv.close();
+      throw new ListenError(path, 0, (err as NodeJS.ErrnoException).code ?? 'EUNKNOWN', err);
+    }
+    srv.on('error', () => {});
+    return srv;
   }
 
   addresses(): Array<{ address: string; port: number }> {
@@ -144,10 +170,13 @@ export class Server implements SentinelServer {
   }
 
   async close(): Promise<void> {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.idleTimer = null;
     const closing = this.listeners.map((s) => new Promise((r) => s.close(() => r(undefined))));
     this.listeners = [];
-    for (const c of [...this.clientsById.values()]) c.kill();
+    for (const c of [...this.clientsById.values()]) c.destroy();
     await Promise.all(closing);
+    if (this.options.unixSocket) rmSync(this.options.unixSocket.path, { force: true });
   }
 
   clients(): Client[] {
@@ -173,7 +202,7 @@ export class Server implements SentinelServer {
     return authRequiredFor(this.users, c);
   }
 
-  private accept(sock: net.Socket): void {
+  private accept(sock: net.Socket, unix: boolean): void {
     this.totalConnections++;
     if (this.clientsById.size >= this.options.maxClients) {
       this.rejectedConnections++;
@@ -181,12 +210,12 @@ export class Server implements SentinelServer {
       sock.end('-ERR max number of clients reached\r\n');
       return;
     }
-    if (this.options.protectedMode && getUser(this.users, 'default')!.nopass && !isLoopback(sock.remoteAddress)) {
+    if (this.options.protectedMode && getUser(this.users, 'default')!.nopass && !unix && !isLoopback(sock.remoteAddress)) {
       sock.on('error', () => {});
       sock.end(`${PROTECTED_MODE_DENIED}\r\n`);
       return;
     }
-    if (this.options.tcpKeepAlive > 0) sock.setKeepAlive(true, this.options.tcpKeepAlive * 1000);
+    if (this.options.tcpKeepAlive > 0 && !unix) sock.setKeepAlive(true, this.options.tcpKeepAlive * 1000);
     const id = this.nextId++;
     const client = new Client(
       id,
@@ -199,6 +228,7 @@ export class Server implements SentinelServer {
         onClose: (c) => this.forget(c),
       },
       !authRequiredFor(this.users, { authenticated: false, user: 'default' } as ClientState),
+      unix ? this.options.unixSocket!.path : undefined,
     );
     this.clientsById.set(id, client);
   }
@@ -245,7 +275,7 @@ export class Server implements SentinelServer {
     this.totalCommands++;
     const handler = entry.spec.handler ?? entry.parent?.spec.handler;
     if (!handler) return { type: 'error', value: `ERR ${entry.fullName} has no handler` };
-    const ctx: CommandContext = { client: c, server: this, closeAfterReply: () => c.closeAfterReply() };
+    const ctx: CommandContext = { client: c, server: this };
     try {
       return handler(ctx, argv);
     } catch (err) {
@@ -307,6 +337,16 @@ export class Server implements SentinelServer {
     }
     return receivers;
   }
+}
+
+function listenOn(srv: net.Server, opts: net.ListenOptions): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen(opts, () => {
+      srv.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 interface Bind {

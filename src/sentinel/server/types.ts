@@ -101,8 +101,6 @@ export interface ClientState {
 export interface CommandContext {
   readonly client: ClientState;
   readonly server: SentinelServer;
-  /** Close this client's connection once the reply has been written (CLIENT KILL of oneself does this). */
-  closeAfterReply(): void;
 }
 
 /** The part of a Redis ACL user the sentinel honours: on/off and passwords. */
@@ -114,6 +112,16 @@ export interface AclUser {
   passwordHashes: Set<string>;
   /** The rest of the user line (`~* &* +@all`), kept for the config rewrite. */
   rules: string[];
+  /** `sanitize-payload` / `skip-sanitize-payload` (RESTORE payload checks; no sentinel command has any): shown and written back as Redis does. */
+  payloadFlag?: 'sanitize-payload' | 'skip-sanitize-payload';
+}
+
+/** The `aclfile` behind ACL LOAD and ACL SAVE. */
+export interface AclFileStore {
+  /** The users in the file, or every problem found in it (then nothing is loaded). */
+  load(): { users: Map<string, AclUser> } | { error: string };
+  /** Replaces the file with these users; throws on failure. */
+  save(users: Map<string, AclUser>): void;
 }
 
 export interface ServerStats {
@@ -141,6 +149,8 @@ export interface ServerOptions {
    * `user` lines. No `default` entry, or a `default` user with `nopass`, means no AUTH needed.
    */
   users?: Map<string, AclUser>;
+  /** `aclfile`: ACL LOAD / ACL SAVE read and write it; without one they say there is none. */
+  aclFile?: AclFileStore;
   /** Defaults to Redis's 512 MB (`proto-max-bulk-len`). */
   protoMaxBulkLen?: number;
   /** Redis's maxclients default is 10000. */
@@ -151,11 +161,18 @@ export interface ServerOptions {
    * noticed and its client entry freed.
    */
   tcpKeepAlive?: number;
+  /** `timeout` in seconds (Redis's default 0 = never): a client idle that long is closed, unless subscribed. */
+  idleTimeout?: number;
   /**
    * `protected-mode yes`: while the default user has no password, connections from outside
    * loopback get Redis's -DENIED error and are closed. Sentinel mode defaults to off.
    */
   protectedMode?: boolean;
+  /**
+   * `unixsocket` (relative to the working directory) and `unixsocketperm`: also listen there, as
+   * Redis does, replacing a file left at that path and removing it on close.
+   */
+  unixSocket?: { path: string; perm?: number };
   /** SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: core writes config and exits; the reply is never sent. */
   onShutdown?: (args: string[]) => void | Promise<void>;
   /** Wall clock in ms; injected by tests. */

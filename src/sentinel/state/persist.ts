@@ -105,7 +105,7 @@ function masterConfig(m: Instance, announceHostnames: boolean): MasterConfig {
   return mc;
 }
 
-export type PersistBase = Pick<SentinelPersistState, 'dir' | 'users' | 'port' | 'protectedMode'>;
+export type PersistBase = Pick<SentinelPersistState, 'dir' | 'users' | 'port' | 'protectedMode' | 'usersInAclFile'>;
 
 export function persistState(ctx: SentinelCtx, base: PersistBase): SentinelPersistState {
   const st = ctx.state;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, chmodSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../../../src/common/errors.js';
@@ -12,7 +12,8 @@ import {
   type SentinelConfig,
   type SentinelPersistState,
 } from '../../../src/sentinel/config/index.js';
-import { checkPassword } from '../../../src/sentinel/server/auth.js';
+import { includeFiles } from '../../../src/sentinel/config/paths.js';
+import { checkPassword, describeUser, sha256Hex } from '../../../src/sentinel/server/auth.js';
 
 const MYID = 'a'.repeat(40);
 
@@ -26,7 +27,7 @@ function problems(text: string): string[] {
   return [];
 }
 
-function stateFrom(cfg: SentinelConfig, dir = '/data'): SentinelPersistState {
+function stateFrom(cfg: SentinelConfig, dir = '/tmp'): SentinelPersistState {
   return {
     myid: cfg.myid ?? MYID,
     currentEpoch: cfg.currentEpoch,
@@ -223,7 +224,7 @@ describe('renderRewrite', () => {
         '',
         REWRITE_SIGNATURE,
         'protected-mode no',
-        'dir "/data"',
+        'dir "/tmp"',
         'latency-tracking-info-percentiles 50 99 99.9',
         'user default on nopass ~* &* +@all',
         `sentinel myid ${MYID}`,
@@ -287,5 +288,98 @@ describe('rewriteSentinelConfig', () => {
     expect(() => rewriteSentinelConfig(f, st)).toThrow(/Could not write config file .*EACCES/);
     expect(readFileSync(f, 'utf8')).toBe('sentinel monitor m 127.0.0.1 7000 2\n');
     chmodSync(dir, 0o755);
+  });
+});
+
+describe('paths follow dir, line by line', () => {
+  function tree(files: Record<string, string>): string {
+    const root = mkdtempSync(path.join(tmpdir(), 'sc-paths-'));
+    for (const [name, body] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+      writeFileSync(path.join(root, name), body);
+    }
+    return root;
+  }
+
+  it('dir is relative to the dir before it; include reads from the dir in effect at its line', () => {
+    const root = tree({ 'x.conf': 'sentinel parallel-syncs m 2\n', 'a/x.conf': 'sentinel parallel-syncs m 3\n', 'a/b/.keep': '' });
+    const text = 'sentinel monitor m 127.0.0.1 7000 2\ninclude x.conf\ndir a\ninclude x.conf\ndir b\n';
+    const cfg = parseSentinelConfig(text, 's.conf', { cwd: root });
+    expect(cfg.dir).toBe(path.join(root, 'a', 'b'));
+    expect(cfg.masters[0]!.parallelSyncs).toBe(3);
+    expect(parseSentinelConfig('dir a\ndir b\ndir ..\n', 's.conf', { cwd: root }).dir).toBe(path.join(root, 'a'));
+  });
+
+  it('include globs: alphabetical, dot files only when asked for, wildcards in directories, none at all is fine', () => {
+    const root = tree({
+      'conf.d/20.conf': 'sentinel parallel-syncs m 20\n',
+      'conf.d/10.conf': 'sentinel parallel-syncs m 10\n',
+      'conf.d/.30.conf': 'sentinel parallel-syncs m 30\n',
+      'conf.d/sub.conf/ignored': '',
+      'x1/y.conf': 'sentinel failover-timeout m 1111\n',
+    });
+    expect(includeFiles(root, 'conf.d/*.conf')).toEqual([path.join(root, 'conf.d/10.conf'), path.join(root, 'conf.d/20.conf')]);
+    expect(includeFiles(root, 'conf.d/.*.conf')).toEqual([path.join(root, 'conf.d/.30.conf')]);
+    expect(includeFiles(root, 'x?/*.conf')).toEqual([path.join(root, 'x1/y.conf')]);
+    expect(includeFiles(root, 'empty.d/*.conf')).toEqual([]);
+    const cfg = parseSentinelConfig('sentinel monitor m 127.0.0.1 7000 2\ninclude conf.d/*.conf\ninclude x[0-9]/y.conf\n', 's.conf', { cwd: root });
+    expect(cfg.masters[0]!.parallelSyncs).toBe(20);
+    expect(cfg.masters[0]!.failoverTimeoutMs).toBe(1111);
+  });
+
+  it("a missing dir or include names its line with Redis's words", () => {
+    const root = tree({ 'f': '' });
+    const err = (text: string) => {
+      try {
+        parseSentinelConfig(text, 's.conf', { cwd: root });
+      } catch (e) {
+        return (e as UsageError).problems.map((p) => `${p.path}: ${p.message}`);
+      }
+      return [];
+    };
+    expect(err('port 1\ndir nowhere\n')).toEqual(["s.conf:2: No such file or directory in 'dir nowhere'"]);
+    expect(err('dir f\n')).toEqual(["s.conf:1: Not a directory in 'dir f'"]);
+    expect(err('dir ""\n')).toEqual([`s.conf:1: No such file or directory in 'dir ""'`]);
+    expect(err('include nope.conf\n')).toEqual([`s.conf:1: can't open config file '${path.join(root, 'nope.conf')}': No such file or directory in 'include nope.conf'`]);
+  });
+
+  it('scripts are checked from the last dir, wherever their line stands', () => {
+    const root = tree({ 'a/n.sh': '#!/bin/sh\n' });
+    chmodSync(path.join(root, 'a/n.sh'), 0o755);
+    const text = 'sentinel notification-script m n.sh\nsentinel monitor m 127.0.0.1 7000 2\ndir a\n';
+    expect(parseSentinelConfig(text, 's.conf', { cwd: root }).masters[0]!.notificationScript).toBe('n.sh');
+    expect(() => parseSentinelConfig(text.replace('dir a\n', ''), 's.conf', { cwd: root })).toThrow(/Notification script seems non existing/);
+  });
+});
+
+describe('user lines, as redis-sentinel loads and writes them', () => {
+  it('reads back what redis-sentinel writes after a restart (sanitize-payload on the default user)', () => {
+    const line = 'user default on nopass sanitize-payload ~* &* +@all';
+    const cfg = parseSentinelConfig(`${line}\nuser bob on skip-sanitize-payload #${'b'.repeat(64)} resetchannels +@all -acl\n`, 's.conf');
+    expect(describeUser('default', cfg.users.get('default')!)).toBe(line);
+    expect(describeUser('bob', cfg.users.get('bob')!)).toBe(`user bob on skip-sanitize-payload #${'b'.repeat(64)} resetchannels +@all -acl`);
+  });
+
+  it('resets the default user before its line (without `on` it is off), and refuses a user declared twice', () => {
+    const cfg = parseSentinelConfig('user default >x ~* &* +@all\n', 's.conf');
+    expect(cfg.users.get('default')!.enabled).toBe(false);
+    expect(describeUser('default', cfg.users.get('default')!)).toBe(`user default off sanitize-payload #${sha256Hex('x')} ~* &* +@all`);
+    expect(problems('user bob on nopass\nuser bob on >x\n')).toEqual([
+      "sentinel.conf:2: Error in user declaration 'bob': Duplicate user found. A user can only be defined once in config files in 'user bob on >x'",
+    ]);
+  });
+
+  it('+@all and -@all (allcommands, nocommands) replace the command rules before them, as Redis describes them', () => {
+    const cfg = parseSentinelConfig('user u on nopass -ping +@all -acl\nuser v on nopass +ping nocommands +info\n', 's.conf');
+    expect(describeUser('u', cfg.users.get('u')!)).toBe('user u on nopass resetchannels +@all -acl');
+    expect(describeUser('v', cfg.users.get('v')!)).toBe('user v on nopass resetchannels -@all +info');
+  });
+});
+
+describe('requirepass and a user default line', () => {
+  it.each(['requirepass pw\nuser default on >x ~* &* +@all\n', 'user default on >x ~* &* +@all\nrequirepass pw\n'])('the user line wins wherever it stands: %j', (text) => {
+    const cfg = parseSentinelConfig(text, 's.conf');
+    expect(checkPassword(cfg.users, 'default', 'x')).toBe(true);
+    expect(checkPassword(cfg.users, 'default', 'pw')).toBe(false);
   });
 });
