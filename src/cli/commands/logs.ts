@@ -1,5 +1,6 @@
 import type { ChalkInstance } from 'chalk';
 import { outOption } from '../options.js';
+import { onOutputClosed } from '../interrupt.js';
 import { defineCommand } from '../registry.js';
 import { openRendered, runtimeOption } from './runtime-shared.js';
 
@@ -29,7 +30,8 @@ export const logsCommand = defineCommand({
     const abort = new AbortController();
     const onSigint = () => abort.abort();
     process.once('SIGINT', onSigint);
-    ignoreEpipe(() => abort.abort());
+    // `logs | head`: the reader went away; stop quietly.
+    const stopOnClosed = onOutputClosed(() => abort.abort());
     try {
       for await (const l of runtime.logs({ services: args.service, follow: args.follow, signal: abort.signal })) {
         if (abort.signal.aborted) break;
@@ -38,25 +40,10 @@ export const logsCommand = defineCommand({
       }
     } finally {
       process.off('SIGINT', onSigint);
+      stopOnClosed();
     }
   },
 });
-
-let onEpipe: (() => void) | null = null;
-
-/**
- * `logs | head`: the reader went away. Stop quietly instead of dying on EPIPE, which arrives as an
- * 'error' event on stdout, possibly after the last write; so the listener stays.
- */
-function ignoreEpipe(stop: () => void): void {
-  if (onEpipe === null) {
-    process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
-      onEpipe?.();
-    });
-  }
-  onEpipe = stop;
-}
 
 function palette(c: ChalkInstance): ((s: string) => string)[] {
   return [c.cyan, c.magenta, c.yellow, c.green, c.blue, c.redBright, c.cyanBright, c.magentaBright, c.yellowBright, c.greenBright, c.blueBright];

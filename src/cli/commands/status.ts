@@ -1,5 +1,6 @@
 import { EXIT_CHECK_FAILED } from '../../common/errors.js';
 import { outOption } from '../options.js';
+import { onOutputClosed } from '../interrupt.js';
 import { defineCommand } from '../registry.js';
 import { openRendered, runtimeOption } from './runtime-shared.js';
 
@@ -23,6 +24,8 @@ export const statusCommand = defineCommand({
     const { runtimeForExisting } = await import('../../runtime/open.js');
     const { takeSnapshot, missingForHealth, disagreements } = await import('../../runtime/probe.js');
     const { formatStatus } = await import('./status-view.js');
+    const { checkServices, describeLeftover } = await import('../../runtime/leftovers.js');
+    const { holderAlive, readLock } = await import('../../runtime/lock.js');
     const { runtime, state } = await runtimeForExisting(dir, args.runtime);
     const t = dir.topology;
 
@@ -30,14 +33,24 @@ export const statusCommand = defineCommand({
       const snapshot = await takeSnapshot(runtime, dir.secrets);
       const problems = missingForHealth(t, snapshot);
       const dis = disagreements(t, snapshot);
-      return { snapshot, problems, disagreements: dis, healthy: problems.length === 0 && dis.length === 0 };
+      // Who is working on it right now, and what a command that died left paused or killed.
+      const holder = readLock(dir.outDir);
+      const busy = holder && holderAlive(holder) ? holder : null;
+      const states = [...snapshot.nodes, ...snapshot.sentinels].map((n) => ({ service: n.service, state: n.process }));
+      const { paused, down } = await checkServices(runtime, dir.outDir, states);
+      const leftovers = [...paused, ...down.filter((l) => l.fault)];
+      const notes = [
+        ...(busy ? [`\`sentinel-compose ${busy.command}\` (pid ${busy.pid}) is working on ${args.out} since ${new Date(busy.since).toTimeString().slice(0, 8)}`] : []),
+        ...leftovers.map((l) => `${l.service} ${describeLeftover(l)}${l.ownerAlive ? '' : `: \`sentinel-compose up --out ${args.out}\` ${l.state === 'paused' ? 'resumes' : 'restarts'} it`}`),
+      ];
+      return { snapshot, problems, disagreements: dis, healthy: problems.length === 0 && dis.length === 0, busy, leftovers, notes };
     };
     const notUp = !state && !args.runtime ? `${t.project} is not up (nothing recorded in ${dir.outDir}/run/state.json); start it with \`sentinel-compose up\`` : null;
 
     if (!args.watch) {
       const v = await look();
       const data = { ok: v.healthy, project: t.project, runtime: runtime.kind, startedAt: state ? new Date(state.startedAt).toISOString() : null, ...v };
-      ctx.result(data, [formatStatus(t, v, ctx.out.color), ...(notUp ? ['', notUp] : [])].join('\n'));
+      ctx.result(data, [formatStatus(t, v, ctx.out.color), ...(v.notes.length ? ['', ...v.notes] : []), ...(notUp ? ['', notUp] : [])].join('\n'));
       // The report above says why; exit 1 so that scripts can wait on `status`.
       return v.healthy ? 0 : EXIT_CHECK_FAILED;
     }
@@ -45,13 +58,15 @@ export const statusCommand = defineCommand({
     const abort = new AbortController();
     const onSigint = () => abort.abort();
     process.once('SIGINT', onSigint);
+    // `status --watch | head`: the reader went away; stop quietly.
+    const stopOnClosed = onOutputClosed(() => abort.abort());
     const tty = Boolean(process.stdout.isTTY) && !ctx.out.json;
     try {
       while (!abort.signal.aborted) {
         const v = await look();
         if (ctx.out.json) ctx.out.out(JSON.stringify({ ok: v.healthy, project: t.project, runtime: runtime.kind, ...v }));
         else {
-          const text = `${formatStatus(t, v, ctx.out.color)}\n\n${ctx.out.color.dim(`every ${args.interval} s; Ctrl-C to stop`)}`;
+          const text = [formatStatus(t, v, ctx.out.color), ...(v.notes.length ? ['', ...v.notes] : []), '', ctx.out.color.dim(`every ${args.interval} s; Ctrl-C to stop`)].join('\n');
           // Home the cursor and clear below it: the table redraws in place without flicker.
           ctx.out.out(tty ? `\x1b[H\x1b[J${text}` : text);
         }
@@ -62,6 +77,7 @@ export const statusCommand = defineCommand({
       }
     } finally {
       process.off('SIGINT', onSigint);
+      stopOnClosed();
     }
   },
 });
