@@ -20,8 +20,7 @@ export async function preflight(runtime: Runtime, outDir: string, outArg: string
     throw new UsageError([
       {
         path: '--out',
-        value: outArg,
-        message: `nothing of ${project} is running (${runtime.kind})`,
+        message: `nothing of ${project} is running in ${outArg} (${runtime.kind})`,
         fix: `start it with \`sentinel-compose up --out ${outArg}\` and drill again, or let the drill start it and take it down afterwards: \`sentinel-compose drill --up --out ${outArg}\``,
       },
     ]);

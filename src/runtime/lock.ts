@@ -124,8 +124,7 @@ function busy(h: LockHolder, command: string, outArg: string): UsageError {
   return new UsageError([
     {
       path: '--out',
-      value: outArg,
-      message: `is in use by \`sentinel-compose ${h.command}\` (pid ${h.pid}, since ${since}); ${command} cannot run on it at the same time`,
+      message: `${outArg} is in use by \`sentinel-compose ${h.command}\` (pid ${h.pid}, since ${since}); ${command} cannot run on it at the same time`,
       fix,
     },
   ]);

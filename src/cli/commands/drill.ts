@@ -234,7 +234,11 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
         runtime = undefined;
       } else {
         await preflight(runtime, outDir, args.out, progress);
-        if (args.up) progress(`${topology.project} is already up in ${args.out} (${state!.runtime}): drilling it as it is and leaving it running`);
+        if (args.up && state?.startedBy === 'drill --up') {
+          // We hold the lock, so the drill --up that started it is gone: finish its job.
+          progress(`${topology.project} was left up in ${args.out} by a \`drill --up\` that did not finish: drilling it and taking it down afterwards`);
+          startedHere = true;
+        } else if (args.up) progress(`${topology.project} is already up in ${args.out} (${state!.runtime}): drilling it as it is and leaving it running`);
       }
     }
     if (!runtime) {
@@ -243,7 +247,7 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
       progress(`${topology.project}: ${selected.reason}`);
       startedHere = true;
       // Recorded like \`up\` does, so that status/logs/down find it while the drill runs.
-      writeState(outDir, { version: 1, runtime: runtime.kind, project: topology.project, startedAt: Date.now() });
+      writeState(outDir, { version: 1, runtime: runtime.kind, project: topology.project, startedAt: Date.now(), startedBy: 'drill --up' });
       progress(`starting ${topology.project}`);
       await runtime.up({ onProgress: (m) => progress(`  ${m}`), signal });
     }

@@ -38,10 +38,16 @@ export const statusCommand = defineCommand({
       const busy = holder && holderAlive(holder) ? holder : null;
       const states = [...snapshot.nodes, ...snapshot.sentinels].map((n) => ({ service: n.service, state: n.process }));
       const { paused, down } = await checkServices(runtime, dir.outDir, states);
-      const leftovers = [...paused, ...down.filter((l) => l.fault)];
+      // When nothing runs at all, "not up" below says it once.
+      const leftovers = [...paused, ...(states.some((x) => x.state === 'running' || x.state === 'paused') ? down : [])];
+      const fix = (l: (typeof leftovers)[number]) =>
+        l.ownerAlive ? '' : l.state === 'paused' ? `: \`sentinel-compose up --out ${args.out}\` resumes it` : `: \`sentinel-compose up --out ${args.out}\` starts it again (\`sentinel-compose logs --out ${args.out} -s ${l.service}\` shows why it stopped)`;
       const notes = [
         ...(busy ? [`\`sentinel-compose ${busy.command}\` (pid ${busy.pid}) is working on ${args.out} since ${new Date(busy.since).toTimeString().slice(0, 8)}`] : []),
-        ...leftovers.map((l) => `${l.service} ${describeLeftover(l)}${l.ownerAlive ? '' : `: \`sentinel-compose up --out ${args.out}\` ${l.state === 'paused' ? 'resumes' : 'restarts'} it`}`),
+        ...(!busy && state?.startedBy === 'drill --up'
+          ? [`${t.project} was started by a \`drill --up\` that did not finish (and so did not take it down): \`sentinel-compose down --out ${args.out}\` takes it down, \`sentinel-compose up --out ${args.out}\` keeps it`]
+          : []),
+        ...leftovers.map((l) => `${l.service} ${describeLeftover(l)}${fix(l)}`),
       ];
       return { snapshot, problems, disagreements: dis, healthy: problems.length === 0 && dis.length === 0, busy, leftovers, notes };
     };

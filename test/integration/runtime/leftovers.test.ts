@@ -73,7 +73,7 @@ describe.skipIf(!cliBuilt)(`after a drill that was killed outright${CLI_SKIP}`, 
     for (const argv of [['up'], ['down'], ['drill']]) {
       const r = await runCli(argv, cwd);
       expect(r.code, `${argv[0]}: ${r.stderr}`).toBe(2);
-      expect(r.stderr).toContain(`is in use by \`sentinel-compose drill\` (pid ${pid}`);
+      expect(r.stderr).toContain(`out is in use by \`sentinel-compose drill\` (pid ${pid}`);
       expect(r.stderr).toContain(`kill -INT ${pid}`);
     }
     const busy = await runCli(['status'], cwd);
@@ -115,13 +115,36 @@ describe.skipIf(!cliBuilt)(`after a drill that was killed outright${CLI_SKIP}`, 
   }, 240_000);
 });
 
+describe.skipIf(!cliBuilt)(`after a drill --up that was killed outright${CLI_SKIP}`, () => {
+  it('status says it was left up; the next drill --up resumes the master, drills, and takes it down as the first one meant to', async () => {
+    const { cwd, out } = await folder();
+    const first = startCli([...HOLD_DRILL, '--up', '--runtime', 'local'], cwd);
+    await first.waitFor(PAUSED);
+    await eventually('redis-master frozen', () => processStateLetter(pidOf(out, 'redis-master')) === 'T');
+    first.child.kill('SIGKILL');
+    await first.exited;
+
+    const status = await runCli(['status'], cwd);
+    expect(status.stdout).toContain('was started by a `drill --up` that did not finish (and so did not take it down): `sentinel-compose down --out out` takes it down');
+    expect(status.stdout).toMatch(/redis-master was left paused by sentinel-compose/);
+
+    const known = recordedProcesses(out);
+    const again = await runCli(['drill', '--up', '--runtime', 'local', '--rate', '20', '--read-rate', '0'], cwd);
+    expect(again.stderr).toMatch(/redis-master was left paused by .*; resuming it/);
+    expect(again.stderr).toContain('by a `drill --up` that did not finish: drilling it and taking it down afterwards');
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    expect(liveServices(out, known)).toEqual([]);
+    expect(existsSync(path.join(out, 'run', 'state.json'))).toBe(false);
+  }, 180_000);
+});
+
 describe.skipIf(!cliBuilt)(`drill with nothing, or not everything, running${CLI_SKIP}`, () => {
   it('says so at once, with the command that starts it', async () => {
     const { cwd, out } = await folder();
     expect((await runCli(['render'], cwd)).code).toBe(0);
     const nothing = await runCli(['drill'], cwd);
     expect(nothing.code, nothing.stderr).toBe(2);
-    expect(nothing.stderr).toMatch(/nothing of drill-\w+ is running \(local\)/);
+    expect(nothing.stderr).toMatch(/nothing of drill-\w+ is running in out \(local\)/);
     expect(nothing.stderr).toContain('`sentinel-compose up --out out`');
     expect(nothing.stderr).toContain('`sentinel-compose drill --up --out out`');
     expect(nothing.stderr).not.toMatch(/maxRetriesPerRequest|knows 0 other sentinels/);

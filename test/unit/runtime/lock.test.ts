@@ -43,7 +43,7 @@ describe('the folder lock', () => {
     }
     expect(err).toBeInstanceOf(UsageError);
     const msg = (err as Error).message;
-    expect(msg).toContain(`--out: is in use by \`sentinel-compose drill\` (pid ${process.pid}, since `);
+    expect(msg).toContain(`--out: out is in use by \`sentinel-compose drill\` (pid ${process.pid}, since `);
     expect(msg).toContain('up cannot run on it at the same time');
     expect(msg).toContain(`kill -INT ${process.pid}\` (it brings back what it paused first)`);
     first.release();
