@@ -52,8 +52,9 @@ export class ComposeRuntime implements Runtime {
 
   async up(opts: UpOptions = {}): Promise<void> {
     const progress = opts.onProgress ?? (() => {});
-    if (this.topology.sentinel.implementation === 'bundled') await this.buildSentinelImage(Boolean(opts.build), progress);
+    // Ports first: a taken port must not be found after minutes of building the image.
     await this.assertHostPortsFree();
+    if (this.topology.sentinel.implementation === 'bundled') await this.buildSentinelImage(Boolean(opts.build), progress);
     progress(`starting ${this.nodes.size} services with ${this.opts.compose.command.join(' ')} ${this.opts.compose.version}`);
     try {
       await this.composeRun(['up', '-d', '--remove-orphans'], `${this.opts.compose.command.join(' ')} up failed`, 10 * 60_000, opts.signal);
