@@ -40,10 +40,16 @@ export const statusCommand = defineCommand({
       const { paused, down } = await checkServices(runtime, dir.outDir, states);
       // When nothing runs at all, "not up" below says it once.
       const leftovers = [...paused, ...(states.some((x) => x.state === 'running' || x.state === 'paused') ? down : [])];
-      const fix = (l: (typeof leftovers)[number]) =>
-        l.ownerAlive ? '' : l.state === 'paused' ? `: \`sentinel-compose up --out ${args.out}\` resumes it` : `: \`sentinel-compose up --out ${args.out}\` starts it again (\`sentinel-compose logs --out ${args.out} -s ${l.service}\` shows why it stopped)`;
+      const up = `\`sentinel-compose up --out ${args.out}\``;
+      const fix = (l: (typeof leftovers)[number]) => {
+        if (l.ownerAlive) return '';
+        if (l.state === 'paused') return `: ${up} resumes it`;
+        return l.state === 'missing' ? `: ${up} starts it` : `: ${up} starts it again (\`sentinel-compose logs --out ${args.out} -s ${l.service}\` shows why it stopped)`;
+      };
+      const at = (ms: number) => new Date(ms).toTimeString().slice(0, 8);
       const notes = [
-        ...(busy ? [`\`sentinel-compose ${busy.command}\` (pid ${busy.pid}) is working on ${args.out} since ${new Date(busy.since).toTimeString().slice(0, 8)}`] : []),
+        ...(busy ? [`\`sentinel-compose ${busy.command}\` (pid ${busy.pid}) is working on ${args.out} since ${at(busy.since)}`] : []),
+        ...(holder && !busy ? [`\`sentinel-compose ${holder.command}\` (pid ${holder.pid}, from ${at(holder.since)}) ended without finishing (killed?)`] : []),
         ...(!busy && state?.startedBy === 'drill --up'
           ? [`${t.project} was started by a \`drill --up\` that did not finish (and so did not take it down): \`sentinel-compose down --out ${args.out}\` takes it down, \`sentinel-compose up --out ${args.out}\` keeps it`]
           : []),
