@@ -72,8 +72,16 @@ export function isSameProcess(rec: ProcessRecord): boolean {
  * lets it go: the CLI can exit and the process keeps running. It runs with umask 077 (through
  * `sh -c 'umask 077; exec ...'`, so the pid stays the command's): Redis and Sentinel rewrite
  * their config by writing a new file and renaming it, and that file may hold passwords.
+ *
+ * `record` is called with the process's record synchronously, right after the fork, before
+ * anything else can run: a CLI killed outright (SIGKILL) a moment later has still recorded what it
+ * started, so that `down` finds it.
  */
-export function spawnDetached(command: string, args: string[], opts: { cwd: string; logFile: string; env?: NodeJS.ProcessEnv }): Promise<ProcessRecord> {
+export function spawnDetached(
+  command: string,
+  args: string[],
+  opts: { cwd: string; logFile: string; env?: NodeJS.ProcessEnv; record?: (rec: ProcessRecord) => void },
+): Promise<ProcessRecord> {
   const fd = openSync(opts.logFile, 'a', 0o600);
   return new Promise<ProcessRecord>((resolve, reject) => {
     let settled = false;
@@ -83,6 +91,8 @@ export function spawnDetached(command: string, args: string[], opts: { cwd: stri
       stdio: ['ignore', fd, fd],
       env: opts.env ?? process.env,
     });
+    const rec = child.pid === undefined ? null : { pid: child.pid, startTime: processStartTime(child.pid) ?? '', command, args, startedAt: Date.now() };
+    if (rec) opts.record?.(rec);
     child.once('error', (err) => {
       closeSync(fd);
       if (!settled) {
@@ -92,10 +102,9 @@ export function spawnDetached(command: string, args: string[], opts: { cwd: stri
     });
     child.once('spawn', () => {
       closeSync(fd);
-      const pid = child.pid!;
       child.unref();
       settled = true;
-      resolve({ pid, startTime: processStartTime(pid) ?? '', command, args, startedAt: Date.now() });
+      resolve(rec!);
     });
   });
 }

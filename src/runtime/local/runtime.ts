@@ -289,9 +289,15 @@ export class LocalRuntime implements Runtime {
     const logFile = this.logPath(node.service);
     // The spec's timezone, as compose sets TZ in each container: log stamps read the same.
     const env = this.topology.timezone ? { ...process.env, TZ: this.topology.timezone } : process.env;
-    const rec = await spawnDetached(cmd.command, args, { cwd: data, logFile, env });
-    writeFileSync(path.join(dir, 'process.json'), JSON.stringify(rec, null, 2) + '\n', { mode: 0o644 });
-    writeFileSync(path.join(dir, 'pid'), `${rec.pid}\n`, { mode: 0o644 });
+    const rec = await spawnDetached(cmd.command, args, {
+      cwd: data,
+      logFile,
+      env,
+      record: (r) => {
+        writeFileSync(path.join(dir, 'process.json'), JSON.stringify(r, null, 2) + '\n', { mode: 0o644 });
+        writeFileSync(path.join(dir, 'pid'), `${r.pid}\n`, { mode: 0o644 });
+      },
+    });
     clearFault(this.outDir, node.service);
     const ok = await this.waitListening(node, rec);
     if (!ok) {

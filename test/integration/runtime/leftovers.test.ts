@@ -5,10 +5,11 @@
  * a drill runs, up, down and another drill are refused naming it; a drill with nothing (or not
  * everything) running says so at once.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processStateLetter } from '../../../src/runtime/local/process.js';
+import { waitNotListening } from '../../../src/runtime/ports.js';
 import { CLI_SKIP, cliBuilt, eventually, killClis, liveServices, recordedProcesses, runCli, startCli } from '../../helpers/cli.js';
 import { drillSpecYaml } from '../../helpers/drill.js';
 import { removeDir, tempDir } from '../../helpers/procs.js';
@@ -136,6 +137,31 @@ describe.skipIf(!cliBuilt)(`after a drill --up that was killed outright${CLI_SKI
     expect(liveServices(out, known)).toEqual([]);
     expect(existsSync(path.join(out, 'run', 'state.json'))).toBe(false);
   }, 180_000);
+});
+
+describe.skipIf(!cliBuilt)(`after an up that was killed outright${CLI_SKIP}`, () => {
+  it('every process it had started is recorded, so status names what is missing and down stops all of it', async () => {
+    const { cwd, out } = await folder();
+    const spec = readFileSync(path.join(cwd, 'sentinel-compose.yaml'), 'utf8');
+    const ports = [Number(/redis: (\d+)/.exec(spec)![1]), Number(/sentinel: (\d+)/.exec(spec)![1])].flatMap((base) => [base, base + 1, base + 2]);
+    // Killed right after a node started, while the next one is being spawned: a process that
+    // was forked but not yet recorded would be an orphan that down cannot find.
+    for (const after of ['redis-master', 'redis-replica-1', 'redis-sentinel-1', 'redis-sentinel-2']) {
+      const up = startCli(['up', '--runtime', 'local'], cwd);
+      await up.waitFor(new RegExp(`${after}: started`));
+      await new Promise((r) => setTimeout(r, Math.random() * 20));
+      up.child.kill('SIGKILL');
+      await up.exited;
+      const status = await runCli(['status'], cwd);
+      expect(status.stdout).toContain('`sentinel-compose up` (pid');
+      expect(status.stdout).toContain('ended without finishing (killed?)');
+      const down = await runCli(['down'], cwd);
+      expect(down.code, down.stderr).toBe(0);
+      // A stopped process's listening socket closes a moment after it is reported gone.
+      const closed = await Promise.all(ports.map((p) => waitNotListening('127.0.0.1', p, 5000)));
+      expect(ports.filter((_, i) => !closed[i]), `still listening after up was killed after ${after} and down ran`).toEqual([]);
+    }
+  }, 120_000);
 });
 
 describe.skipIf(!cliBuilt)(`drill with nothing, or not everything, running${CLI_SKIP}`, () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MissingDependencyError } from '../../../src/common/errors.js';
 import { bundledSentinelScript, packageRoot, redisServerCommand, sentinelCommand } from '../../../src/runtime/local/binaries.js';
-import { isSameProcess, processStartTime, signalOwn, waitForExit, type ProcessRecord } from '../../../src/runtime/local/process.js';
+import { isSameProcess, processStartTime, signalOwn, spawnDetached, waitForExit, type ProcessRecord } from '../../../src/runtime/local/process.js';
 
 describe('process identity', () => {
   it('a pid whose start time differs (a reused pid) is not ours: nothing is signalled', async () => {
@@ -20,6 +20,19 @@ describe('process identity', () => {
     const ours: ProcessRecord = { ...impostor, startTime: real };
     expect(signalOwn(ours, 'SIGKILL')).toBe(true);
     expect(await waitForExit(ours, 5000)).toBe(true);
+  });
+
+  it('a started process is recorded before anything else can run, so a CLI killed a moment later still knows it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sc-spawn-'));
+    let recorded: ProcessRecord | null = null;
+    const started = spawnDetached('sleep', ['30'], { cwd: dir, logFile: path.join(dir, 'log'), record: (r) => (recorded = r) });
+    // Synchronously: no await (no chance for the event loop, or a SIGKILL handler-less death, in between).
+    expect(recorded).not.toBeNull();
+    const rec = await started;
+    expect(rec).toEqual(recorded);
+    expect(isSameProcess(rec)).toBe(true);
+    expect(signalOwn(rec, 'SIGKILL')).toBe(true);
+    expect(await waitForExit(rec, 5000)).toBe(true);
   });
 
   it('a pid that does not exist is not ours', () => {
