@@ -4,6 +4,7 @@
  * (faults.ts). `up`, `status`, `drill` and `down` read this to resume what a drill that died left
  * paused, or to name it with the command that resumes it.
  */
+import { timeOfDay } from '../common/clock.js';
 import { allNodes } from '../topology/types.js';
 import { faultOwnerAlive, readFaults, type Fault } from './faults.js';
 import type { Runtime, ServiceState } from './types.js';
@@ -50,7 +51,7 @@ export function abandoned(l: Leftover): boolean {
 
 /** What happened to a leftover, to follow its service's name: "redis-master " + this. */
 export function describeLeftover(l: Leftover): string {
-  const who = l.fault ? `sentinel-compose (pid ${l.fault.by.pid}, at ${new Date(l.fault.at).toTimeString().slice(0, 8)})` : null;
+  const who = l.fault ? `sentinel-compose (pid ${l.fault.by.pid}, at ${timeOfDay(l.fault.at)})` : null;
   if (l.state === 'paused') {
     if (!who) return 'is paused, not by sentinel-compose';
     return l.ownerAlive ? `is paused by ${who}, which is still running and brings it back when it ends` : `was left paused by ${who}, which ended without bringing it back`;

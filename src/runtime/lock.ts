@@ -8,6 +8,7 @@
  */
 import { linkSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { timeOfDay } from '../common/clock.js';
 import { UsageError } from '../common/errors.js';
 import { processStartTime, processStateLetter } from './local/process.js';
 import { ensureRunDir, runDir } from './state.js';
@@ -116,7 +117,6 @@ function readLockFile(file: string): LockHolder | null {
 }
 
 function busy(h: LockHolder, command: string, outArg: string): UsageError {
-  const since = new Date(h.since).toTimeString().slice(0, 8);
   const fix =
     h.command === 'drill'
       ? `wait until it ends, or stop it with \`kill -INT ${h.pid}\` (it brings back what it paused first)`
@@ -124,7 +124,7 @@ function busy(h: LockHolder, command: string, outArg: string): UsageError {
   return new UsageError([
     {
       path: '--out',
-      message: `${outArg} is in use by \`sentinel-compose ${h.command}\` (pid ${h.pid}, since ${since}); ${command} cannot run on it at the same time`,
+      message: `${outArg} is in use by \`sentinel-compose ${h.command}\` (pid ${h.pid}, since ${timeOfDay(h.since)}); ${command} cannot run on it at the same time`,
       fix,
     },
   ]);

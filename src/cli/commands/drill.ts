@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as yamlParse } from 'yaml';
 import { signalExitCode, UsageError, type Problem } from '../../common/errors.js';
+import type { Lock } from '../../runtime/lock.js';
 import type { Runtime, RuntimeChoice } from '../../runtime/types.js';
 import type { Scenario } from '../../drill/types.js';
 import { outOption, specOption } from '../options.js';
@@ -202,7 +203,7 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
     },
   });
   const { signal } = interrupts;
-  let lock: import('../../runtime/lock.js').Lock | undefined;
+  let lock: Lock | undefined;
   let runtime: Runtime | undefined;
   try {
     if (args.up) {

@@ -23,8 +23,8 @@ export const statusCommand = defineCommand({
     const dir = await openRendered(args, ctx);
     const { runtimeForExisting } = await import('../../runtime/open.js');
     const { takeSnapshot, missingForHealth, disagreements } = await import('../../runtime/probe.js');
-    const { formatStatus } = await import('./status-view.js');
-    const { checkServices, describeLeftover } = await import('../../runtime/leftovers.js');
+    const { formatStatus, statusNotes } = await import('./status-view.js');
+    const { checkServices } = await import('../../runtime/leftovers.js');
     const { holderAlive, readLock } = await import('../../runtime/lock.js');
     const { runtime, state } = await runtimeForExisting(dir, args.runtime);
     const t = dir.topology;
@@ -40,21 +40,7 @@ export const statusCommand = defineCommand({
       const { paused, down } = await checkServices(runtime, dir.outDir, states);
       // When nothing runs at all, "not up" below says it once.
       const leftovers = [...paused, ...(states.some((x) => x.state === 'running' || x.state === 'paused') ? down : [])];
-      const up = `\`sentinel-compose up --out ${args.out}\``;
-      const fix = (l: (typeof leftovers)[number]) => {
-        if (l.ownerAlive) return '';
-        if (l.state === 'paused') return `: ${up} resumes it`;
-        return l.state === 'missing' ? `: ${up} starts it` : `: ${up} starts it again (\`sentinel-compose logs --out ${args.out} -s ${l.service}\` shows why it stopped)`;
-      };
-      const at = (ms: number) => new Date(ms).toTimeString().slice(0, 8);
-      const notes = [
-        ...(busy ? [`\`sentinel-compose ${busy.command}\` (pid ${busy.pid}) is working on ${args.out} since ${at(busy.since)}`] : []),
-        ...(holder && !busy ? [`\`sentinel-compose ${holder.command}\` (pid ${holder.pid}, from ${at(holder.since)}) ended without finishing (killed?)`] : []),
-        ...(!busy && state?.startedBy === 'drill --up'
-          ? [`${t.project} was started by a \`drill --up\` that did not finish (and so did not take it down): \`sentinel-compose down --out ${args.out}\` takes it down, \`sentinel-compose up --out ${args.out}\` keeps it`]
-          : []),
-        ...leftovers.map((l) => `${l.service} ${describeLeftover(l)}${fix(l)}`),
-      ];
+      const notes = statusNotes({ project: t.project, out: args.out, holder, busy, startedBy: state?.startedBy, leftovers });
       return { snapshot, problems, disagreements: dis, healthy: problems.length === 0 && dis.length === 0, busy, leftovers, notes };
     };
     const notUp = !state && !args.runtime ? `${t.project} is not up (nothing recorded in ${dir.outDir}/run/state.json); start it with \`sentinel-compose up\`` : null;

@@ -112,7 +112,7 @@ export class LocalRuntime implements Runtime {
   }
 
   async down(opts: { volumes?: boolean } = {}): Promise<void> {
-    // stopOwn resumes a paused process before asking it to stop.
+    // Nothing stays paused or killed after this (stopOwn resumes a paused process to stop it).
     clearFaults(this.outDir);
     // Sentinels first, so that stopping a master does not start a failover on the way down.
     const order = [...this.topology.sentinels, ...[...this.topology.masters].flatMap((m) => [...m.nodes].reverse())];
