@@ -73,9 +73,10 @@ export function isSameProcess(rec: ProcessRecord): boolean {
  * `sh -c 'umask 077; exec ...'`, so the pid stays the command's): Redis and Sentinel rewrite
  * their config by writing a new file and renaming it, and that file may hold passwords.
  *
- * `record` is called with the process's record synchronously, right after the fork, before
- * anything else can run: a CLI killed outright (SIGKILL) a moment later has still recorded what it
- * started, so that `down` finds it.
+ * `record` is given the process's pid and start time before the command runs: the shell waits
+ * for a "go" on its stdin, sent once `record` returned. A CLI killed outright (SIGKILL) in
+ * between closes that pipe, and the shell exits without running the command, so nothing can be
+ * left running that `down` does not know about.
  */
 export function spawnDetached(
   command: string,
@@ -85,14 +86,13 @@ export function spawnDetached(
   const fd = openSync(opts.logFile, 'a', 0o600);
   return new Promise<ProcessRecord>((resolve, reject) => {
     let settled = false;
-    const child = spawn('/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', command, ...args], {
+    const script = 'umask 077 && read -r go && [ "$go" = go ] && exec "$0" "$@" </dev/null';
+    const child = spawn('/bin/sh', ['-c', script, command, ...args], {
       cwd: opts.cwd,
       detached: true,
-      stdio: ['ignore', fd, fd],
+      stdio: ['pipe', fd, fd],
       env: opts.env ?? process.env,
     });
-    const rec = child.pid === undefined ? null : { pid: child.pid, startTime: processStartTime(child.pid) ?? '', command, args, startedAt: Date.now() };
-    if (rec) opts.record?.(rec);
     child.once('error', (err) => {
       closeSync(fd);
       if (!settled) {
@@ -100,11 +100,24 @@ export function spawnDetached(
         reject(err);
       }
     });
+    if (child.pid === undefined) return;
+    const rec: ProcessRecord = { pid: child.pid, startTime: processStartTime(child.pid) ?? '', command, args, startedAt: Date.now() };
+    try {
+      opts.record?.(rec);
+    } catch (err) {
+      // Not recorded, so never run: the shell reads EOF and exits.
+      child.stdin!.destroy();
+      closeSync(fd);
+      settled = true;
+      reject(err);
+      return;
+    }
+    child.stdin!.end('go\n');
     child.once('spawn', () => {
       closeSync(fd);
       child.unref();
       settled = true;
-      resolve(rec!);
+      resolve(rec);
     });
   });
 }
