@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { isSameProcess, type ProcessRecord } from '../../src/runtime/local/process.js';
 import { allNodes, type Topology } from '../../src/topology/types.js';
-import { repoRoot } from './procs.js';
+import { removeDir, repoRoot } from './procs.js';
 
 export const cliBin = path.join(repoRoot, 'bin', 'sentinel-compose.js');
 export const cliBuilt = existsSync(path.join(repoRoot, 'dist', 'cli', 'main.js'));
@@ -75,6 +75,18 @@ export async function runCli(args: string[], cwd: string): Promise<{ code: numbe
 export function killClis(): void {
   for (const c of live) c.kill('SIGKILL');
   live.clear();
+}
+
+/**
+ * For afterEach: kills the CLIs still running, takes down what each folder's out/ runs (whatever
+ * a failed assertion left), and removes the folders.
+ */
+export async function cleanUpCliFolders(dirs: string[]): Promise<void> {
+  killClis();
+  for (const d of dirs.splice(0)) {
+    if (existsSync(path.join(d, 'out', 'topology.json'))) await runCli(['down', '--volumes', '--out', path.join(d, 'out')], d);
+    removeDir(d);
+  }
 }
 
 function signalNumber(signal: NodeJS.Signals): number {

@@ -11,18 +11,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLI_SKIP, cliBin, cliBuilt, eventually, killClis, liveServices, recordedProcesses, runCli, startCli } from '../../helpers/cli.js';
+import { CLI_SKIP, cleanUpCliFolders, cliBin, cliBuilt, eventually, liveServices, recordedProcesses, startCli } from '../../helpers/cli.js';
 import { drillSpecYaml } from '../../helpers/drill.js';
-import { removeDir, tempDir } from '../../helpers/procs.js';
+import { tempDir } from '../../helpers/procs.js';
 
 const dirs: string[] = [];
-afterEach(async () => {
-  killClis();
-  for (const d of dirs.splice(0)) {
-    if (existsSync(path.join(d, 'out', 'topology.json'))) await runCli(['down', '--volumes', '--out', path.join(d, 'out')], d);
-    removeDir(d);
-  }
-});
+afterEach(() => cleanUpCliFolders(dirs));
 
 async function specFolder(): Promise<{ cwd: string; out: string }> {
   const cwd = tempDir('sc-drill-int-');

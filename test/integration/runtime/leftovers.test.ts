@@ -10,18 +10,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processStateLetter } from '../../../src/runtime/local/process.js';
 import { waitNotListening } from '../../../src/runtime/ports.js';
-import { CLI_SKIP, cliBuilt, eventually, killClis, liveServices, recordedProcesses, runCli, startCli } from '../../helpers/cli.js';
+import { CLI_SKIP, cleanUpCliFolders, cliBuilt, eventually, liveServices, recordedProcesses, runCli, startCli } from '../../helpers/cli.js';
 import { drillSpecYaml } from '../../helpers/drill.js';
-import { removeDir, tempDir } from '../../helpers/procs.js';
+import { tempDir } from '../../helpers/procs.js';
 
 const dirs: string[] = [];
-afterEach(async () => {
-  killClis();
-  for (const d of dirs.splice(0)) {
-    if (existsSync(path.join(d, 'out', 'topology.json'))) await runCli(['down', '--volumes', '--out', path.join(d, 'out')], d);
-    removeDir(d);
-  }
-});
+afterEach(() => cleanUpCliFolders(dirs));
 
 // Keeps the master paused long enough for other commands to look at it.
 const HOLD = `- name: pause-and-hold
