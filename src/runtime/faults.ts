@@ -8,7 +8,7 @@
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { processStartTime } from './local/process.js';
+import { stillRunning, thisProcess } from './local/process.js';
 import { ensureRunDir, runDir } from './state.js';
 
 export interface Fault {
@@ -46,8 +46,7 @@ function writeFaults(outDir: string, list: Fault[]): void {
 }
 
 export function recordFault(outDir: string, service: string, kind: Fault['kind']): void {
-  const by = { pid: process.pid, startTime: processStartTime(process.pid) };
-  writeFaults(outDir, [...readFaults(outDir).filter((f) => f.service !== service), { service, kind, at: Date.now(), by }]);
+  writeFaults(outDir, [...readFaults(outDir).filter((f) => f.service !== service), { service, kind, at: Date.now(), by: thisProcess() }]);
 }
 
 export function clearFault(outDir: string, service: string): void {
@@ -61,6 +60,5 @@ export function clearFaults(outDir: string): void {
 
 /** Whether the process that put the fault in place is still running (and so will heal it). */
 export function faultOwnerAlive(f: Fault): boolean {
-  const now = processStartTime(f.by.pid);
-  return now !== null && (f.by.startTime === null || now === f.by.startTime);
+  return stillRunning(f.by);
 }

@@ -10,7 +10,7 @@ import { linkSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } 
 import path from 'node:path';
 import { timeOfDay } from '../common/clock.js';
 import { UsageError } from '../common/errors.js';
-import { processStartTime, processStateLetter } from './local/process.js';
+import { stillRunning, thisProcess } from './local/process.js';
 import { ensureRunDir, runDir } from './state.js';
 
 export interface LockHolder {
@@ -45,9 +45,7 @@ export function readLock(outDir: string): LockHolder | null {
 
 /** Whether the process that took the lock is still running. */
 export function holderAlive(h: LockHolder): boolean {
-  const now = processStartTime(h.pid);
-  if (now === null || (h.startTime !== null && now !== h.startTime)) return false;
-  return processStateLetter(h.pid) !== 'Z';
+  return stillRunning(h);
 }
 
 /**
@@ -57,7 +55,7 @@ export function holderAlive(h: LockHolder): boolean {
 export function acquireLock(outDir: string, command: string, outArg: string): Lock {
   ensureRunDir(outDir);
   const file = lockPath(outDir);
-  const holder: LockHolder = { command, pid: process.pid, startTime: processStartTime(process.pid), since: Date.now() };
+  const holder: LockHolder = { command, ...thisProcess(), since: Date.now() };
   // Written beside the lock and hard-linked into place: link fails if the lock exists, and a
   // reader never sees a half-written lock.
   const tmp = `${file}.${process.pid}.tmp`;

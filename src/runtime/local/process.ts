@@ -59,6 +59,21 @@ export function processStateLetter(pid: number): string | null {
   }
 }
 
+/**
+ * Whether the process identified by `pid` and its start time (null: not known) still runs, and
+ * is not a later process that got the same pid: who holds a folder's lock, who paused a node.
+ */
+export function stillRunning(p: { pid: number; startTime: string | null }): boolean {
+  const now = processStartTime(p.pid);
+  if (now === null || (p.startTime !== null && now !== p.startTime)) return false;
+  return processStateLetter(p.pid) !== 'Z';
+}
+
+/** This process, as stillRunning() identifies it. */
+export function thisProcess(): { pid: number; startTime: string | null } {
+  return { pid: process.pid, startTime: processStartTime(process.pid) };
+}
+
 /** True while the recorded process is alive and is still the one we started (not a reused pid). */
 export function isSameProcess(rec: ProcessRecord): boolean {
   const now = processStartTime(rec.pid);
