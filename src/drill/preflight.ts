@@ -8,15 +8,15 @@ import { UsageError, type Problem } from '../common/errors.js';
 import { abandoned, checkServices, describeLeftover, nothingRuns, resume } from '../runtime/leftovers.js';
 import type { Runtime } from '../runtime/types.js';
 
-/** Stale records: run/state.json says up, but every process exited (a reboot, a kill). */
-export async function nothingRunsIn(runtime: Runtime, outDir: string): Promise<boolean> {
-  return nothingRuns(await checkServices(runtime, outDir));
-}
-
-export async function preflight(runtime: Runtime, outDir: string, outArg: string, say: (line: string) => void): Promise<void> {
+/**
+ * Resolves once the topology can be drilled; 'nothing runs' when no process of it runs and
+ * `canStart` (drill --up: the records are stale, after a reboot or a kill, and it starts it).
+ */
+export async function preflight(runtime: Runtime, outDir: string, outArg: string, say: (line: string) => void, canStart = false): Promise<'ready' | 'nothing runs'> {
   const c = await checkServices(runtime, outDir);
   const project = runtime.topology.project;
   if (nothingRuns(c)) {
+    if (canStart) return 'nothing runs';
     throw new UsageError([
       {
         path: '--out',
@@ -37,4 +37,5 @@ export async function preflight(runtime: Runtime, outDir: string, outArg: string
   if (problems.length) throw new UsageError(problems);
   for (const l of c.paused) say(`${l.service} ${describeLeftover(l)}; resuming it`);
   await resume(runtime, c.paused);
+  return 'ready';
 }

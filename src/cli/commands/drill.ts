@@ -178,7 +178,7 @@ function listScenarios(available: Scenario[], ctx: CommandContext): number {
 
 async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: CommandContext): Promise<number> {
   const { runDrill } = await import('../../drill/engine.js');
-  const { preflight, nothingRunsIn } = await import('../../drill/preflight.js');
+  const { preflight } = await import('../../drill/preflight.js');
   const { renderTerminal } = await import('../../drill/report/terminal.js');
   const { renderJson, writeReports } = await import('../../drill/report/write.js');
   const { loadRendered, runtimeForExisting, selectRuntime } = await import('../../runtime/open.js');
@@ -230,16 +230,15 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
     const state = readState(outDir);
     if (state || !args.up) {
       runtime = (await runtimeForExisting(dir, choice === 'auto' ? undefined : choice)).runtime;
-      if (args.up && (await nothingRunsIn(runtime, outDir))) {
+      if ((await preflight(runtime, outDir, args.out, progress, args.up)) === 'nothing runs') {
         progress(`${topology.project} is recorded as up in ${args.out}, but nothing of it runs: starting it`);
         runtime = undefined;
-      } else {
-        await preflight(runtime, outDir, args.out, progress);
-        if (args.up && state?.startedBy === 'drill --up') {
-          // We hold the lock, so the drill --up that started it is gone: finish its job.
-          progress(`${topology.project} was left up in ${args.out} by a \`drill --up\` that did not finish: drilling it and taking it down afterwards`);
-          startedHere = true;
-        } else if (args.up) progress(`${topology.project} is already up in ${args.out} (${state!.runtime}): drilling it as it is and leaving it running`);
+      } else if (args.up && state?.startedBy === 'drill --up') {
+        // We hold the lock, so the drill --up that started it is gone: finish its job.
+        progress(`${topology.project} was left up in ${args.out} by a \`drill --up\` that did not finish: drilling it and taking it down afterwards`);
+        startedHere = true;
+      } else if (args.up) {
+        progress(`${topology.project} is already up in ${args.out} (${state!.runtime}): drilling it as it is and leaving it running`);
       }
     }
     if (!runtime) {
@@ -247,7 +246,7 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
       runtime = selected.runtime;
       progress(`${topology.project}: ${selected.reason}`);
       startedHere = true;
-      // Recorded like \`up\` does, so that status/logs/down find it while the drill runs.
+      // Recorded like `up` does, so that status/logs/down find it while the drill runs.
       writeState(outDir, { version: 1, runtime: runtime.kind, project: topology.project, startedAt: Date.now(), startedBy: 'drill --up' });
       progress(`starting ${topology.project}`);
       await runtime.up({ onProgress: (m) => progress(`  ${m}`), signal });
