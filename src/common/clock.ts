@@ -12,3 +12,8 @@ export const systemClock: Clock = {
   monotonic: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
+
+/** Local time of day, HH:MM:SS, for telling a user when something happened today. */
+export function timeOfDay(ms: number): string {
+  return new Date(ms).toTimeString().slice(0, 8);
+}

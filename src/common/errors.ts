@@ -3,6 +3,7 @@
  * it to an exit code and print it without a stack trace. Text is built here, structured fields
  * are attached, and the original error stays as `cause`.
  */
+import { constants as osConstants } from 'node:os';
 
 export const EXIT_OK = 0;
 /** A drill expectation or a `--check` failed. */
@@ -120,6 +121,27 @@ export function placeError(err: unknown, doing: string, outcome?: string, at?: s
   const where = at ? ` (${at})` : e.path ? ` (${e.syscall ?? 'at'} ${e.path})` : '';
   return new FileSystemError(`${doing} failed: ${known.why}${where}${outcome ? `; ${outcome}` : ''}.
   fix: ${known.fix}`, { cause: err });
+}
+
+/**
+ * The user (or the terminal, or a closed pipe) stopped a command. The exit code is the shell's
+ * 128 + the signal's number, so scripts see the same code as if the signal had ended the process.
+ */
+export class InterruptedError extends ScError {
+  readonly exitCode: number;
+  constructor(
+    readonly signal: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.exitCode = signalExitCode(signal);
+  }
+}
+
+/** 128 + the signal's number (SIGINT 130, SIGTERM 143, SIGHUP 129, SIGPIPE 141). */
+export function signalExitCode(signal: string): number {
+  return 128 + ((osConstants.signals as Record<string, number>)[signal] ?? 2);
 }
 
 export function formatProblems(problems: Problem[]): string {

@@ -13,24 +13,33 @@ export interface Output {
   info(text: string): void;
   warn(text: string): void;
   error(text: string): void;
-  /** Aborted once stdout's reader has gone away: commands that keep writing stop. */
+  /** Aborted once stdout's (or stderr's) reader has gone away: commands that keep writing stop. */
   closed: AbortSignal;
 }
 
 /**
- * `status --watch | head -1`: when the reader goes away, a write fails with EPIPE, which Node
- * (ignoring SIGPIPE) reports as an 'error' event on the stream; without a listener that kills
- * the process with a stack trace. Instead, stdout counts as closed: nothing more is written to
- * it, and what keeps writing ends quietly. stderr's reader going away leaves nowhere to say so.
+ * `status --watch | head -1`: when the reader goes away, a write fails with EPIPE (EIO when the
+ * terminal was closed), which Node (ignoring SIGPIPE) reports as an 'error' event on the stream;
+ * without a listener that kills the process with a stack trace. Instead, output counts as closed:
+ * nothing more is written to stdout, and what keeps writing ends quietly (commands that change
+ * what runs treat it as an interrupt, see cli/interrupt.ts). The guard stays for the life of the
+ * process: the error can arrive after the last write.
  */
-const stdoutClosed = new AbortController();
+const closed = new AbortController();
 let watching = false;
 
-function watchStreams(): void {
-  if (watching) return;
-  watching = true;
-  process.stdout.on('error', () => stdoutClosed.abort());
-  process.stderr.on('error', () => {});
+/** Aborted once stdout or stderr can no longer be written. */
+export function outputClosed(): AbortSignal {
+  if (!watching) {
+    watching = true;
+    const onError = (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'EIO') throw err;
+      closed.abort();
+    };
+    process.stdout.on('error', onError);
+    process.stderr.on('error', onError);
+  }
+  return closed.signal;
 }
 
 export function colorEnabled(flag: boolean | undefined, stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -44,13 +53,13 @@ export function createOutput(opts: { color?: boolean; json?: boolean } = {}): Ou
   const useColor = colorEnabled(opts.color);
   const color = new Chalk({ level: useColor ? 1 : 0 });
   const json = Boolean(opts.json);
-  watchStreams();
+  const closedSignal = outputClosed();
   return {
     color,
     json,
-    closed: stdoutClosed.signal,
+    closed: closedSignal,
     out: (text) => {
-      if (!stdoutClosed.signal.aborted) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      if (!closedSignal.aborted) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
     },
     info: (text) => {
       if (!json) process.stderr.write(`${text}\n`);

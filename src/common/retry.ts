@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from './clock.js';
-import { TimeoutError } from './errors.js';
+import { InterruptedError, TimeoutError } from './errors.js';
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -7,6 +7,8 @@ export interface WaitOptions {
   clock?: Clock;
   /** Called after each failed attempt with what is still missing, for progress output. */
   onPending?: (missing: string[]) => void;
+  /** Stops waiting with an InterruptedError (reason: the signal's name). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -18,7 +20,9 @@ export async function waitUntil(what: string, probe: () => Promise<string[]>, op
   const interval = opts.intervalMs ?? 200;
   const deadline = clock.monotonic() + opts.timeoutMs;
   let missing: string[] = [];
+  const interrupted = () => new InterruptedError(String(opts.signal!.reason), `${what}: stopped waiting (interrupted by ${String(opts.signal!.reason)})`);
   for (;;) {
+    if (opts.signal?.aborted) throw interrupted();
     try {
       missing = await probe();
     } catch (err) {
@@ -29,7 +33,25 @@ export async function waitUntil(what: string, probe: () => Promise<string[]>, op
     if (clock.monotonic() >= deadline) {
       throw new TimeoutError(`${what}: not done after ${Math.round(opts.timeoutMs / 1000)} s; still missing:`, missing);
     }
-    await clock.sleep(interval);
+    if (opts.signal?.aborted) throw interrupted();
+    await sleepOrAbort(clock, interval, opts.signal);
+  }
+}
+
+/** `clock.sleep`, cut short when `signal` aborts (the caller checks which happened). */
+export async function sleepOrAbort(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  if (!signal) return clock.sleep(ms);
+  let onAbort: (() => void) | undefined;
+  try {
+    await Promise.race([
+      clock.sleep(ms),
+      new Promise<void>((resolve) => {
+        onAbort = () => resolve();
+        signal.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
   }
 }
 

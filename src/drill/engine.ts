@@ -59,6 +59,7 @@ export async function runDrill(runtime: Runtime, scenarios: readonly Scenario[],
     passed: runs.filter((r) => r.status === 'passed').length,
     failed: runs.filter((r) => r.status === 'failed').length,
     skipped: runs.filter((r) => r.status === 'skipped').length,
+    interrupted: runs.filter((r) => r.status === 'interrupted').length,
   };
   return {
     version: 1,

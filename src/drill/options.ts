@@ -45,8 +45,12 @@ export const DEFAULT_OPTIONS: Omit<DrillOptions, 'groups'> = {
   probeTimeoutMs: 500,
 };
 
+/** The drill's signal was aborted; `by` is its reason when that is a signal's name (the CLI's). */
 export class DrillAborted extends Error {
-  constructor() {
-    super('interrupted');
+  readonly by: string | null;
+  constructor(signal: AbortSignal) {
+    const by = typeof signal.reason === 'string' ? signal.reason : null;
+    super(by ? `interrupted by ${by}` : 'interrupted');
+    this.by = by;
   }
 }

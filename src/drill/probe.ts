@@ -13,6 +13,8 @@ export class NoReply extends Error {}
 export class Prober {
   private readonly client: Redis;
   private inflight: Promise<unknown> | null = null;
+  /** Why the last connection attempt failed (ECONNREFUSED ...), for a question that could not be sent. */
+  private connectError: string | null = null;
 
   constructor(
     readonly service: string,
@@ -34,9 +36,19 @@ export class Prober {
       retryStrategy: () => 200,
       lazyConnect: false,
     });
-    this.client.on('error', () => {
-      /* reported per question */
+    this.client.on('error', (err: Error) => {
+      this.connectError = err.message;
     });
+    this.client.on('ready', () => (this.connectError = null));
+  }
+
+  /**
+   * A question that never left because there is no connection fails with the client's
+   * "max retries per request" (see maxRetriesPerRequest above); say what is wrong instead.
+   */
+  explain(err: unknown): string {
+    if (neverSent(err)) return `not reachable${this.connectError ? ` (${this.connectError})` : ''}`;
+    return errText(err);
   }
 
   async ask<T>(fn: (c: Redis) => Promise<T>): Promise<T> {
@@ -50,7 +62,9 @@ export class Prober {
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
-        p,
+        p.catch((err: unknown) => {
+          throw neverSent(err) ? new NoReply(this.explain(err)) : err;
+        }),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new NoReply(`no reply within ${this.timeoutMs} ms`)), this.timeoutMs);
         }),
@@ -63,6 +77,11 @@ export class Prober {
   close(): void {
     this.client.disconnect();
   }
+}
+
+/** ioredis' MaxRetriesPerRequestError (not exported; its class name may change in a bundle). */
+function neverSent(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'MaxRetriesPerRequestError' || /max retries per request/i.test(err.message));
 }
 
 export function parseInfo(text: string): Record<string, string> {
@@ -166,6 +185,7 @@ export class Observer {
       );
       const [addr, master, replicas, info] = (res ?? []).map(([err, v]) => (err ? null : v));
       const firstErr = (res ?? []).find(([err]) => err)?.[0];
+      if (neverSent(firstErr)) return { service, reachable: false, error: this.prober(service, true).explain(firstErr) };
       if (firstErr && master === null) return { service, reachable: true, error: errText(firstErr), masterService: null };
       return sentinelView(service, { addr, master, replicas, info }, this.book);
     } catch (err) {

@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../common/clock.js';
 import { TimeoutError } from '../common/errors.js';
+import { sleepOrAbort } from '../common/retry.js';
 import type { Runtime } from '../runtime/types.js';
 import type { MasterGroup } from '../topology/types.js';
 import type { AddressBook } from './addresses.js';
@@ -30,7 +31,7 @@ import { DrillAborted, type DrillOptions } from './options.js';
 import type { Observer } from './probe.js';
 import type { EventRecorder, RawEvent } from './recorder.js';
 import { unmetRequirement } from './requirements.js';
-import type { Condition, Mark, Observation, OpSample, RunReport, Scenario, Step, StepRecord, Target, WriteCheck } from './types.js';
+import type { Condition, Expectation, ExpectationResult, Mark, Observation, OpSample, RunReport, Scenario, Step, StepRecord, Target, WriteCheck } from './types.js';
 
 function errText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -130,6 +131,8 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
   let lastObs: Observation | null = null;
   let loads: { w: SteadyLoad; r: SteadyLoad | null } | null = null;
   let reason: string | undefined;
+  /** Set when the drill's signal stopped this run: what stopped it. */
+  let interrupted: string | undefined;
   let writeCheck: WriteCheck | null = null;
   let stepsEndedAt = 0;
   const key = drillKey(a.runId, group.name, scenario.name);
@@ -156,7 +159,23 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
     }
   };
   const checkAbort = () => {
-    if (opts.signal?.aborted) throw new DrillAborted();
+    if (opts.signal?.aborted) throw new DrillAborted(opts.signal);
+  };
+  // A node or sentinel that exits on its own (a crash, the OOM killer, someone's kill -9) would
+  // otherwise show only as a wait that times out a minute later, in a probe's words. Asked at
+  // most every 2 s (a `docker ps` for Docker), and at once when a run starts.
+  let processesCheckedAt = -Infinity;
+  const checkProcesses = async () => {
+    if (clock.monotonic() - processesCheckedAt < 2000) return;
+    processesCheckedAt = clock.monotonic();
+    const states = await runtime.ps().catch(() => []);
+    const gone = states.filter((s) => (s.state === 'stopped' || s.state === 'missing') && [...nodes, ...sentinels].includes(s.service) && !killed.has(s.service));
+    if (gone.length) {
+      const names = gone.map((s) => s.service);
+      throw new Error(
+        `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} not running (${gone[0]!.state === 'missing' ? 'never started' : 'exited'}, not stopped by the drill); \`sentinel-compose logs -s ${names[0]}\` shows why`,
+      );
+    }
   };
 
   const waitFor = async (what: string, missingOf: (obs: Observation) => string[], timeoutMs: number): Promise<Observation> => {
@@ -164,6 +183,7 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
     let lastSaid = clock.monotonic();
     for (;;) {
       checkAbort();
+      await checkProcesses();
       const obs = await observe();
       const missing = missingOf(obs);
       if (missing.length === 0) return obs;
@@ -223,26 +243,31 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
     rejoins.set(service, { service, healedAt: t, rejoinedAt: null, as: null });
   };
 
+  /** Brings back everything paused or killed, each on its own: one that cannot come back does not keep the others down. */
   const heal = async (): Promise<string[]> => {
     const done: string[] = [];
+    const failed: string[] = [];
     // Data nodes first, the master before replicas: sentinels resuming while the master is still
     // paused could start a failover nobody asked for.
     const order = (list: Iterable<string>) =>
       [...list].sort((x, y) => rank(x) - rank(y) || x.localeCompare(y));
     const rank = (s: string) => (s === ctx.initialMaster ? 0 : nodes.includes(s) ? 1 : 2);
-    for (const s of order(paused)) {
-      await runtime.unpause(s);
-      paused.delete(s);
-      healAt(s);
-      done.push(s);
-    }
+    const bringBack = async (s: string, how: (s: string) => Promise<void>, from: Set<string>) => {
+      try {
+        await how(s);
+        from.delete(s);
+        healAt(s);
+        done.push(s);
+      } catch (err) {
+        failed.push(`${s}: ${errText(err)}`);
+      }
+    };
+    for (const s of order(paused)) await bringBack(s, (x) => runtime.unpause(x), paused);
     for (const s of order(killed)) {
-      await runtime.restart(s);
-      killed.delete(s);
+      await bringBack(s, (x) => runtime.restart(x), killed);
       observer.forget(s);
-      healAt(s);
-      done.push(s);
     }
+    if (failed.length) throw new Error(failed.join('; '));
     return done;
   };
 
@@ -331,6 +356,7 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
           // Keep observing while holding: rejoin times and the final picture stay current.
           while (clock.monotonic() < until) {
             checkAbort();
+            await checkProcesses();
             await observe();
             await sleepUnlessAborted(clock, Math.min(opts.pollMs * 2, Math.max(0, until - clock.monotonic())), opts.signal);
           }
@@ -382,23 +408,27 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
     if (faultWall === null) markFault('fault');
     await sleepUnlessAborted(clock, opts.settleMs, opts.signal);
   } catch (err) {
-    reason = err instanceof DrillAborted ? 'interrupted (Ctrl-C); everything paused or killed was brought back' : errText(err);
-    say(`stopped: ${reason.split('\n')[0]}`);
+    if (err instanceof DrillAborted) interrupted = err.message;
+    else reason = errText(err);
+    say(`stopped: ${(interrupted ?? reason)!.split('\n')[0]}`);
   } finally {
     try {
       const healed = await heal();
       if (healed.length) say(`brought back ${healed.join(', ')}`);
+      if (interrupted) interrupted += healed.length ? `; brought back ${healed.join(', ')}` : '; nothing was paused or killed';
     } catch (err) {
-      const msg = `could not bring back ${[...paused, ...killed].join(', ')}: ${errText(err)}`;
+      const msg = `could not bring back ${errText(err)}`;
       reason = reason ? `${reason}\n${msg}` : msg;
     }
   }
+  if (interrupted) reason = reason ? `${interrupted}\n${reason}` : interrupted;
 
   // The load: stop issuing, let in-flight operations settle, then check them against the master.
   let writes: RunReport['writes'] = null;
   let reads: RunReport['reads'] = null;
   if (loads) {
-    const drainMs = opts.commandTimeoutMs > 0 ? opts.commandTimeoutMs + 1000 : 5000;
+    // Interrupted, nobody waits for the figures: in-flight writes get a moment, not a timeout.
+    const drainMs = interrupted ? 200 : opts.commandTimeoutMs > 0 ? opts.commandTimeoutMs + 1000 : 5000;
     await Promise.all([loads.w.stop(drainMs), loads.r?.stop(drainMs)]);
     loads.w.close();
     loads.r?.close();
@@ -427,15 +457,17 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
         sentinelById: (id) => book.sentinelById(id),
       })
     : null;
-  const expectations = ctx.initialMaster
-    ? scenario.expect.map((e) =>
-        judge(e, { ctx, final, events, faulted: [...faulted], writes: writes && { stats: writes.stats, check: writes.check }, stepsEndedAt }),
-      )
-    : [];
+  const expectations = !ctx.initialMaster
+    ? []
+    : interrupted
+      ? scenario.expect.map((e) => notReached(e))
+      : scenario.expect.map((e) =>
+          judge(e, { ctx, final, events, faulted: [...faulted], writes: writes && { stats: writes.stats, check: writes.check }, stepsEndedAt }),
+        );
   const passed = reason === undefined && expectations.every(expectationPassed);
   return {
     ...base,
-    status: passed ? 'passed' : 'failed',
+    status: interrupted ? 'interrupted' : passed ? 'passed' : 'failed',
     ...(reason !== undefined ? { reason } : {}),
     faultWallTime: faultWall,
     durationMs: Math.round(clock.monotonic() - runStart),
@@ -500,19 +532,13 @@ async function checkWrites(observer: Observer, obs: Observation | null, key: str
 }
 
 async function sleepUnlessAborted(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) throw new DrillAborted(signal);
   if (ms <= 0) return;
-  if (!signal) return clock.sleep(ms);
-  if (signal.aborted) throw new DrillAborted();
-  let onAbort: (() => void) | undefined;
-  try {
-    await Promise.race([
-      clock.sleep(ms),
-      new Promise<void>((_, reject) => {
-        onAbort = () => reject(new DrillAborted());
-        signal.addEventListener('abort', onAbort, { once: true });
-      }),
-    ]);
-  } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
-  }
+  await sleepOrAbort(clock, ms, signal);
+  if (signal?.aborted) throw new DrillAborted(signal);
+}
+
+/** An expectation the run did not get to judge (it was interrupted). */
+function notReached(e: Expectation): ExpectationResult {
+  return { check: e.check, severity: e.severity ?? 'fail', passed: false, notReached: true, message: 'not reached: the run was interrupted first' };
 }

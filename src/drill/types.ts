@@ -234,10 +234,13 @@ export interface ExpectationResult {
   check: Check;
   severity: 'fail' | 'warn';
   passed: boolean;
+  /** The run was interrupted before this could be judged (`passed` is then false). */
+  notReached?: true;
   message: string;
 }
 
-export type RunStatus = 'passed' | 'failed' | 'skipped';
+/** `interrupted`: stopped from outside (Ctrl-C, a signal) before it could be judged. */
+export type RunStatus = 'passed' | 'failed' | 'skipped' | 'interrupted';
 
 export interface RunReport {
   scenario: string;
@@ -281,5 +284,5 @@ export interface DrillReport {
   sentinelIds: Record<string, string>;
   runs: RunReport[];
   passed: boolean;
-  counts: { passed: number; failed: number; skipped: number };
+  counts: { passed: number; failed: number; skipped: number; interrupted: number };
 }

@@ -13,6 +13,8 @@ export interface WaitHealthyOptions {
   /** Called with what is still missing, at most once per `progressEveryMs`. */
   onProgress?: (missing: string[]) => void;
   progressEveryMs?: number;
+  /** Stops waiting (InterruptedError) when aborted. */
+  signal?: AbortSignal;
 }
 
 /** Resolves with the healthy snapshot; throws TimeoutError naming what is still missing. */
@@ -30,6 +32,7 @@ export async function waitHealthy(target: ProbeTarget, secrets: Secrets, opts: W
       timeoutMs: opts.timeoutMs ?? 60_000,
       intervalMs: opts.intervalMs ?? 500,
       clock,
+      signal: opts.signal,
       onPending: (missing) => {
         const now = clock.monotonic();
         if (now - lastReport >= (opts.progressEveryMs ?? 2000)) {

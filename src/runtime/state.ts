@@ -18,6 +18,11 @@ export interface RunState {
   startedAt: number;
   /** docker: the compose command that was used, e.g. ["docker-compose"] or ["docker", "compose"]. */
   compose?: string[];
+  /**
+   * `drill --up` when that drill started it (and means to take it down); absent when `up` did.
+   * Found while no drill holds the folder's lock, it is what a drill that died left up.
+   */
+  startedBy?: 'drill --up';
 }
 
 export function runDir(outDir: string): string {

@@ -33,6 +33,11 @@ export interface UpOptions {
   /** Build the bundled sentinel image even if it exists (docker). */
   build?: boolean;
   onProgress?: (message: string) => void;
+  /**
+   * Aborted (reason: the signal's name) when the user interrupts: up stops what it started and
+   * throws an InterruptedError.
+   */
+  signal?: AbortSignal;
 }
 
 /** A node's config file as the local runtime starts it (render's `renderNodeConfig`, target local). */

@@ -168,7 +168,7 @@ describe.skipIf(!canMount)('a full disk or a read-only folder', () => {
       sentinelIds: {},
       runs: [],
       passed: true,
-      counts: { passed: 0, failed: 0, skipped: 0 },
+      counts: { passed: 0, failed: 0, skipped: 0, interrupted: 0 },
     };
     expect(() => writeReports(path.join(full, 'reports', 'today'), report)).toThrow(FileSystemError);
     expect(readdirSync(full)).toEqual(['filler']);

@@ -1,4 +1,5 @@
 import { outOption } from '../options.js';
+import { catchInterrupts } from '../interrupt.js';
 import { defineCommand } from '../registry.js';
 import { openRendered, runtimeOption } from './runtime-shared.js';
 
@@ -20,28 +21,45 @@ export const downCommand = defineCommand({
     const dir = await openRendered(args, ctx);
     const { runtimeForExisting, localRuntime } = await import('../../runtime/open.js');
     const { clearState } = await import('../../runtime/state.js');
-    const { runtime, state } = await runtimeForExisting(dir, args.runtime);
-    if (!state && !args.runtime) {
-      // Nothing recorded: stop any local processes recorded under run/ all the same (harmless when
-      // there are none), and containers of this project if an engine has some.
-      await localRuntime(dir).down({ volumes: args.volumes });
-      const stopped = await downContainersIfAny(dir);
+    const { acquireLock, describeReplaced } = await import('../../runtime/lock.js');
+    const { checkServices, describeLeftover } = await import('../../runtime/leftovers.js');
+    // down is short and leaves nothing half-done when it finishes: the first signal lets it
+    // finish, a second Ctrl-C stops it where it is (run it again to finish).
+    const interrupts = catchInterrupts({
+      onStop: (sig) => ctx.out.info(`${sig}: finishing down first (Ctrl-C again to quit at once)`),
+      onQuit: () => `Some services may still run: run \`sentinel-compose down --out ${args.out}\` again.`,
+    });
+    const lock = acquireLock(dir.outDir, 'down', args.out);
+    try {
+      if (lock.replaced) ctx.out.info(describeReplaced(lock.replaced));
+      const { runtime, state } = await runtimeForExisting(dir, args.runtime);
+      if (!state && !args.runtime) {
+        // Nothing recorded: stop any local processes recorded under run/ all the same (harmless when
+        // there are none), and containers of this project if an engine has some.
+        await localRuntime(dir).down({ volumes: args.volumes });
+        const stopped = await downContainersIfAny(dir);
+        clearState(dir.outDir);
+        const kept = await keptData(dir.outDir, args.volumes);
+        ctx.result(
+          { ok: true, project: dir.topology.project, runtime: stopped ? 'docker' : null, volumes: args.volumes, kept: kept.files },
+          `${dir.topology.project}: nothing recorded as running${stopped ? '; removed its containers' : ''}${args.volumes ? `; data deleted${kept.note}` : ''}`,
+        );
+        return;
+      }
+      ctx.out.info(`${dir.topology.project}: stopping (${runtime.kind})`);
+      const { paused } = await checkServices(runtime, dir.outDir).catch(() => ({ paused: [] }));
+      for (const l of paused) ctx.out.info(`  ${l.service} ${describeLeftover(l)}; resuming it to stop it`);
+      await runtime.down({ volumes: args.volumes });
       clearState(dir.outDir);
       const kept = await keptData(dir.outDir, args.volumes);
       ctx.result(
-        { ok: true, project: dir.topology.project, runtime: stopped ? 'docker' : null, volumes: args.volumes, kept: kept.files },
-        `${dir.topology.project}: nothing recorded as running${stopped ? '; removed its containers' : ''}${args.volumes ? `; data deleted${kept.note}` : ''}`,
+        { ok: true, project: dir.topology.project, runtime: runtime.kind, volumes: args.volumes, kept: kept.files },
+        `${ctx.out.color.green('down')}: ${dir.topology.project}${args.volumes ? ` (data deleted${kept.note})` : ' (data kept; --volumes deletes it)'}`,
       );
-      return;
+    } finally {
+      lock.release();
+      interrupts.dispose();
     }
-    ctx.out.info(`${dir.topology.project}: stopping (${runtime.kind})`);
-    await runtime.down({ volumes: args.volumes });
-    clearState(dir.outDir);
-    const kept = await keptData(dir.outDir, args.volumes);
-    ctx.result(
-      { ok: true, project: dir.topology.project, runtime: runtime.kind, volumes: args.volumes, kept: kept.files },
-      `${ctx.out.color.green('down')}: ${dir.topology.project}${args.volumes ? ` (data deleted${kept.note})` : ' (data kept; --volumes deletes it)'}`,
-    );
   },
 });
 

@@ -7,13 +7,13 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as yamlParse } from 'yaml';
 import { checkWritable, readInputFile } from '../../common/files.js';
-import { UsageError, type Problem } from '../../common/errors.js';
+import { signalExitCode, UsageError, type Problem } from '../../common/errors.js';
+import type { Lock } from '../../runtime/lock.js';
 import type { Runtime, RuntimeChoice } from '../../runtime/types.js';
 import type { Scenario } from '../../drill/types.js';
 import { outOption, specOption } from '../options.js';
+import { catchInterrupts } from '../interrupt.js';
 import { defineCommand, type CommandContext } from '../registry.js';
-
-export const EXIT_INTERRUPTED = 130;
 
 export const drillCommand = defineCommand({
   name: 'drill',
@@ -94,7 +94,8 @@ export const drillCommand = defineCommand({
     'Each run waits until its master group is healthy (and no sentinel is in TILT), starts a Sentinel-aware client ' +
     '(ioredis) writing sequence numbers at --rate, plays the scenario, and then checks every acknowledged write on the final ' +
     'master. Times are ms since the fault. Progress goes to stderr, the summary (or --json) to stdout.\n' +
-    'Exit codes: 0 every expectation held, 1 one failed (or a run could not finish), 2 bad input or a missing dependency, 130 interrupted.',
+    'Interrupted (Ctrl-C, kill, a closed terminal or pipe), it brings back what it paused, takes down what --up started, and exits 128 + the signal\'s number (130 for Ctrl-C); a second Ctrl-C quits at once and says what it left.\n' +
+    'Exit codes: 0 every expectation held, 1 one failed (or a run could not finish), 2 bad input, a missing dependency or nothing running, 129/130/143 interrupted.',
   async run(args, ctx) {
     const { SCENARIOS, selectScenarios, validateScenarios } = await import('../../drill/scenarios/index.js');
     const file = args['scenario-file'];
@@ -167,69 +168,80 @@ function listScenarios(available: Scenario[], ctx: CommandContext): number {
 
 async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: CommandContext): Promise<number> {
   const { runDrill } = await import('../../drill/engine.js');
+  const { preflight } = await import('../../drill/preflight.js');
   const { renderTerminal } = await import('../../drill/report/terminal.js');
   const { renderJson, writeReports } = await import('../../drill/report/write.js');
   const { loadRendered, runtimeForExisting, selectRuntime } = await import('../../runtime/open.js');
   const { clearState, readState, writeState } = await import('../../runtime/state.js');
+  const { acquireLock, describeReplaced } = await import('../../runtime/lock.js');
+  const { readFaults } = await import('../../runtime/faults.js');
   const outDir = path.resolve(ctx.cwd, args.out);
   const choice = args.runtime as RuntimeChoice;
   // Progress goes to stderr even with --json: a drill takes minutes, and stdout stays clean.
   const progress = (line: string) => process.stderr.write(`${ctx.out.color.dim(line)}\n`);
 
-  if (args.up) {
-    const { loadSpecOrDefault, specLabel } = await import('../options.js');
-    const loaded = await loadSpecOrDefault(args.spec, ctx);
-    checkGroups(args.group, loaded.topology.masters.map((m) => m.name));
-    if (!readState(outDir)) {
-      const render = await import('../../render/index.js');
-      const files = render.renderFiles(loaded.topology, loaded.secrets, {
-        specName: path.basename(loaded.file),
-        sentinelBundle: existsSync(render.defaultSentinelBundle()) ? { file: render.defaultSentinelBundle() } : { placeholder: true },
-      });
-      render.writeOutput(outDir, files);
-      progress(`rendered ${specLabel(loaded, args.spec)} into ${args.out}`);
-    }
-  }
-  const dir = loadRendered(outDir);
-  const topology = dir.topology;
-  checkGroups(args.group, topology.masters.map((m) => m.name));
-
-  // Already up (by `up`, or by another drill): drill it as it is and leave it running.
-  const state = readState(outDir);
-  let runtime: Runtime;
   let startedHere = false;
-  if (state || !args.up) {
-    runtime = (await runtimeForExisting(dir, choice === 'auto' ? undefined : choice)).runtime;
-    if (args.up) progress(`${topology.project} is already up in ${args.out} (${state!.runtime}): drilling it as it is and leaving it running`);
-  } else {
-    const selected = await selectRuntime(dir, choice);
-    runtime = selected.runtime;
-    progress(`${topology.project}: ${selected.reason}`);
-  }
-
-  const abort = new AbortController();
-  let interrupts = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    interrupts++;
-    if (interrupts === 1) {
-      progress(`${sig}: stopping after bringing back whatever is paused${startedHere ? ' and taking the topology down' : ''} (again to quit at once)`);
-      abort.abort();
-    } else {
-      process.exit(EXIT_INTERRUPTED);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
+  const interrupts = catchInterrupts({
+    onStop: (sig) => progress(`${sig}: stopping after bringing back whatever is paused${startedHere ? ' and taking the topology down' : ''} (Ctrl-C again to quit at once)`),
+    onQuit: () => {
+      const paused = readFaults(outDir).map((f) => `${f.service} is still ${f.kind}`);
+      return startedHere
+        ? `${[...paused, 'the topology is still up'].join(', ')}: \`sentinel-compose down --out ${args.out}\` takes it down.`
+        : paused.length
+          ? `${paused.join(', ')}: \`sentinel-compose up --out ${args.out}\` brings it back.`
+          : undefined;
+    },
+  });
+  const { signal } = interrupts;
+  let lock: Lock | undefined;
+  let runtime: Runtime | undefined;
   try {
-    if (args.up && !state) {
+    if (args.up) {
+      const { loadSpecOrDefault, specLabel } = await import('../options.js');
+      const loaded = await loadSpecOrDefault(args.spec, ctx);
+      checkGroups(args.group, loaded.topology.masters.map((m) => m.name));
+      if (!readState(outDir)) {
+        const render = await import('../../render/index.js');
+        const files = render.renderFiles(loaded.topology, loaded.secrets, {
+          specName: path.basename(loaded.file),
+          sentinelBundle: existsSync(render.defaultSentinelBundle()) ? { file: render.defaultSentinelBundle() } : { placeholder: true },
+        });
+        render.writeOutput(outDir, files);
+        progress(`rendered ${specLabel(loaded, args.spec)} into ${args.out}`);
+      }
+    }
+    const dir = loadRendered(outDir);
+    const topology = dir.topology;
+    checkGroups(args.group, topology.masters.map((m) => m.name));
+    lock = acquireLock(outDir, 'drill', args.out);
+    if (lock.replaced) progress(describeReplaced(lock.replaced));
+
+    // Already up (by `up`, or by another drill): drill it as it is and leave it running.
+    const state = readState(outDir);
+    if (state || !args.up) {
+      runtime = (await runtimeForExisting(dir, choice === 'auto' ? undefined : choice)).runtime;
+      if ((await preflight(runtime, outDir, args.out, progress, args.up)) === 'nothing runs') {
+        progress(`${topology.project} is recorded as up in ${args.out}, but nothing of it runs: starting it`);
+        runtime = undefined;
+      } else if (args.up && state?.startedBy === 'drill --up') {
+        // We hold the lock, so the drill --up that started it is gone: finish its job.
+        progress(`${topology.project} was left up in ${args.out} by a \`drill --up\` that did not finish: drilling it and taking it down afterwards`);
+        startedHere = true;
+      } else if (args.up) {
+        progress(`${topology.project} is already up in ${args.out} (${state!.runtime}): drilling it as it is and leaving it running`);
+      }
+    }
+    if (!runtime) {
+      const selected = await selectRuntime(dir, choice);
+      runtime = selected.runtime;
+      progress(`${topology.project}: ${selected.reason}`);
       startedHere = true;
       // Recorded like `up` does, so that status/logs/down find it while the drill runs.
-      writeState(outDir, { version: 1, runtime: runtime.kind, project: topology.project, startedAt: Date.now() });
+      writeState(outDir, { version: 1, runtime: runtime.kind, project: topology.project, startedAt: Date.now(), startedBy: 'drill --up' });
       progress(`starting ${topology.project}`);
-      await runtime.up({ onProgress: (m) => progress(`  ${m}`) });
+      await runtime.up({ onProgress: (m) => progress(`  ${m}`), signal });
     }
-    if (abort.signal.aborted) return EXIT_INTERRUPTED;
+    if (signal.aborted) return signalExitCode(String(signal.reason));
     const report = await runDrill(runtime, scenarios, {
       rate: args.rate,
       readRate: args['read-rate'],
@@ -237,7 +249,7 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
       groups: args.group,
       password: dir.secrets.redisPassword,
       sentinelPassword: dir.secrets.sentinelPassword,
-      signal: abort.signal,
+      signal,
       onProgress: progress,
     });
     if (args.json) process.stdout.write(renderJson(report));
@@ -246,20 +258,20 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
       const files = writeReports(path.resolve(ctx.cwd, args.report), report);
       progress(`report: ${files.map((f) => path.relative(ctx.cwd, f) || f).join(', ')}`);
     }
-    if (abort.signal.aborted) return EXIT_INTERRUPTED;
+    if (signal.aborted) return signalExitCode(String(signal.reason));
     return report.passed ? 0 : 1;
   } finally {
-    if (startedHere) {
-      progress(`taking ${topology.project} down`);
+    if (startedHere && runtime) {
+      progress(`taking ${runtime.topology.project} down`);
       try {
         await runtime.down({ volumes: true });
         clearState(outDir);
       } catch (err) {
-        ctx.out.warn(`could not take ${topology.project} down: ${err instanceof Error ? err.message : String(err)} (run \`sentinel-compose down --out ${args.out}\`)`);
+        ctx.out.warn(`could not take ${runtime.topology.project} down: ${err instanceof Error ? err.message : String(err)} (run \`sentinel-compose down --out ${args.out}\`)`);
       }
     }
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    lock?.release();
+    interrupts.dispose();
   }
 }
 

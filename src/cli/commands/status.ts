@@ -29,7 +29,9 @@ export const statusCommand = defineCommand({
     const dir = await openRendered(args, ctx);
     const { runtimeForExisting } = await import('../../runtime/open.js');
     const { takeSnapshot, missingForHealth, disagreements } = await import('../../runtime/probe.js');
-    const { formatStatus } = await import('./status-view.js');
+    const { formatStatus, statusNotes } = await import('./status-view.js');
+    const { checkServices } = await import('../../runtime/leftovers.js');
+    const { holderAlive, readLock } = await import('../../runtime/lock.js');
     const { runtime, state } = await runtimeForExisting(dir, args.runtime);
     const t = dir.topology;
 
@@ -37,14 +39,22 @@ export const statusCommand = defineCommand({
       const snapshot = await takeSnapshot(runtime, dir.secrets);
       const problems = missingForHealth(t, snapshot);
       const dis = disagreements(t, snapshot);
-      return { snapshot, problems, disagreements: dis, healthy: problems.length === 0 && dis.length === 0 };
+      // Who is working on it right now, and what a command that died left paused or killed.
+      const holder = readLock(dir.outDir);
+      const busy = holder && holderAlive(holder) ? holder : null;
+      const states = [...snapshot.nodes, ...snapshot.sentinels].map((n) => ({ service: n.service, state: n.process }));
+      const { paused, down } = await checkServices(runtime, dir.outDir, states);
+      // When nothing runs at all, "not up" below says it once.
+      const leftovers = [...paused, ...(states.some((x) => x.state === 'running' || x.state === 'paused') ? down : [])];
+      const notes = statusNotes({ project: t.project, out: args.out, holder, busy, startedBy: state?.startedBy, leftovers });
+      return { snapshot, problems, disagreements: dis, healthy: problems.length === 0 && dis.length === 0, busy, leftovers, notes };
     };
     const notUp = !state && !args.runtime ? `${t.project} is not up (nothing recorded in ${dir.outDir}/run/state.json); start it with \`sentinel-compose up\`` : null;
 
     if (!args.watch) {
       const v = await look();
       const data = { ok: v.healthy, project: t.project, runtime: runtime.kind, startedAt: state ? new Date(state.startedAt).toISOString() : null, ...v };
-      ctx.result(data, [formatStatus(t, v, ctx.out.color), ...(notUp ? ['', notUp] : [])].join('\n'));
+      ctx.result(data, [formatStatus(t, v, ctx.out.color), ...(v.notes.length ? ['', ...v.notes] : []), ...(notUp ? ['', notUp] : [])].join('\n'));
       // The report above says why; exit 1 so that scripts can wait on `status`.
       return v.healthy ? 0 : EXIT_CHECK_FAILED;
     }
@@ -53,13 +63,14 @@ export const statusCommand = defineCommand({
     const onSigint = () => abort.abort();
     process.once('SIGINT', onSigint);
     const tty = Boolean(process.stdout.isTTY) && !ctx.out.json;
+    // `status --watch | head`: the reader went away; stop quietly.
     const stop = AbortSignal.any([abort.signal, ctx.out.closed]);
     try {
       while (!stop.aborted) {
         const v = await look();
         if (ctx.out.json) ctx.out.out(JSON.stringify({ ok: v.healthy, project: t.project, runtime: runtime.kind, ...v }));
         else {
-          const text = `${formatStatus(t, v, ctx.out.color)}\n\n${ctx.out.color.dim(`every ${args.interval} s; Ctrl-C to stop`)}`;
+          const text = [formatStatus(t, v, ctx.out.color), ...(v.notes.length ? ['', ...v.notes] : []), '', ctx.out.color.dim(`every ${args.interval} s; Ctrl-C to stop`)].join('\n');
           // Home the cursor and clear below it: the table redraws in place without flicker.
           ctx.out.out(tty ? `\x1b[H\x1b[J${text}` : text);
         }

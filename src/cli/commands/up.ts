@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { placeError, TimeoutError } from '../../common/errors.js';
+import { InterruptedError, placeError, TimeoutError } from '../../common/errors.js';
+import { catchInterrupts } from '../interrupt.js';
 import { outOption, specOption } from '../options.js';
 import { defineCommand, type CommandContext } from '../registry.js';
 import { outDirOf, runtimeOption } from './runtime-shared.js';
@@ -24,7 +25,8 @@ export const upCommand = defineCommand({
   epilogue:
     'up runs what is in --out. When --out has not been rendered yet and the spec exists, it renders it first; after editing the spec, run `sentinel-compose render` again.\n' +
     'The runtime is remembered in --out/run/state.json, so status, logs and down need no --runtime.\n' +
-    'Exit codes: 0 healthy, 1 not healthy within --timeout (it keeps running: see status and logs), 2 bad input or a missing dependency.',
+    'Interrupted while starting (Ctrl-C, kill, a closed terminal), it stops what it had started; while waiting for health, it leaves the topology running. Only one up, down or drill runs on a folder at a time.\n' +
+    'Exit codes: 0 healthy, 1 not healthy within --timeout (it keeps running: see status and logs), 2 bad input, a missing dependency or the folder in use, 128 + the signal\'s number when interrupted.',
   async run(args, ctx) {
     const outDir = outDirOf(args, ctx);
     const specFile = path.resolve(ctx.cwd, args.spec);
@@ -32,79 +34,95 @@ export const upCommand = defineCommand({
 
     const { loadRendered, selectRuntime } = await import('../../runtime/open.js');
     const { readState, writeState, clearState } = await import('../../runtime/state.js');
+    const { acquireLock, describeReplaced } = await import('../../runtime/lock.js');
+    const { checkServices, describeLeftover, resume } = await import('../../runtime/leftovers.js');
     const { UsageError } = await import('../../common/errors.js');
     const dir = loadRendered(outDir);
     const t = dir.topology;
-    const previous = readState(outDir);
-    let choice = args.runtime ?? 'auto';
-    if (previous) {
-      if (choice !== 'auto' && choice !== previous.runtime) {
-        throw new UsageError([
-          {
-            path: '--runtime',
-            value: choice,
-            message: `${args.out} is already up under ${previous.runtime}`,
-            fix: `run \`sentinel-compose down --out ${args.out}\` first, or leave out --runtime`,
-          },
-        ]);
-      }
-      choice = previous.runtime;
-    }
-    const { runtime, reason } = await selectRuntime(dir, choice);
-    ctx.out.info(`${t.project}: ${reason}`);
-    writeState(outDir, {
-      version: 1,
-      runtime: runtime.kind,
-      project: t.project,
-      startedAt: Date.now(),
-      ...('compose' in runtime ? { compose: (runtime as { compose: { command: string[] } }).compose.command } : {}),
+    let waiting = false;
+    const interrupts = catchInterrupts({
+      onStop: (sig) => ctx.out.info(waiting ? `${sig}: no longer waiting` : `${sig}: stopping what this up started`),
     });
+    const { signal } = interrupts;
+    const lock = acquireLock(outDir, 'up', args.out);
     try {
-      await runtime.up({ build: args.build, onProgress: (m) => ctx.out.info(`  ${m}`) });
-    } catch (err) {
-      if (!previous) clearState(outDir);
-      throw placeError(err, `starting ${t.project} in ${args.out}`, 'what it had started was stopped');
-    }
-
-    const { connectionHelp, waitHealthy } = await import('../../runtime/health.js');
-    const services = await runtime.ps();
-    if (!args.wait) {
-      ctx.result({ ok: true, project: t.project, runtime: runtime.kind, outDir, healthy: null, services }, `${ctx.out.color.green('started')} ${t.project} (${runtime.kind}); not waiting for health (--no-wait)`);
-      return;
-    }
-    ctx.out.info(`waiting until healthy (up to ${args.timeout} s)...`);
-    const started = Date.now();
-    try {
-      await waitHealthy(runtime, dir.secrets, {
-        timeoutMs: args.timeout * 1000,
-        onProgress: (missing) => ctx.out.info(`  ${Math.round((Date.now() - started) / 1000)} s, waiting for: ${missing.slice(0, 3).join('; ')}${missing.length > 3 ? `; and ${missing.length - 3} more` : ''}`),
-      });
-    } catch (err) {
-      if (err instanceof TimeoutError) {
-        throw new TimeoutError(
-          `${err.message}\nIt is still running: \`sentinel-compose status --out ${args.out}\` and \`sentinel-compose logs --out ${args.out}\` show why; \`sentinel-compose down --out ${args.out}\` stops it.`,
-          [],
-          { cause: err },
-        );
+      if (lock.replaced) ctx.out.info(describeReplaced(lock.replaced));
+      const previous = readState(outDir);
+      let choice = args.runtime ?? 'auto';
+      if (previous) {
+        if (choice !== 'auto' && choice !== previous.runtime) {
+          throw new UsageError([
+            {
+              path: '--runtime',
+              value: choice,
+              message: `${args.out} is already up under ${previous.runtime}`,
+              fix: `run \`sentinel-compose down --out ${args.out}\` first, or leave out --runtime`,
+            },
+          ]);
+        }
+        choice = previous.runtime;
       }
-      throw err;
-    }
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    const help = connectionHelp(t, runtime);
-    ctx.result(
-      {
-        ok: true,
-        project: t.project,
+      const { runtime, reason } = await selectRuntime(dir, choice);
+      ctx.out.info(`${t.project}: ${reason}`);
+      // up runs everything: a node left paused (by a drill that died, or by hand) is resumed.
+      const { paused } = await checkServices(runtime, outDir);
+      for (const l of paused) ctx.out.info(`  ${l.service} ${describeLeftover(l)}; resuming it`);
+      await resume(runtime, paused);
+      writeState(outDir, {
+        version: 1,
         runtime: runtime.kind,
-        outDir,
-        healthy: true,
-        secondsToHealthy: Number(seconds),
-        sentinels: t.sentinels.map((s) => ({ service: s.service, ...runtime.endpoint(s.service) })),
-        masters: t.masters.map((m) => m.name),
-        services,
-      },
-      [`${ctx.out.color.green('healthy')}: ${t.project} on ${runtime.kind} (${seconds} s)`, ...help].join('\n'),
-    );
+        project: t.project,
+        startedAt: Date.now(),
+        ...('compose' in runtime ? { compose: (runtime as { compose: { command: string[] } }).compose.command } : {}),
+      });
+      try {
+        await runtime.up({ build: args.build, onProgress: (m) => ctx.out.info(`  ${m}`), signal });
+      } catch (err) {
+        if (!previous) clearState(outDir);
+        throw placeError(err, `starting ${t.project} in ${args.out}`, 'what it had started was stopped');
+      }
+
+      const { connectionHelp, waitHealthy } = await import('../../runtime/health.js');
+      const services = await runtime.ps();
+      if (!args.wait) {
+        ctx.result({ ok: true, project: t.project, runtime: runtime.kind, outDir, healthy: null, services }, `${ctx.out.color.green('started')} ${t.project} (${runtime.kind}); not waiting for health (--no-wait)`);
+        return;
+      }
+      ctx.out.info(`waiting until healthy (up to ${args.timeout} s)...`);
+      waiting = true;
+      const started = Date.now();
+      const stillRunning = `It keeps running: \`sentinel-compose status --out ${args.out}\` and \`sentinel-compose logs --out ${args.out}\` show how it is; \`sentinel-compose down --out ${args.out}\` stops it.`;
+      try {
+        await waitHealthy(runtime, dir.secrets, {
+          timeoutMs: args.timeout * 1000,
+          signal,
+          onProgress: (missing) => ctx.out.info(`  ${Math.round((Date.now() - started) / 1000)} s, waiting for: ${missing.slice(0, 3).join('; ')}${missing.length > 3 ? `; and ${missing.length - 3} more` : ''}`),
+        });
+      } catch (err) {
+        if (err instanceof TimeoutError) throw new TimeoutError(`${err.message}\n${stillRunning}`, [], { cause: err });
+        if (err instanceof InterruptedError) throw new InterruptedError(err.signal, `${err.message}. ${stillRunning}`, { cause: err });
+        throw err;
+      }
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      const help = connectionHelp(t, runtime);
+      ctx.result(
+        {
+          ok: true,
+          project: t.project,
+          runtime: runtime.kind,
+          outDir,
+          healthy: true,
+          secondsToHealthy: Number(seconds),
+          sentinels: t.sentinels.map((s) => ({ service: s.service, ...runtime.endpoint(s.service) })),
+          masters: t.masters.map((m) => m.name),
+          services,
+        },
+        [`${ctx.out.color.green('healthy')}: ${t.project} on ${runtime.kind} (${seconds} s)`, ...help].join('\n'),
+      );
+    } finally {
+      lock.release();
+      interrupts.dispose();
+    }
   },
 });
 

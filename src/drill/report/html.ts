@@ -5,7 +5,7 @@
  */
 import { CHECK_TITLES } from '../checks.js';
 import type { DrillReport, OpSample, RunReport } from '../types.js';
-import { figures, headline, timeline } from './story.js';
+import { countsText, expectationMark, figures, headline, timeline } from './story.js';
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -180,8 +180,9 @@ function runSection(run: RunReport, i: number): string {
   if (run.expectations.length) {
     out.push('<h3>Expectations</h3><table class="kv"><tbody>');
     for (const e of run.expectations) {
-      const cls = e.passed ? 'ok' : e.severity === 'warn' ? 'warn' : 'fail';
-      out.push(`<tr class="${cls}"><td class="mark">${e.passed ? 'ok' : e.severity === 'warn' ? 'warn' : 'FAIL'}</td><th>${esc(CHECK_TITLES[e.check])}</th><td>${esc(e.message)}</td></tr>`);
+      const m = expectationMark(e);
+      const cls = m === 'not reached' ? 'nr' : m.toLowerCase();
+      out.push(`<tr class="${cls}"><td class="mark">${m}</td><th>${esc(CHECK_TITLES[e.check])}</th><td>${esc(e.message)}</td></tr>`);
     }
     out.push('</tbody></table>');
   }
@@ -199,10 +200,10 @@ body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:24px auto
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:32px 0 4px;border-top:1px solid #e5e7eb;padding-top:16px}
 h2 small{font-weight:normal;color:#6b7280;font-size:13px}h3{font-size:15px;margin:16px 0 6px}
 .muted{color:#6b7280}.st{font-size:12px;padding:2px 8px;border-radius:10px;vertical-align:middle;color:#fff}
-.st.passed{background:#15803d}.st.failed{background:#dc2626}.st.skipped{background:#a16207}
+.st.passed{background:#15803d}.st.failed{background:#dc2626}.st.skipped,.st.interrupted{background:#a16207}
 table{border-collapse:collapse}.kv th{text-align:left;padding:3px 12px 3px 0;font-weight:600;white-space:nowrap}
 .kv td{padding:3px 12px 3px 0;vertical-align:top}.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-tr.fail td,tr.fail th{color:#b91c1c}tr.warn td,tr.warn th{color:#a16207}.mark{font-weight:700;width:3em}
+tr.fail td,tr.fail th{color:#b91c1c}tr.warn td,tr.warn th{color:#a16207}tr.nr td,tr.nr th{color:#6b7280}.mark{font-weight:700;width:3em;white-space:nowrap}
 .tl td{padding:1px 10px 1px 0;vertical-align:top}.tl tr.step td{color:#0e7490}.tl tr.client td{color:#a21caf}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre.reason{background:#fef2f2;color:#991b1b;padding:8px;white-space:pre-wrap}
 .chart{border:1px solid #e5e7eb;border-radius:6px;padding:4px}.ax{font-size:11px;fill:#4b5563}.mk{font-size:11px}
@@ -210,7 +211,6 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}pre.reason{background
 `;
 
 export function renderHtml(report: DrillReport): string {
-  const { passed, failed, skipped } = report.counts;
   const overview = report.runs
     .map(
       (r, i) =>
@@ -228,7 +228,7 @@ export function renderHtml(report: DrillReport): string {
 <h1>Failover drill: ${esc(report.project)} <span class="st ${report.passed ? 'passed' : 'failed'}">${report.passed ? 'PASSED' : 'FAILED'}</span></h1>
 <p class="muted">${esc(report.startedAt)} &middot; ${esc(report.runtime)} runtime, ${esc(report.network)} network, sentinels: ${esc(report.sentinelImplementation)} &middot;
 load: ${o.rate} writes/s, ${o.readRate} reads/s through ioredis in Sentinel mode (command timeout ${o.commandTimeoutMs || 'none'} ms; a write slower than ${o.blockedAfterMs} ms counts as blocked)
-&middot; ${report.runs.length} run(s): ${passed} passed, ${failed} failed, ${skipped} skipped</p>
+&middot; ${countsText(report)}</p>
 <table class="overview"><thead><tr><th>run</th><th>result</th><th>write outage</th><th>lost writes</th><th>master after</th></tr></thead><tbody>
 ${overview}
 </tbody></table>

@@ -33,6 +33,7 @@ function testcase(run: RunReport, suite: string): string {
   const attrs = `classname="${xmlEscape(`${suite}.${run.scenario}`)}" name="${xmlEscape(headline(run))}" time="${(run.durationMs / 1000).toFixed(3)}"`;
   const body: string[] = [];
   if (run.status === 'skipped') body.push(`      <skipped message="${xmlEscape(run.reason ?? 'skipped')}"/>`);
+  if (run.status === 'interrupted') body.push(`      <error message="${xmlEscape(run.reason?.split('\n')[0] ?? 'interrupted')}" type="Interrupted"/>`);
   if (run.status === 'failed') {
     const f = failures(run);
     const first = f[0]?.split('\n')[0] ?? 'failed';
@@ -44,7 +45,7 @@ function testcase(run: RunReport, suite: string): string {
 
 export function renderJUnit(report: DrillReport): string {
   const suite = `drill.${report.project}`;
-  const { failed, skipped } = report.counts;
+  const { failed, skipped, interrupted } = report.counts;
   const time = (report.durationMs / 1000).toFixed(3);
   const props = [
     ['runtime', report.runtime],
@@ -57,8 +58,8 @@ export function renderJUnit(report: DrillReport): string {
     .join('\n');
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="sentinel-compose drill" tests="${report.runs.length}" failures="${failed}" errors="0" skipped="${skipped}" time="${time}">`,
-    `  <testsuite name="${xmlEscape(suite)}" tests="${report.runs.length}" failures="${failed}" errors="0" skipped="${skipped}" time="${time}" timestamp="${xmlEscape(report.startedAt.replace(/\.\d+Z$/, ''))}">`,
+    `<testsuites name="sentinel-compose drill" tests="${report.runs.length}" failures="${failed}" errors="${interrupted}" skipped="${skipped}" time="${time}">`,
+    `  <testsuite name="${xmlEscape(suite)}" tests="${report.runs.length}" failures="${failed}" errors="${interrupted}" skipped="${skipped}" time="${time}" timestamp="${xmlEscape(report.startedAt.replace(/\.\d+Z$/, ''))}">`,
     '    <properties>',
     props,
     '    </properties>',

@@ -3,7 +3,7 @@
  * drill's own steps, and what the client saw, in ms since the fault) and the measured numbers.
  * The formats only lay these out.
  */
-import type { Measurements, RunReport } from '../types.js';
+import type { DrillReport, ExpectationResult, Measurements, RunReport } from '../types.js';
 
 export interface TimelineEntry {
   t: number;
@@ -172,4 +172,17 @@ function fmtLat(x: number | null): string {
 /** One line for lists and JUnit names. */
 export function headline(run: RunReport): string {
   return `${run.scenario} @ ${run.group}`;
+}
+
+/** How an expectation's verdict is shown: ok, warn, FAIL, or not reached (an interrupted run). */
+export function expectationMark(e: ExpectationResult): 'ok' | 'warn' | 'FAIL' | 'not reached' {
+  if (e.passed) return 'ok';
+  if (e.notReached) return 'not reached';
+  return e.severity === 'warn' ? 'warn' : 'FAIL';
+}
+
+/** "3 run(s): 2 passed, 1 failed, 0 skipped", with interrupted runs when there are any. */
+export function countsText(report: DrillReport): string {
+  const { passed, failed, skipped, interrupted } = report.counts;
+  return `${report.runs.length} run(s): ${passed} passed, ${failed} failed, ${skipped} skipped${interrupted ? `, ${interrupted} interrupted` : ''}`;
 }

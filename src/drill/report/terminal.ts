@@ -2,7 +2,7 @@
 import type { ChalkInstance } from 'chalk';
 import { CHECK_TITLES } from '../checks.js';
 import type { DrillReport, RunReport } from '../types.js';
-import { figures, headline, timeline } from './story.js';
+import { countsText, expectationMark, figures, headline, timeline } from './story.js';
 
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
@@ -15,6 +15,7 @@ function padStart(s: string, n: number): string {
 function statusText(run: RunReport, c: ChalkInstance): string {
   if (run.status === 'passed') return c.green('PASSED');
   if (run.status === 'skipped') return c.yellow('SKIPPED');
+  if (run.status === 'interrupted') return c.yellow('INTERRUPTED');
   return c.red('FAILED');
 }
 
@@ -60,9 +61,11 @@ export function renderRun(run: RunReport, c: ChalkInstance): string {
     lines.push('');
     lines.push(c.bold('  expectations'));
     const w = Math.max(...run.expectations.map((e) => CHECK_TITLES[e.check].length));
+    const mw = Math.max(...run.expectations.map((e) => expectationMark(e).length));
+    const paint = { ok: c.green, warn: c.yellow, FAIL: c.red, 'not reached': c.dim };
     for (const e of run.expectations) {
-      const mark = e.passed ? c.green('ok  ') : e.severity === 'warn' ? c.yellow('warn') : c.red('FAIL');
-      lines.push(`    ${mark}  ${pad(CHECK_TITLES[e.check], w)}  ${c.dim(e.message)}`);
+      const m = expectationMark(e);
+      lines.push(`    ${paint[m](pad(m, mw))}  ${pad(CHECK_TITLES[e.check], w)}  ${c.dim(e.notReached ? '' : e.message)}`.trimEnd());
     }
   }
   return lines.join('\n');
@@ -70,9 +73,8 @@ export function renderRun(run: RunReport, c: ChalkInstance): string {
 
 export function renderTerminal(report: DrillReport, c: ChalkInstance): string {
   const parts = report.runs.map((r) => renderRun(r, c));
-  const { passed, failed, skipped } = report.counts;
-  const total = `${report.runs.length} run(s): ${passed} passed, ${failed} failed, ${skipped} skipped`;
-  const verdict = report.passed ? c.green(`drill passed: ${total}`) : c.red(`drill failed: ${total}`);
+  const total = countsText(report);
+  const verdict = report.passed ? c.green(`drill passed: ${total}`) : report.counts.interrupted ? c.yellow(`drill interrupted: ${total}`) : c.red(`drill failed: ${total}`);
   const opts = report.options;
   const context = c.dim(
     `${report.project} on ${report.runtime} (${report.network} network), sentinels: ${report.sentinelImplementation}; ` +

@@ -17,6 +17,8 @@ export interface ExecOptions {
   summary?: string;
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Aborting it stops the command (SIGTERM), e.g. when the user interrupts `up`. */
+  signal?: AbortSignal;
 }
 
 export function commandLine(cmd: string, args: string[]): string {
@@ -31,6 +33,7 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
     stdin: 'ignore',
     timeout: opts.timeoutMs,
     env: opts.env,
+    cancelSignal: opts.signal,
   });
   const out = { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), all: String(r.all ?? '') };
   if (r.failed) {

@@ -7,9 +7,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { ExternalToolError, UsageError } from '../../common/errors.js';
+import { ExternalToolError, InterruptedError, UsageError } from '../../common/errors.js';
 import { SENTINEL_IMAGE_DIR } from '../../render/compose.js';
 import { allNodes, type Topology, type TopologyNode } from '../../topology/types.js';
+import { clearFault, clearFaults, recordFault } from '../faults.js';
 import { assertPortFree } from '../ports.js';
 import { ownedAt } from '../owned.js';
 import { dataDir, ensureDataDir, ensureRunDir, runDir } from '../state.js';
@@ -24,7 +25,7 @@ export interface ComposeRuntimeOptions {
   compose: ComposeTool;
 }
 
-interface ContainerInfo {
+export interface ContainerInfo {
   id: string;
   service: string;
   status: string;
@@ -52,17 +53,25 @@ export class ComposeRuntime implements Runtime {
 
   async up(opts: UpOptions = {}): Promise<void> {
     const progress = opts.onProgress ?? (() => {});
-    if (this.topology.sentinel.implementation === 'bundled') await this.buildSentinelImage(Boolean(opts.build), progress);
+    // Ports first: a taken port must not be found after minutes of building the image.
     await this.assertHostPortsFree();
+    if (this.topology.sentinel.implementation === 'bundled') await this.buildSentinelImage(Boolean(opts.build), progress);
     progress(`starting ${this.nodes.size} services with ${this.opts.compose.command.join(' ')} ${this.opts.compose.version}`);
     // Docker makes each bind mount's data/<service>; data/ itself is made (and marked) here, so
     // that `down --volumes` knows it is the tool's.
     ensureDataDir(this.outDir);
     try {
-      await this.composeRun(['up', '-d', '--remove-orphans'], `${this.opts.compose.command.join(' ')} up failed`, 10 * 60_000);
+      await this.composeRun(['up', '-d', '--remove-orphans'], `${this.opts.compose.command.join(' ')} up failed`, 10 * 60_000, opts.signal);
     } catch (err) {
+      if (opts.signal?.aborted) {
+        const sig = String(opts.signal.reason);
+        progress(`${sig}: taking down what was started`);
+        await this.composeTry(['down', '--remove-orphans', '--timeout', '5'], 120_000);
+        throw new InterruptedError(sig, `interrupted by ${sig} while starting; took down what had started`, { cause: err });
+      }
       await this.cleanUpAfterFailure(err, progress);
     }
+    clearFaults(this.outDir);
   }
 
   /**
@@ -119,12 +128,12 @@ export class ComposeRuntime implements Runtime {
     );
     const sections: string[] = [];
     for (const c of failing) {
-      const logs = await tryRun(this.opts.compose.command[0]!, [...this.baseArgs(), 'logs', '--no-color', '--tail', '40', c.service], { cwd: this.outDir });
+      const logs = await this.composeTry(['logs', '--no-color', '--tail', '40', c.service]);
       const state = [c.status, c.health, c.restarts ? `restarted ${c.restarts} times` : '', c.status === 'running' ? '' : `exit code ${c.exitCode}`].filter(Boolean).join(', ');
       sections.push(`--- ${c.service} (${state}) ---\n${logs.out.all.trim()}`);
     }
     progress('up failed; taking down what was started');
-    await tryRun(this.opts.compose.command[0]!, [...this.baseArgs(), 'down', '--remove-orphans', '--timeout', '5'], { cwd: this.outDir, timeoutMs: 120_000 });
+    await this.composeTry(['down', '--remove-orphans', '--timeout', '5'], 120_000);
     const original = err instanceof ExternalToolError ? err : null;
     const output = [original?.output ?? '', ...sections].filter(Boolean).join('\n\n');
     throw new ExternalToolError(
@@ -136,6 +145,10 @@ export class ComposeRuntime implements Runtime {
   }
 
   async down(opts: { volumes?: boolean } = {}): Promise<void> {
+    // A frozen container cannot act on the SIGTERM of `down`; compose v1 refuses to stop it.
+    const frozen = (await this.containers().catch(() => [] as ContainerInfo[])).filter((c) => c.status === 'paused' && this.nodes.has(c.service));
+    if (frozen.length) await this.composeRun(['unpause', ...frozen.map((c) => c.service)], 'unpausing before down failed');
+    clearFaults(this.outDir);
     await this.composeRun(['down', '--remove-orphans', '--timeout', '10', ...(opts.volumes ? ['--volumes'] : [])], 'compose down failed', 5 * 60_000);
     if (opts.volumes) await this.removeData();
   }
@@ -160,14 +173,19 @@ export class ComposeRuntime implements Runtime {
   }
 
   async pause(service: string): Promise<void> {
-    await this.composeRun(['pause', this.service(service)], `pausing ${service} failed`);
+    // Recorded first: a CLI killed in between leaves a record of a running node, never a frozen
+    // node without one (see faults.ts).
+    recordFault(this.outDir, this.service(service), 'paused');
+    await this.composeRun(['pause', service], `pausing ${service} failed`);
   }
 
   async unpause(service: string): Promise<void> {
     await this.composeRun(['unpause', this.service(service)], `unpausing ${service} failed`);
+    clearFault(this.outDir, service);
   }
 
   async kill(service: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (signal === 'SIGKILL') recordFault(this.outDir, this.service(service), 'killed');
     await this.composeRun(['kill', '-s', signal, this.service(service)], `killing ${service} failed`);
   }
 
@@ -178,6 +196,7 @@ export class ComposeRuntime implements Runtime {
     if (c && (c.status === 'running' || c.status === 'paused')) await this.composeRun(['restart', svc], `restarting ${svc} failed`);
     else if (c) await this.composeRun(['start', svc], `starting ${svc} failed`);
     else await this.composeRun(['up', '-d', '--no-deps', svc], `starting ${svc} failed`);
+    clearFault(this.outDir, svc);
   }
 
   async ps(): Promise<ServiceState[]> {
@@ -251,9 +270,15 @@ export class ComposeRuntime implements Runtime {
     return ['--project-directory', this.outDir, '-f', path.join(this.outDir, 'compose.yaml'), '-p', this.topology.project];
   }
 
-  private async composeRun(args: string[], summary: string, timeoutMs = 120_000): Promise<void> {
+  private async composeRun(args: string[], summary: string, timeoutMs = 120_000, signal?: AbortSignal): Promise<void> {
     const [cmd, ...pre] = this.opts.compose.command;
-    await run(cmd!, [...pre, ...this.baseArgs(), ...args], { cwd: this.outDir, summary, timeoutMs });
+    await run(cmd!, [...pre, ...this.baseArgs(), ...args], { cwd: this.outDir, summary, timeoutMs, signal });
+  }
+
+  /** Like composeRun, for clean-up and diagnostics whose failure must not hide the first error. */
+  private composeTry(args: string[], timeoutMs?: number): ReturnType<typeof tryRun> {
+    const [cmd, ...pre] = this.opts.compose.command;
+    return tryRun(cmd!, [...pre, ...this.baseArgs(), ...args], { cwd: this.outDir, timeoutMs });
   }
 
   /** The project's containers, by label (works the same for v1 and v2). */
@@ -264,24 +289,35 @@ export class ComposeRuntime implements Runtime {
       .filter(Boolean);
     if (!ids.length) return [];
     const out = await run('docker', ['inspect', ...ids], { summary: 'docker inspect failed' });
-    const raw = JSON.parse(out.stdout) as {
-      Id: string;
-      RestartCount?: number;
-      State: { Status: string; Pid: number; ExitCode: number; Health?: { Status: string } };
-      Config: { Labels: Record<string, string> };
-    }[];
-    return raw
-      .filter((c) => c.Config.Labels['com.docker.compose.oneoff'] !== 'True')
-      .map((c) => ({
-        id: c.Id,
-        service: c.Config.Labels['com.docker.compose.service'] ?? '',
-        status: c.State.Status,
-        health: c.State.Health?.Status,
-        pid: c.State.Pid,
-        exitCode: c.State.ExitCode,
-        restarts: c.RestartCount ?? 0,
-      }));
+    return containersFromInspect(JSON.parse(out.stdout) as InspectedContainer[]);
   }
+}
+
+/** The part of `docker inspect` this runtime reads. */
+export interface InspectedContainer {
+  Id: string;
+  RestartCount?: number;
+  State: { Status: string; Paused?: boolean; Pid: number; ExitCode: number; Health?: { Status: string } };
+  Config: { Labels: Record<string, string> };
+}
+
+/**
+ * A frozen container is `paused` whichever field says so: State.Paused is what the engine keeps
+ * (and what `docker pause` sets), State.Status is derived from it; one-off `compose run`
+ * containers are not services.
+ */
+export function containersFromInspect(raw: InspectedContainer[]): ContainerInfo[] {
+  return raw
+    .filter((c) => c.Config.Labels['com.docker.compose.oneoff'] !== 'True')
+    .map((c) => ({
+      id: c.Id,
+      service: c.Config.Labels['com.docker.compose.service'] ?? '',
+      status: c.State.Paused ? 'paused' : c.State.Status,
+      health: c.State.Health?.Status,
+      pid: c.State.Pid,
+      exitCode: c.State.ExitCode,
+      restarts: c.RestartCount ?? 0,
+    }));
 }
 
 function sleep(ms: number): Promise<void> {

@@ -59,6 +59,21 @@ export function processStateLetter(pid: number): string | null {
   }
 }
 
+/**
+ * Whether the process identified by `pid` and its start time (null: not known) still runs, and
+ * is not a later process that got the same pid: who holds a folder's lock, who paused a node.
+ */
+export function stillRunning(p: { pid: number; startTime: string | null }): boolean {
+  const now = processStartTime(p.pid);
+  if (now === null || (p.startTime !== null && now !== p.startTime)) return false;
+  return processStateLetter(p.pid) !== 'Z';
+}
+
+/** This process, as stillRunning() identifies it. */
+export function thisProcess(): { pid: number; startTime: string | null } {
+  return { pid: process.pid, startTime: processStartTime(process.pid) };
+}
+
 /** True while the recorded process is alive and is still the one we started (not a reused pid). */
 export function isSameProcess(rec: ProcessRecord): boolean {
   const now = processStartTime(rec.pid);
@@ -72,15 +87,25 @@ export function isSameProcess(rec: ProcessRecord): boolean {
  * lets it go: the CLI can exit and the process keeps running. It runs with umask 077 (through
  * `sh -c 'umask 077; exec ...'`, so the pid stays the command's): Redis and Sentinel rewrite
  * their config by writing a new file and renaming it, and that file may hold passwords.
+ *
+ * `record` is given the process's pid and start time before the command runs: the shell waits
+ * for a "go" on its stdin, sent once `record` returned. A CLI killed outright (SIGKILL) in
+ * between closes that pipe, and the shell exits without running the command, so nothing can be
+ * left running that `down` does not know about.
  */
-export function spawnDetached(command: string, args: string[], opts: { cwd: string; logFile: string; env?: NodeJS.ProcessEnv }): Promise<ProcessRecord> {
+export function spawnDetached(
+  command: string,
+  args: string[],
+  opts: { cwd: string; logFile: string; env?: NodeJS.ProcessEnv; record?: (rec: ProcessRecord) => void },
+): Promise<ProcessRecord> {
   const fd = openSync(opts.logFile, 'a', 0o600);
   return new Promise<ProcessRecord>((resolve, reject) => {
     let settled = false;
-    const child = spawn('/bin/sh', ['-c', 'umask 077 && exec "$0" "$@"', command, ...args], {
+    const script = 'umask 077 && read -r go && [ "$go" = go ] && exec "$0" "$@" </dev/null';
+    const child = spawn('/bin/sh', ['-c', script, command, ...args], {
       cwd: opts.cwd,
       detached: true,
-      stdio: ['ignore', fd, fd],
+      stdio: ['pipe', fd, fd],
       env: opts.env ?? process.env,
     });
     child.once('error', (err) => {
@@ -90,12 +115,24 @@ export function spawnDetached(command: string, args: string[], opts: { cwd: stri
         reject(err);
       }
     });
+    if (child.pid === undefined) return;
+    const rec: ProcessRecord = { pid: child.pid, startTime: processStartTime(child.pid) ?? '', command, args, startedAt: Date.now() };
+    try {
+      opts.record?.(rec);
+    } catch (err) {
+      // Not recorded, so never run: the shell reads EOF and exits.
+      child.stdin!.destroy();
+      closeSync(fd);
+      settled = true;
+      reject(err);
+      return;
+    }
+    child.stdin!.end('go\n');
     child.once('spawn', () => {
       closeSync(fd);
-      const pid = child.pid!;
       child.unref();
       settled = true;
-      resolve({ pid, startTime: processStartTime(pid) ?? '', command, args, startedAt: Date.now() });
+      resolve(rec);
     });
   });
 }

@@ -18,7 +18,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { ExternalToolError, UsageError } from '../../common/errors.js';
+import { ExternalToolError, InterruptedError, UsageError } from '../../common/errors.js';
+import { clearFault, clearFaults, recordFault } from '../faults.js';
 import { assertPortFree, canConnect, waitNotListening } from '../ports.js';
 import { allNodes, type Topology, type TopologyNode } from '../../topology/types.js';
 import { ownedAt } from '../owned.js';
@@ -70,7 +71,6 @@ export class LocalRuntime implements Runtime {
     // Fail before starting anything when a program is missing.
     this.checkDependencies();
     ensureRunDir(this.outDir);
-    const started: { service: string; rec: ProcessRecord }[] = [];
     // Data nodes first (masters before their replicas), sentinels last, so that every process
     // finds what it points at.
     const ordered = [
@@ -78,31 +78,43 @@ export class LocalRuntime implements Runtime {
       ...this.topology.masters.flatMap((m) => m.nodes.slice(1)),
       ...this.topology.sentinels,
     ];
-    for (const node of ordered) {
+    const toStart = ordered.filter((node) => {
       const current = this.readRecord(node.service);
       if (current && isSameProcess(current)) {
         progress(`${node.service}: already running (pid ${current.pid})`);
-        continue;
+        return false;
       }
-      try {
-        // Inside the try: a config that cannot be written (a full disk) also stops what started.
+      return true;
+    });
+    // Every address is checked before anything starts: a port taken by the last sentinel must
+    // not be found after five nodes were started (and stopped again).
+    for (const node of toStart) await assertPortFree(node.service, node.local.host, node.local.port);
+    const started: { service: string; rec: ProcessRecord }[] = [];
+    try {
+      for (const node of toStart) {
+        if (opts.signal?.aborted) throw interrupted(opts.signal, started.length);
         const changed = this.prepareConfig(node);
         if (changed === 'replaced') progress(`${node.service}: rendered config changed since the last run; starting from the new one`);
         const rec = await this.start(node);
         started.push({ service: node.service, rec });
         progress(`${node.service}: started (pid ${rec.pid}) on ${node.local.host}:${node.local.port}`);
-      } catch (err) {
-        // Leave nothing half-up behind: stop what this call started, newest first.
-        for (const s of started.reverse()) {
-          await stopOwn(s.rec, 2000);
-          this.forgetRecord(s.service);
-        }
-        throw err;
       }
+      if (opts.signal?.aborted) throw interrupted(opts.signal, started.length);
+      // Everything runs now: no record of a pause or kill still applies.
+      clearFaults(this.outDir);
+    } catch (err) {
+      // Leave nothing half-up behind: stop what this call started, newest first.
+      for (const s of started.reverse()) {
+        await stopOwn(s.rec, 2000);
+        this.forgetRecord(s.service);
+      }
+      throw err;
     }
   }
 
   async down(opts: { volumes?: boolean } = {}): Promise<void> {
+    // Nothing stays paused or killed after this (stopOwn resumes a paused process to stop it).
+    clearFaults(this.outDir);
     // Sentinels first, so that stopping a master does not start a failover on the way down.
     const order = [...this.topology.sentinels, ...[...this.topology.masters].flatMap((m) => [...m.nodes].reverse())];
     await Promise.all(
@@ -129,16 +141,21 @@ export class LocalRuntime implements Runtime {
 
   /** Returns once the process is stopped, as `docker pause` returns once the container is frozen. */
   async pause(service: string): Promise<void> {
+    // Recorded before it happens: a CLI killed in between leaves a record of a running node
+    // (harmless), never a frozen node without one.
+    recordFault(this.outDir, this.node(service).service, 'paused');
     const rec = this.signal(service, 'SIGSTOP', 'pause');
-    await waitForState(rec, (s) => s === 'T' || s === 't');
+    await waitForState(rec, isStopped);
   }
 
   async unpause(service: string): Promise<void> {
     const rec = this.signal(service, 'SIGCONT', 'unpause');
-    await waitForState(rec, (s) => s !== 'T' && s !== 't');
+    await waitForState(rec, (s) => !isStopped(s));
+    clearFault(this.outDir, service);
   }
 
   async kill(service: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (signal === 'SIGKILL') recordFault(this.outDir, this.node(service).service, 'killed');
     const rec = this.signal(service, signal, 'kill');
     // A paused process would sit on any signal but SIGKILL; wake it so that it can act on it.
     if (signal !== 'SIGKILL' && signal !== 'SIGSTOP') signalOwn(rec, 'SIGCONT');
@@ -168,7 +185,7 @@ export class LocalRuntime implements Runtime {
       if (!rec) return { service: node.service, state: 'missing' as const };
       if (!isSameProcess(rec)) return { service: node.service, state: 'stopped' as const, pid: rec.pid };
       const letter = processStateLetter(rec.pid);
-      const state = letter === 'T' || letter === 't' ? ('paused' as const) : ('running' as const);
+      const state = letter !== null && isStopped(letter) ? ('paused' as const) : ('running' as const);
       return { service: node.service, state, pid: rec.pid };
     });
   }
@@ -268,16 +285,22 @@ export class LocalRuntime implements Runtime {
     const logFile = this.logPath(node.service);
     // The spec's timezone, as compose sets TZ in each container: log stamps read the same.
     const env = this.topology.timezone ? { ...process.env, TZ: this.topology.timezone } : process.env;
-    const rec = await spawnDetached(cmd.command, args, { cwd: data, logFile, env });
-    try {
-      writeFileSync(path.join(dir, 'process.json'), JSON.stringify(rec, null, 2) + '\n', { mode: 0o644 });
-      writeFileSync(path.join(dir, 'pid'), `${rec.pid}\n`, { mode: 0o644 });
-    } catch (err) {
-      // Unrecorded, nothing could ever stop it (a full disk): stop it now.
-      await stopOwn(rec, 2000);
-      this.forgetRecord(node.service);
-      throw err;
-    }
+    const rec = await spawnDetached(cmd.command, args, {
+      cwd: data,
+      logFile,
+      env,
+      record: (r) => {
+        try {
+          writeFileSync(path.join(dir, 'process.json'), JSON.stringify(r, null, 2) + '\n', { mode: 0o644 });
+          writeFileSync(path.join(dir, 'pid'), `${r.pid}\n`, { mode: 0o644 });
+        } catch (err) {
+          // Not recorded (a full disk), so never run: no half-written record either.
+          this.forgetRecord(node.service);
+          throw err;
+        }
+      },
+    });
+    clearFault(this.outDir, node.service);
     const ok = await this.waitListening(node, rec);
     if (!ok) {
       const alive = isSameProcess(rec);
@@ -324,6 +347,16 @@ export class LocalRuntime implements Runtime {
     rmSync(path.join(this.serviceRunDir(service), 'process.json'), { force: true });
     rmSync(path.join(this.serviceRunDir(service), 'pid'), { force: true });
   }
+}
+
+/** /proc state T (stopped by a signal, SIGSTOP) or t (stopped by a tracer). */
+function isStopped(letter: string): boolean {
+  return letter === 'T' || letter === 't';
+}
+
+function interrupted(signal: AbortSignal, started: number): InterruptedError {
+  const sig = String(signal.reason ?? 'SIGINT');
+  return new InterruptedError(sig, `interrupted by ${sig} while starting${started ? `; stopped the ${started} process(es) this up had started` : ''}`);
 }
 
 /** Signals are delivered asynchronously; wait (briefly) until the process shows the new state. */

@@ -58,7 +58,7 @@ describe('sentinel-compose drill', () => {
 
     const report = JSON.parse(stdout.text()) as DrillReport;
     expect(report.passed).toBe(false);
-    expect(report.counts).toEqual({ passed: 0, failed: 1, skipped: 0 });
+    expect(report.counts).toEqual({ passed: 0, failed: 1, skipped: 0, interrupted: 0 });
     const run = report.runs[0]!;
     expect(run.scenario).toBe('replica-pause-expecting-failover');
     const byCheck = Object.fromEntries(run.expectations.map((e) => [e.check, e]));

@@ -180,6 +180,21 @@ describe('drill, local runtime, redis sentinel', () => {
     expect(sm!.measurements!.elected!.sentinel).not.toBe('redis-sentinel-3');
   }, 420_000);
 
+  it('names a sentinel that dies mid-drill at once, and brings back what it paused', async () => {
+    const t = await up({});
+    const report = await drill(t, ['master-pause'], {
+      onProgress: (line) => {
+        if (/\] pause /.test(line)) process.kill(t.runtime.readRecord('redis-sentinel-2')!.pid, 'SIGKILL');
+      },
+    });
+    const run = report.runs[0]!;
+    expect(run.status).toBe('failed');
+    expect(run.reason).toMatch(/^redis-sentinel-2 is not running \(exited, not stopped by the drill\); `sentinel-compose logs -s redis-sentinel-2` shows why/);
+    expect(run.reason).not.toMatch(/not reached after/);
+    const states = await t.runtime.ps();
+    expect(states.filter((s) => s.state !== 'running')).toEqual([{ service: 'redis-sentinel-2', state: 'stopped', pid: expect.any(Number) }]);
+  }, 120_000);
+
   it('brings back what it paused when interrupted', async () => {
     const t = await up({});
     const abort = new AbortController();
@@ -190,8 +205,9 @@ describe('drill, local runtime, redis sentinel', () => {
       },
     });
     const run = report.runs[0]!;
-    expect(run.status).toBe('failed');
-    expect(run.reason).toMatch(/^interrupted/);
+    expect(run.status).toBe('interrupted');
+    expect(run.reason).toMatch(/^interrupted; brought back redis-master/);
+    expect(run.expectations.every((e) => e.notReached && !e.passed)).toBe(true);
     expect(report.passed).toBe(false);
     const states = await t.runtime.ps();
     expect(states.filter((s) => s.state !== 'running')).toEqual([]);

@@ -110,23 +110,25 @@ describe('CLI on local processes', () => {
     expect(after.stdout).toContain('clitest is not up');
   });
 
-  it('a taken port fails up with a clear message and leaves nothing running', async () => {
+  it('a taken port fails up with a clear message before anything is started', async () => {
     const cwd = tempDir('sc-cli-');
     dirs.push(cwd);
     const spec = await testSpecText({ project: 'clibusy', network: 'host', implementation: 'redis' });
     writeFileSync(path.join(cwd, 'sentinel-compose.yaml'), spec);
     const sentinelBase = Number(/sentinel: (\d+)/.exec(spec)![1]);
-    // Something else listens where the second sentinel should.
+    // Something else listens where the last sentinel should: found before the five nodes
+    // ahead of it are started (and stopped again).
     const squatter = net.createServer();
-    await new Promise<void>((r) => squatter.listen(sentinelBase + 1, '127.0.0.1', r));
+    await new Promise<void>((r) => squatter.listen(sentinelBase + 2, '127.0.0.1', r));
     try {
       const up = await run(['up', '--runtime', 'local'], cwd);
       expect(up.code).toBe(2);
-      expect(up.stderr).toContain(`redis-sentinel-2: 127.0.0.1:${sentinelBase + 1} is already in use by another process`);
+      expect(up.stderr).toContain(`redis-sentinel-3: 127.0.0.1:${sentinelBase + 2} is already in use by another process`);
+      expect(up.stderr).not.toContain('started (pid');
       const out = path.join(cwd, 'out');
       expect(existsSync(path.join(out, 'run', 'state.json'))).toBe(false);
       for (const s of ['redis-master', 'redis-replica-1', 'redis-sentinel-1']) {
-        expect(existsSync(path.join(out, 'run', s, 'process.json')), s).toBe(false);
+        expect(existsSync(path.join(out, 'run', s, `${s}.log`)), `${s} was never started`).toBe(false);
       }
     } finally {
       squatter.close();

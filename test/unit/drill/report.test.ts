@@ -73,7 +73,7 @@ function seedRun(over: Partial<RunReport> = {}): RunReport {
 }
 
 function report(runs: RunReport[]): DrillReport {
-  const counts = { passed: runs.filter((r) => r.status === 'passed').length, failed: runs.filter((r) => r.status === 'failed').length, skipped: runs.filter((r) => r.status === 'skipped').length };
+  const counts = { passed: runs.filter((r) => r.status === 'passed').length, failed: runs.filter((r) => r.status === 'failed').length, skipped: runs.filter((r) => r.status === 'skipped').length, interrupted: runs.filter((r) => r.status === 'interrupted').length };
   return {
     version: 1,
     tool: 'sentinel-compose drill',
@@ -86,10 +86,18 @@ function report(runs: RunReport[]): DrillReport {
     options: { rate: 50, readRate: 0, commandTimeoutMs: 1000, disconnectTimeoutMs: 200, blockedAfterMs: 250, baselineMs: 2000 },
     sentinelIds: {},
     runs,
-    passed: counts.failed === 0,
+    passed: counts.failed === 0 && counts.interrupted === 0,
     counts,
   };
 }
+
+/** Stopped by SIGTERM: nothing judged. */
+const interrupted: RunReport = {
+  ...seedRun(),
+  status: 'interrupted',
+  reason: 'interrupted by SIGTERM; brought back redis-master',
+  expectations: [{ check: 'failover-happened', severity: 'fail', passed: false, notReached: true, message: 'not reached: the run was interrupted first' }],
+};
 
 const skipped: RunReport = { ...seedRun(), scenario: 'replica-pause', status: 'skipped', reason: 'needs 1 replica(s); mymaster has 0', writes: null, measurements: null, events: [], steps: [], expectations: [] };
 
@@ -128,6 +136,15 @@ describe('terminal', () => {
     expect(text).toMatch(/FAIL {2}a replica was promoted/);
     expect(text).toContain('drill failed: 2 run(s): 0 passed, 1 failed, 1 skipped');
   });
+
+  it('shows an interrupted run as such: the signal, and expectations not reached rather than failed', () => {
+    const text = renderTerminal(report([interrupted]), plain);
+    expect(text).toContain('master-pause @ mymaster  INTERRUPTED');
+    expect(text).toContain('stopped: interrupted by SIGTERM; brought back redis-master');
+    expect(text).toMatch(/\n {4}not reached {2}a replica was promoted\n/);
+    expect(text).not.toContain('FAIL');
+    expect(text).toContain('drill interrupted: 1 run(s): 0 passed, 0 failed, 0 skipped, 1 interrupted');
+  });
 });
 
 describe('junit', () => {
@@ -144,6 +161,13 @@ describe('junit', () => {
       const close = (xml.match(new RegExp(`</${tag}>`, 'g')) ?? []).length;
       expect(close, tag).toBe(open);
     }
+  });
+
+  it('an interrupted run is an error (it did not complete), not a failure', () => {
+    const xml = renderJUnit(report([interrupted]));
+    expect(xml).toContain('tests="1" failures="0" errors="1" skipped="0"');
+    expect(xml).toContain('<error message="interrupted by SIGTERM; brought back redis-master" type="Interrupted"/>');
+    expect(xml).not.toContain('<failure');
   });
 
   it('escapes markup and drops characters XML cannot carry', () => {

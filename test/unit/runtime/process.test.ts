@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../helpers/procs.js';
 import { MissingDependencyError } from '../../../src/common/errors.js';
 import { bundledSentinelScript, packageRoot, redisServerCommand, sentinelCommand } from '../../../src/runtime/local/binaries.js';
-import { isSameProcess, processStartTime, signalOwn, waitForExit, type ProcessRecord } from '../../../src/runtime/local/process.js';
+import { isSameProcess, processStartTime, processStateLetter, signalOwn, spawnDetached, waitForExit, type ProcessRecord } from '../../../src/runtime/local/process.js';
 
 describe('process identity', () => {
   it('a pid whose start time differs (a reused pid) is not ours: nothing is signalled', async () => {
@@ -20,6 +21,35 @@ describe('process identity', () => {
     const ours: ProcessRecord = { ...impostor, startTime: real };
     expect(signalOwn(ours, 'SIGKILL')).toBe(true);
     expect(await waitForExit(ours, 5000)).toBe(true);
+  });
+
+  it('a started process is recorded before anything else can run, so a CLI killed a moment later still knows it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sc-spawn-'));
+    let recorded: ProcessRecord | null = null;
+    const started = spawnDetached('sleep', ['30'], { cwd: dir, logFile: path.join(dir, 'log'), record: (r) => (recorded = r) });
+    // Synchronously: no await (no chance for the event loop, or a SIGKILL handler-less death, in between).
+    expect(recorded).not.toBeNull();
+    const rec = await started;
+    expect(rec).toEqual(recorded);
+    expect(isSameProcess(rec)).toBe(true);
+    expect(signalOwn(rec, 'SIGKILL')).toBe(true);
+    expect(await waitForExit(rec, 5000)).toBe(true);
+  });
+
+  it('a CLI killed before it recorded a process it started leaves nothing running', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sc-spawn-'));
+    const pidFile = path.join(dir, 'pid');
+    const script = path.join(repoRoot, 'test', 'helpers', 'spawn-then-die.ts');
+    const cli = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, DIR: dir, PID_FILE: pidFile }, stdio: 'ignore' });
+    await new Promise((r) => cli.once('exit', r));
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    // The shell never got its "go": it exits instead of running `sleep 30`.
+    const gone = () => processStartTime(pid) === null || processStateLetter(pid) === 'Z';
+    const deadline = Date.now() + 5000;
+    while (!gone() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const stillRuns = !gone();
+    if (stillRuns) process.kill(pid, 'SIGKILL');
+    expect(stillRuns, `pid ${pid} still runs`).toBe(false);
   });
 
   it('a pid that does not exist is not ours', () => {

@@ -1,0 +1,113 @@
+/**
+ * What a command that died left behind, as the next command reads it: the fault records
+ * (run/faults.json), and how paused or stopped nodes are described, for both runtimes (Docker's
+ * paused state comes from `docker inspect`, State.Paused).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { containersFromInspect, type InspectedContainer } from '../../../src/runtime/compose/runtime.js';
+import { clearFault, faultOwnerAlive, readFaults, recordFault, type Fault } from '../../../src/runtime/faults.js';
+import { abandoned, checkServices, describeLeftover, type Leftover } from '../../../src/runtime/leftovers.js';
+import { processStartTime } from '../../../src/runtime/local/process.js';
+import type { Runtime, ServiceState } from '../../../src/runtime/types.js';
+import { testTopology } from '../../helpers/topology.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function outDir(): string {
+  const d = mkdtempSync(path.join(tmpdir(), 'sc-faults-'));
+  dirs.push(d);
+  return d;
+}
+
+async function goneOwner(): Promise<Fault['by']> {
+  const child = spawn('true', { stdio: 'ignore' });
+  await new Promise((r) => child.once('spawn', r));
+  const by = { pid: child.pid!, startTime: processStartTime(child.pid!) };
+  await new Promise((r) => child.once('exit', r));
+  return by;
+}
+
+describe('fault records', () => {
+  it('keep one record per service, by this process, until it is healed', () => {
+    const dir = outDir();
+    recordFault(dir, 'redis-master', 'paused');
+    recordFault(dir, 'redis-sentinel-3', 'killed');
+    recordFault(dir, 'redis-master', 'paused');
+    const list = readFaults(dir);
+    expect(list.map((f) => [f.service, f.kind])).toEqual([
+      ['redis-sentinel-3', 'killed'],
+      ['redis-master', 'paused'],
+    ]);
+    expect(list.every((f) => f.by.pid === process.pid && faultOwnerAlive(f))).toBe(true);
+    clearFault(dir, 'redis-master');
+    clearFault(dir, 'redis-sentinel-3');
+    expect(readFaults(dir)).toEqual([]);
+  });
+
+  it('a record whose process is gone is abandoned: nobody else will bring the node back', async () => {
+    const by = await goneOwner();
+    const fault: Fault = { service: 'redis-master', kind: 'paused', at: Date.UTC(2026, 0, 1, 12, 0, 5), by };
+    expect(faultOwnerAlive(fault)).toBe(false);
+    const l: Leftover = { service: 'redis-master', state: 'paused', fault, ownerAlive: false };
+    expect(abandoned(l)).toBe(true);
+    expect(describeLeftover(l)).toMatch(new RegExp(`^was left paused by sentinel-compose \\(pid ${by.pid}, at \\d\\d:\\d\\d:\\d\\d\\), which ended without bringing it back$`));
+    expect(abandoned({ ...l, ownerAlive: true })).toBe(false);
+    expect(describeLeftover({ ...l, ownerAlive: true })).toContain('which is still running and brings it back when it ends');
+    expect(describeLeftover({ ...l, fault: null })).toBe('is paused, not by sentinel-compose');
+    expect(abandoned({ ...l, fault: null })).toBe(false);
+    expect(describeLeftover({ ...l, state: 'stopped', fault: { ...fault, kind: 'killed' } })).toContain('was left killed by sentinel-compose');
+    expect(describeLeftover({ ...l, state: 'stopped', fault: null })).toBe('is not running (it exited or was stopped)');
+  });
+});
+
+describe('paused containers (Docker)', () => {
+  const container = (service: string, state: Partial<InspectedContainer['State']>, labels: Record<string, string> = {}): InspectedContainer => ({
+    Id: `${service}-id`,
+    State: { Status: 'running', Pid: 42, ExitCode: 0, ...state },
+    Config: { Labels: { 'com.docker.compose.service': service, ...labels } },
+  });
+
+  it('State.Paused makes a container paused, whatever Status says; one-off containers are not services', () => {
+    const list = containersFromInspect([
+      container('redis-master', { Paused: true }),
+      container('redis-replica-1', { Status: 'paused', Paused: true }),
+      container('redis-replica-2', { Paused: false }),
+      container('redis-sentinel-1', { Status: 'exited', ExitCode: 137, Pid: 0 }),
+      container('redis-master', {}, { 'com.docker.compose.oneoff': 'True' }),
+    ]);
+    expect(list.map((c) => [c.service, c.status])).toEqual([
+      ['redis-master', 'paused'],
+      ['redis-replica-1', 'paused'],
+      ['redis-replica-2', 'running'],
+      ['redis-sentinel-1', 'exited'],
+    ]);
+  });
+
+  it('a paused container left by a drill that died is found, and resumed data nodes first', async () => {
+    const { topology } = await testTopology({ project: 'leftovers', network: 'host', implementation: 'bundled' });
+    const dir = outDir();
+    recordFault(dir, 'redis-sentinel-3', 'paused');
+    recordFault(dir, 'redis-master', 'paused');
+    // As the compose runtime reports them (ps() maps paused containers to 'paused').
+    const states: ServiceState[] = [
+      { service: 'redis-master', state: 'paused' },
+      { service: 'redis-replica-1', state: 'running' },
+      { service: 'redis-replica-2', state: 'stopped' },
+      { service: 'redis-sentinel-1', state: 'running' },
+      { service: 'redis-sentinel-2', state: 'running' },
+      { service: 'redis-sentinel-3', state: 'paused' },
+    ];
+    const runtime = { kind: 'docker', topology } as unknown as Runtime;
+    const c = await checkServices(runtime, dir, [states[5]!, ...states.slice(0, 5)]);
+    expect(c.paused.map((l) => l.service)).toEqual(['redis-master', 'redis-sentinel-3']);
+    expect(c.paused.every((l) => l.fault?.kind === 'paused' && l.ownerAlive)).toBe(true);
+    expect(c.down).toMatchObject([{ service: 'redis-replica-2', state: 'stopped', fault: null }]);
+  });
+});
