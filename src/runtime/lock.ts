@@ -6,12 +6,12 @@
  * mistaken for it); a lock whose holder is gone (killed with SIGKILL, machine rebooted) is stale
  * and is taken over, and the caller is told so.
  */
-import { linkSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { timeOfDay } from '../common/clock.js';
 import { UsageError } from '../common/errors.js';
 import { stillRunning, thisProcess } from './local/process.js';
-import { ensureRunDir, runDir } from './state.js';
+import { dropRunDirIfEmpty, ensureRunDir, runDir } from './state.js';
 
 export interface LockHolder {
   /** The command, e.g. `drill` or `up`. */
@@ -95,11 +95,7 @@ export function acquireLock(outDir: string, command: string, outArg: string): Lo
     const current = readLock(outDir);
     if (current?.pid === holder.pid && current.since === holder.since) rmSync(file, { force: true });
     // `down --volumes` empties run/; the lock was the last thing in it.
-    try {
-      rmdirSync(runDir(outDir));
-    } catch {
-      /* not empty: state and configs of a topology that stays */
-    }
+    dropRunDirIfEmpty(outDir);
   };
   // A command that exits without its finally (process.exit on a second Ctrl-C) lets go too.
   process.on('exit', release);

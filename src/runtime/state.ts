@@ -91,7 +91,11 @@ export function writeState(outDir: string, state: RunState): void {
 
 export function clearState(outDir: string): void {
   rmSync(statePath(outDir), { force: true });
-  // After `down --volumes` nothing else is left in run/ but its marker: leave no trace.
+  dropRunDirIfEmpty(outDir);
+}
+
+/** After `down --volumes` nothing else is left in run/ but its marker: leave no trace. */
+export function dropRunDirIfEmpty(outDir: string): void {
   const dir = runDir(outDir);
   if (isOwned(dir) && leftIn(dir).every((f) => f === OWNED_MARKER)) rmSync(dir, { recursive: true, force: true });
 }
