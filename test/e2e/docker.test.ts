@@ -11,19 +11,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { waitHealthy } from '../../src/runtime/health.js';
 import { dockerRuntime, loadRendered } from '../../src/runtime/open.js';
+import { dockerUsable, skipNote } from '../helpers/docker.js';
 import { removeDir, repoRoot, tempDir } from '../helpers/procs.js';
 import { testSpecText } from '../helpers/topology.js';
 
-function engineAnswers(): boolean {
-  try {
-    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 15_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const engine = engineAnswers();
+const engine = dockerUsable();
 const bundleBuilt = existsSync(path.join(repoRoot, 'dist', 'sentinel.bundle.mjs'));
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -65,7 +57,7 @@ async function setUp(project: string, implementation: 'redis' | 'bundled'): Prom
 
 const suffix = Math.random().toString(36).slice(2, 7);
 
-describe.skipIf(!engine)('Docker Compose, host mode', () => {
+describe.skipIf(!engine)(`Docker Compose, host mode${skipNote}`, () => {
   for (const implementation of ['redis', 'bundled'] as const) {
     const skip = implementation === 'bundled' && !bundleBuilt;
     it.skipIf(skip)(`${implementation} sentinels: up -> healthy -> pause/unpause -> kill/restart -> down leaves nothing`, async () => {

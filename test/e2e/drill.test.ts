@@ -11,18 +11,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { DrillReport } from '../../src/drill/types.js';
 import { drillSpecYaml } from '../helpers/drill.js';
+import { dockerUsable, skipNote } from '../helpers/docker.js';
 import { removeDir, repoRoot, tempDir } from '../helpers/procs.js';
 
-function engineAnswers(): boolean {
-  try {
-    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 15_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const engine = engineAnswers();
+const engine = dockerUsable();
 const bundleBuilt = existsSync(path.join(repoRoot, 'dist', 'sentinel.bundle.mjs'));
 const dirs: string[] = [];
 
@@ -35,7 +27,7 @@ function containersOf(project: string): string[] {
   return execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
 }
 
-describe.skipIf(!engine)('drill under Docker Compose, host mode', () => {
+describe.skipIf(!engine)(`drill under Docker Compose, host mode${skipNote}`, () => {
   for (const implementation of ['redis', 'bundled'] as const) {
     const skip = implementation === 'bundled' && !bundleBuilt;
     it.skipIf(skip)(`master-pause with ${implementation} sentinels passes and leaves no container${skip ? ' [skipped: dist/sentinel.bundle.mjs not built]' : ''}`, async () => {

@@ -24,6 +24,7 @@ export const statusCommand = defineCommand({
     const { takeSnapshot, missingForHealth, disagreements } = await import('../../runtime/probe.js');
     const { formatStatus } = await import('./status-view.js');
     const { runtime, state } = await runtimeForExisting(dir, args.runtime);
+    await (await import('../../runtime/reach.js')).assertReachable(runtime);
     const t = dir.topology;
 
     const look = async () => {

@@ -11,6 +11,7 @@ import { ExternalToolError, UsageError } from '../../common/errors.js';
 import { SENTINEL_IMAGE_DIR } from '../../render/compose.js';
 import { allNodes, type Topology, type TopologyNode } from '../../topology/types.js';
 import { assertPortFree } from '../ports.js';
+import { assertReachable } from '../reach.js';
 import { dataDir, runDir } from '../state.js';
 import type { Endpoint, LogLine, Runtime, ServiceState, UpOptions } from '../types.js';
 import type { ComposeTool } from './engine.js';
@@ -27,7 +28,7 @@ interface ContainerInfo {
   id: string;
   service: string;
   status: string;
-  health?: string;
+  health?: ServiceState['health'];
   pid: number;
   exitCode: number;
   restarts: number;
@@ -58,6 +59,15 @@ export class ComposeRuntime implements Runtime {
       await this.composeRun(['up', '-d', '--remove-orphans'], `${this.opts.compose.command.join(' ')} up failed`, 10 * 60_000);
     } catch (err) {
       await this.cleanUpAfterFailure(err, progress);
+    }
+    // `up -d` returns once the data nodes are healthy (the sentinels depend on them): if this
+    // machine cannot reach them now, it never will.
+    try {
+      await assertReachable(this);
+    } catch (err) {
+      progress('the containers are unreachable from here; taking them down again');
+      await this.takeDown();
+      throw err;
     }
   }
 
@@ -115,20 +125,25 @@ export class ComposeRuntime implements Runtime {
     );
     const sections: string[] = [];
     for (const c of failing) {
-      const logs = await tryRun(this.opts.compose.command[0]!, [...this.baseArgs(), 'logs', '--no-color', '--tail', '40', c.service], { cwd: this.outDir });
+      const logs = await tryRun(...this.composeLine(['logs', '--no-color', '--tail', '40', c.service]), { cwd: this.outDir });
       const state = [c.status, c.health, c.restarts ? `restarted ${c.restarts} times` : '', c.status === 'running' ? '' : `exit code ${c.exitCode}`].filter(Boolean).join(', ');
       sections.push(`--- ${c.service} (${state}) ---\n${logs.out.all.trim()}`);
     }
     progress('up failed; taking down what was started');
-    await tryRun(this.opts.compose.command[0]!, [...this.baseArgs(), 'down', '--remove-orphans', '--timeout', '5'], { cwd: this.outDir, timeoutMs: 120_000 });
+    await this.takeDown();
     const original = err instanceof ExternalToolError ? err : null;
     const output = [original?.output ?? '', ...sections].filter(Boolean).join('\n\n');
     throw new ExternalToolError(
-      original?.command ?? commandLine(this.opts.compose.command[0]!, [...this.baseArgs(), 'up', '-d']),
+      original?.command ?? commandLine(...this.composeLine(['up', '-d'])),
       output,
       failing.length ? `up failed: ${failing.map((c) => c.service).join(', ')} did not come up (logs below); everything was taken down again` : 'up failed; everything was taken down again',
       { cause: err },
     );
+  }
+
+  /** After a failed up: best effort, the original error is what the user needs to see. */
+  private async takeDown(): Promise<void> {
+    await tryRun(...this.composeLine(['down', '--remove-orphans', '--timeout', '5']), { cwd: this.outDir, timeoutMs: 120_000 });
   }
 
   async down(opts: { volumes?: boolean } = {}): Promise<void> {
@@ -178,16 +193,15 @@ export class ComposeRuntime implements Runtime {
       const c = containers.find((x) => x.service === service);
       if (!c) return { service, state: 'missing' as const };
       const state = c.status === 'running' ? 'running' : c.status === 'paused' ? 'paused' : 'stopped';
-      return { service, state, containerId: c.id.slice(0, 12), ...(c.pid > 0 ? { pid: c.pid } : {}) };
+      return { service, state, containerId: c.id.slice(0, 12), ...(c.health ? { health: c.health } : {}), ...(c.pid > 0 ? { pid: c.pid } : {}) };
     });
   }
 
   async *logs(opts: { services?: string[]; follow?: boolean; signal?: AbortSignal } = {}): AsyncIterable<LogLine> {
     const services = (opts.services ?? []).map((s) => this.service(s));
-    const [cmd, ...pre] = this.opts.compose.command;
-    const args = [...pre, ...this.baseArgs(), 'logs', '--no-color', '--timestamps', ...(opts.follow ? ['--follow'] : []), ...services];
+    const [cmd, args] = this.composeLine(['logs', '--no-color', '--timestamps', ...(opts.follow ? ['--follow'] : []), ...services]);
     const names = [...this.nodes.keys()];
-    const sub = execa(cmd!, args, { cwd: this.outDir, reject: false, stdin: 'ignore', cancelSignal: opts.signal, buffer: false, stderr: 'pipe' });
+    const sub = execa(cmd, args, { cwd: this.outDir, reject: false, stdin: 'ignore', cancelSignal: opts.signal, buffer: false, stderr: 'pipe' });
     let stderr = '';
     sub.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     // Compose prints each container's history as one block: sort what arrives before the first
@@ -219,7 +233,7 @@ export class ComposeRuntime implements Runtime {
     yield* history.sort((a, b) => a.time - b.time);
     const result = await sub;
     if (result.failed && !opts.signal?.aborted) {
-      throw new ExternalToolError(commandLine(cmd!, args), stderr, 'compose logs failed', { cause: result });
+      throw new ExternalToolError(commandLine(cmd, args), stderr, 'compose logs failed', { cause: result });
     }
   }
 
@@ -243,9 +257,14 @@ export class ComposeRuntime implements Runtime {
     return ['--project-directory', this.outDir, '-f', path.join(this.outDir, 'compose.yaml'), '-p', this.topology.project];
   }
 
-  private async composeRun(args: string[], summary: string, timeoutMs = 120_000): Promise<void> {
+  /** The program and arguments of a compose subcommand: v2's `docker compose` is two words. */
+  private composeLine(args: string[]): [string, string[]] {
     const [cmd, ...pre] = this.opts.compose.command;
-    await run(cmd!, [...pre, ...this.baseArgs(), ...args], { cwd: this.outDir, summary, timeoutMs });
+    return [cmd!, [...pre, ...this.baseArgs(), ...args]];
+  }
+
+  private async composeRun(args: string[], summary: string, timeoutMs = 120_000): Promise<void> {
+    await run(...this.composeLine(args), { cwd: this.outDir, summary, timeoutMs });
   }
 
   /** The project's containers, by label (works the same for v1 and v2). */
@@ -268,7 +287,7 @@ export class ComposeRuntime implements Runtime {
         id: c.Id,
         service: c.Config.Labels['com.docker.compose.service'] ?? '',
         status: c.State.Status,
-        health: c.State.Health?.Status,
+        health: c.State.Health?.Status as ServiceState['health'],
         pid: c.State.Pid,
         exitCode: c.State.ExitCode,
         restarts: c.RestartCount ?? 0,
