@@ -110,7 +110,7 @@ export class ComposeRuntime implements Runtime {
     const running = new Set((await this.containers()).filter((c) => c.status === 'running' || c.status === 'paused').map((c) => c.service));
     for (const node of this.nodes.values()) {
       if (running.has(node.service)) continue;
-      const bind = node.bind.find((b) => b !== '0.0.0.0' && b !== '::' && b !== '*') ?? '127.0.0.1';
+      const bind = node.bind.find((b) => !['0.0.0.0', '::', '*', '::1'].includes(b)) ?? '127.0.0.1';
       await assertPortFree(node.service, bind, node.port);
     }
   }
