@@ -2,8 +2,8 @@
  * A rendered host-mode topology under the real Docker Compose: every service turns healthy,
  * replication and the sentinels' view are right, pausing the master (what the seed did by hand)
  * fails it over, and restarting a node keeps the new layout (config copies in /data). Runs when
- * a Docker engine and docker-compose answer; bridge mode cannot run on this machine (no bridge
- * networks), it is checked by `docker-compose config` and the schema elsewhere.
+ * a Docker engine and docker-compose answer and the containers are reachable from here (see
+ * test/helpers/docker.ts). Bridge mode: bridge-drill.test.ts and bridge-clients.test.ts.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -1,17 +1,17 @@
 /**
- * `drill --up --runtime docker master-pause` under Docker Compose with host networking (the only
- * mode the offline test engine runs). Runs only when `docker info` answers; the bundled sentinel
- * also needs its bundle built (dist/sentinel.bundle.mjs, copied into the image by render).
+ * `drill --up --runtime docker master-pause` under Docker Compose with host networking. Runs only
+ * when an engine answers and its containers are reachable from here (test/helpers/docker.ts); the
+ * bundled sentinel also needs its bundle built (dist/sentinel.bundle.mjs, copied into the image
+ * by render). Bridge networking: bridge-drill.test.ts.
  * Timings are reported, never asserted.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { DrillReport } from '../../src/drill/types.js';
 import { drillSpecYaml } from '../helpers/drill.js';
-import { dockerUsable, skipNote } from '../helpers/docker.js';
+import { containersOf, dockerUsable, skipNote } from '../helpers/docker.js';
 import { removeDir, repoRoot, tempDir } from '../helpers/procs.js';
 
 const engine = dockerUsable();
@@ -22,10 +22,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   for (const d of dirs.splice(0)) removeDir(d);
 });
-
-function containersOf(project: string): string[] {
-  return execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-}
 
 describe.skipIf(!engine)(`drill under Docker Compose, host mode${skipNote}`, () => {
   for (const implementation of ['redis', 'bundled'] as const) {

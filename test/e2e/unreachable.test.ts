@@ -9,9 +9,9 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { docker } from '../helpers/docker.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli as cli } from '../helpers/cli.js';
+import { containersOf, docker } from '../helpers/docker.js';
 import { removeDir, tempDir } from '../helpers/procs.js';
 import { testSpecText } from '../helpers/topology.js';
 
@@ -21,23 +21,6 @@ const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
-
-async function cli(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    return { code: await main([...argv, '--no-color'], { cwd }), stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
-
-function containersOf(project: string): string[] {
-  return execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-}
 
 const note = otherNamespace ? '' : ' [skipped: runs only where dockerd is in another network namespace, e.g. the host side of offline-docker up --netns]';
 
