@@ -62,15 +62,16 @@ export function localRuntime(dir: RenderedDir, pathEnv?: string): LocalRuntime {
  * drill and down.
  */
 export async function dockerRuntime(dir: RenderedDir, probe?: EngineProbe, recorded?: string[]): Promise<ComposeRuntime> {
-  const p = probe ?? (await probeEngine(10_000, { bridge: !recorded }));
+  const known = recorded?.length ? recordedCompose(recorded) : null;
+  const p = probe ?? (await probeEngine(10_000, { bridge: !known }));
   if (!p.ok) throw engineMissing(p.reason);
-  if (!recorded && dir.topology.network === 'bridge' && !p.info.bridge) {
+  if (!known && dir.topology.network === 'bridge' && !p.info.bridge) {
     throw new MissingDependencyError(
       `A Docker engine with bridge networking (this one, ${p.info.serverVersion}, has no bridge network)`,
       'Bridge-mode topologies need an engine that can create networks. Use `network: host` in the spec, or `--runtime local`.',
     );
   }
-  return new ComposeRuntime({ outDir: dir.outDir, topology: dir.topology, compose: recorded?.length ? recordedCompose(recorded) : await detectCompose() });
+  return new ComposeRuntime({ outDir: dir.outDir, topology: dir.topology, compose: known ?? (await detectCompose()) });
 }
 
 export interface Selected {
