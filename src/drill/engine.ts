@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../common/clock.js';
+import { assertReachable } from '../runtime/reach.js';
 import type { Runtime } from '../runtime/types.js';
 import { AddressBook } from './addresses.js';
 import type { ClientSettings } from './load.js';
@@ -19,6 +20,7 @@ export { DEFAULT_OPTIONS, DrillAborted, type DrillOptions } from './options.js';
 /** Drills every scenario on every (selected) master group, one run at a time. */
 export async function runDrill(runtime: Runtime, scenarios: readonly Scenario[], options: Partial<DrillOptions> = {}): Promise<DrillReport> {
   const opts: DrillOptions = { ...DEFAULT_OPTIONS, ...options };
+  await assertReachable(runtime);
   const clock = opts.clock ?? systemClock;
   const topology = runtime.topology;
   const started = clock.now();

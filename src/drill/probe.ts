@@ -2,6 +2,9 @@
  * Asking every node and sentinel what it believes. Paused processes accept TCP connections but
  * never answer, so every question has a deadline, and a node that has not answered the last one
  * is not asked again until it does (its replies would otherwise pile up and arrive out of step).
+ * A connection that stays silent for long is dropped and made again: behind Docker's port
+ * publishing (docker-proxy) a connection made while a container restarts is accepted by the
+ * proxy, whose own connection to the container may then wait a minute on SYN retransmits.
  */
 import { Redis } from 'ioredis';
 import type { Endpoint } from '../runtime/types.js';
@@ -11,22 +14,30 @@ import type { NodeView, Observation, SentinelReplicaView, SentinelView } from '.
 export class NoReply extends Error {}
 
 export class Prober {
-  private readonly client: Redis;
+  private client: Redis;
   private inflight: Promise<unknown> | null = null;
   /** Why the last connection attempt failed (ECONNREFUSED ...), for a question that could not be sent. */
   private connectError: string | null = null;
+  private inflightSince = 0;
+  /** How long an unanswered question may hold the connection before it is made again. */
+  private readonly staleMs: number;
 
   constructor(
     readonly service: string,
-    endpoint: Endpoint,
+    private readonly endpoint: Endpoint,
     private readonly timeoutMs: number,
-    password?: string,
+    private readonly password?: string,
   ) {
-    this.client = new Redis({
-      host: endpoint.host,
-      port: endpoint.port,
-      password,
-      connectTimeout: Math.max(timeoutMs, 1000),
+    this.staleMs = Math.max(4 * timeoutMs, 2000);
+    this.client = this.connect();
+  }
+
+  private connect(): Redis {
+    const client = new Redis({
+      host: this.endpoint.host,
+      port: this.endpoint.port,
+      password: this.password,
+      connectTimeout: Math.max(this.timeoutMs, 1000),
       enableReadyCheck: false,
       // Queued while (re)connecting; with maxRetriesPerRequest 0 a node that refuses connections
       // fails the question at the first retry instead of holding it.
@@ -36,10 +47,11 @@ export class Prober {
       retryStrategy: () => 200,
       lazyConnect: false,
     });
-    this.client.on('error', (err: Error) => {
+    client.on('error', (err: Error) => {
       this.connectError = err.message;
     });
-    this.client.on('ready', () => (this.connectError = null));
+    client.on('ready', () => (this.connectError = null));
+    return client;
   }
 
   /**
@@ -52,9 +64,17 @@ export class Prober {
   }
 
   async ask<T>(fn: (c: Redis) => Promise<T>): Promise<T> {
-    if (this.inflight) throw new NoReply('has not answered the previous question');
+    if (this.inflight) {
+      if (performance.now() - this.inflightSince < this.staleMs) throw new NoReply('has not answered the previous question');
+      // The socket is destroyed, not ended: the silent peer would never finish a graceful close.
+      this.client.stream?.destroy();
+      this.client.disconnect();
+      this.client = this.connect();
+      this.inflight = null;
+    }
     const p = fn(this.client);
     this.inflight = p;
+    this.inflightSince = performance.now();
     const clear = () => {
       if (this.inflight === p) this.inflight = null;
     };

@@ -115,7 +115,7 @@ function redisConf(topology: Topology, group: MasterGroup, node: RedisNode, targ
     index: node.index,
     group: group.name,
     notes: commonNotes(target),
-    bind: bind.join(' '),
+    bind: bindLine(bind),
     port: local ? node.local.port : node.port,
     protectedModeOff: protectedModeOff(topology, target, topology.auth.redisPassword),
     dir: local ? null : '/data',
@@ -134,6 +134,11 @@ function redisConf(topology: Topology, group: MasterGroup, node: RedisNode, targ
         }
       : null,
   });
+}
+
+/** `-::1`: optional, as in Redis's own default config: without IPv6 there is no ::1 to bind. */
+function bindLine(addresses: string[]): string {
+  return addresses.map((a) => (a === '::1' ? '-::1' : a)).join(' ');
 }
 
 /** A `user` line takes the password as `>pass` in one token: no surrounding quotes. */
@@ -162,7 +167,7 @@ function sentinelConf(topology: Topology, node: SentinelNode, target: RenderTarg
     count: topology.sentinels.length,
     masterNames: topology.masters.map((m) => m.name).join(', '),
     notes: commonNotes(target),
-    bind: bind.join(' '),
+    bind: bindLine(bind),
     port: local ? node.local.port : node.port,
     protectedModeOff: protectedModeOff(topology, target, topology.auth.sentinelPassword),
     dir: local ? null : '/data',

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { MissingDependencyError, UsageError } from '../common/errors.js';
 import { readSecrets, renderNodeConfig, type NodeSecrets } from '../render/index.js';
 import type { Topology } from '../topology/types.js';
-import { detectCompose, engineMissing, probeEngine, type EngineProbe } from './compose/engine.js';
+import { detectCompose, engineMissing, probeEngine, recordedCompose, type EngineProbe } from './compose/engine.js';
 import { ComposeRuntime } from './compose/runtime.js';
 import { LocalRuntime } from './local/runtime.js';
 import { readState, type RunState } from './state.js';
@@ -55,16 +55,23 @@ export function localRuntime(dir: RenderedDir, pathEnv?: string): LocalRuntime {
   });
 }
 
-export async function dockerRuntime(dir: RenderedDir, probe?: EngineProbe): Promise<ComposeRuntime> {
-  const p = probe ?? (await probeEngine());
+/**
+ * `recorded`: the compose command of the `up` that started this folder (run/state.json). The
+ * engine is still asked whether it answers (docker info, fast), but compose is not asked for its
+ * version again: `docker-compose version` is a Python start-up, 1-2 s on every status, logs,
+ * drill and down.
+ */
+export async function dockerRuntime(dir: RenderedDir, probe?: EngineProbe, recorded?: string[]): Promise<ComposeRuntime> {
+  const known = recorded?.length ? recordedCompose(recorded) : null;
+  const p = probe ?? (await probeEngine(10_000, { bridge: !known }));
   if (!p.ok) throw engineMissing(p.reason);
-  if (dir.topology.network === 'bridge' && !p.info.bridge) {
+  if (!known && dir.topology.network === 'bridge' && !p.info.bridge) {
     throw new MissingDependencyError(
       `A Docker engine with bridge networking (this one, ${p.info.serverVersion}, has no bridge network)`,
       'Bridge-mode topologies need an engine that can create networks. Use `network: host` in the spec, or `--runtime local`.',
     );
   }
-  return new ComposeRuntime({ outDir: dir.outDir, topology: dir.topology, compose: await detectCompose() });
+  return new ComposeRuntime({ outDir: dir.outDir, topology: dir.topology, compose: known ?? (await detectCompose()) });
 }
 
 export interface Selected {
@@ -123,6 +130,6 @@ export async function selectRuntime(
 export async function runtimeForExisting(dir: RenderedDir, choice?: RuntimeChoice): Promise<{ runtime: Runtime; state: RunState | null }> {
   const state = readState(dir.outDir);
   const kind: RuntimeKind | 'auto' = choice && choice !== 'auto' ? choice : (state?.runtime ?? 'local');
-  const runtime = kind === 'docker' ? await dockerRuntime(dir) : localRuntime(dir);
+  const runtime = kind === 'docker' ? await dockerRuntime(dir, undefined, state?.runtime === 'docker' ? state.compose : undefined) : localRuntime(dir);
   return { runtime, state };
 }

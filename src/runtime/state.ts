@@ -84,6 +84,18 @@ export function readState(outDir: string): RunState | null {
   return null;
 }
 
+/** What `up` (or `drill --up`) records as it starts `runtime`: with Docker, the compose command it used. */
+export function newRunState(runtime: { kind: RuntimeKind; compose?: { command: string[] } }, project: string, startedBy?: RunState['startedBy']): RunState {
+  return {
+    version: 1,
+    runtime: runtime.kind,
+    project,
+    startedAt: Date.now(),
+    ...(runtime.compose ? { compose: runtime.compose.command } : {}),
+    ...(startedBy ? { startedBy } : {}),
+  };
+}
+
 export function writeState(outDir: string, state: RunState): void {
   ensureRunDir(outDir);
   writeFilesAtomic([{ file: statePath(outDir), content: JSON.stringify(state, null, 2) + '\n', mode: 0o644 }], `recording the run in ${outDir}`);

@@ -13,6 +13,8 @@ export interface ServiceState {
   service: string;
   /** running, paused (SIGSTOP / docker pause), stopped (exited or killed), missing (never started). */
   state: 'running' | 'paused' | 'stopped' | 'missing';
+  /** The container's health check (docker only): healthy means the node answered inside its own network. */
+  health?: 'starting' | 'healthy' | 'unhealthy';
   pid?: number;
   containerId?: string;
 }

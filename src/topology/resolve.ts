@@ -13,6 +13,10 @@ export function resolveTopology(spec: Spec): Topology {
   const single = spec.masters.length === 1;
   let nextDataPort = spec.ports.redis;
   let nextLoopback = 2;
+  // Where /etc/hosts names localhost both ::1 and 127.0.0.1 (Debian's default), it resolves to ::1
+  // first, and redis-server, redis-sentinel and most clients try only the first address: nodes
+  // known as localhost listen on both (render makes ::1 optional, for machines without IPv6).
+  const hostBind = spec.announce === 'localhost' && spec.bind !== '::' ? [spec.bind, '::1'] : [spec.bind];
 
   const place = (hostPort: number, standard: number) => {
     const port = host ? hostPort : standard;
@@ -20,7 +24,7 @@ export function resolveTopology(spec: Spec): Topology {
     return {
       port,
       hostPort,
-      bind: host ? [spec.bind] : ['0.0.0.0'],
+      bind: host ? hostBind : ['0.0.0.0'],
       // Bridge mode: the address and published port a client outside the network can use.
       announce: host ? null : { ip: spec.announce, port: hostPort },
       local,

@@ -289,6 +289,14 @@ export function normalise(raw: unknown, bad: Set<string>, fromVariables: Set<str
         fix: `set bind to ${announceRaw} or 0.0.0.0, or drop announce`,
       });
     }
+    if (announceRaw === 'localhost' && !bindsAll && bind !== '127.0.0.1') {
+      errors.push({
+        path: 'announce',
+        value: announceRaw,
+        message: `localhost is 127.0.0.1 (and ::1), but nodes listen only on ${bind} (bind), so nothing answers at the announced address`,
+        fix: 'set bind to 127.0.0.1 or 0.0.0.0, or announce an address the nodes listen on',
+      });
+    }
     if (bindsAll && !get<string>(auth, 'password', 'auth.password', 'string')) {
       const loopbackAnnounce = /^(127\.|::1$|localhost$)/.test(announce);
       warnings.push(

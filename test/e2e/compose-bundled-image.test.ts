@@ -6,7 +6,7 @@
  * a stand-in program that answers AUTH and PING on the configured port takes its place, so the
  * packaging is checked independently of the Sentinel's progress.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,12 +15,11 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { waitUntil } from '../../src/common/retry.js';
+import { dockerUsable, skipNote } from '../helpers/docker.js';
 import { freeServicePortBlock } from '../helpers/ports.js';
 
 const run = promisify(execFile);
-const dockerOk =
-  spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 10_000 }).status === 0 &&
-  spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
+const dockerOk = dockerUsable();
 
 const dir = mkdtempSync(path.join(tmpdir(), 'sc-e2e-img-'));
 const out = path.join(dir, 'out');
@@ -72,7 +71,7 @@ afterAll(async () => {
   if (dockerOk) await compose('down', '-v', '-t', '2').catch(() => undefined);
 });
 
-describe.skipIf(!dockerOk)('docker compose, bundled sentinel image', () => {
+describe.skipIf(!dockerOk)(`docker compose, bundled sentinel image${skipNote}`, () => {
   it('builds the image offline, starts it on the rendered config with the password filled in, and turns healthy', async () => {
     const redisBase = await freeServicePortBlock(3);
     const sentinelBase = await freeServicePortBlock(3);

@@ -1,56 +1,27 @@
 /**
- * Docker Compose end to end, host networking (the only mode the offline test engine runs), both
- * sentinel implementations: up -> status healthy -> pause/unpause -> kill/restart -> down ->
- * no container and no network left. Runs only when `docker info` answers; the bundled sentinel
- * also needs `npm run build` (dist/sentinel.bundle.mjs, which render copies into the image).
+ * Docker Compose end to end, host networking, both sentinel implementations: up -> status
+ * healthy -> pause/unpause -> kill/restart -> down -> no container and no network left. Runs
+ * only when an engine answers and its containers are reachable from here (test/helpers/docker.ts);
+ * the bundled sentinel also needs `npm run build` (dist/sentinel.bundle.mjs, which render copies
+ * into the image). Bridge mode: bridge-drill.test.ts and bridge-clients.test.ts.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { waitHealthy } from '../../src/runtime/health.js';
 import { dockerRuntime, loadRendered } from '../../src/runtime/open.js';
+import { runCli as run } from '../helpers/cli-inproc.js';
+import { containersOf, dockerUsable, networksOf, skipNote } from '../helpers/docker.js';
 import { removeDir, repoRoot, tempDir } from '../helpers/procs.js';
 import { testSpecText } from '../helpers/topology.js';
 
-function engineAnswers(): boolean {
-  try {
-    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 15_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const engine = engineAnswers();
+const engine = dockerUsable();
 const bundleBuilt = existsSync(path.join(repoRoot, 'dist', 'sentinel.bundle.mjs'));
 const cleanups: (() => Promise<void>)[] = [];
 
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
-
-async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    return { code: await main([...argv, '--no-color'], { cwd }), stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
-
-function containersOf(project: string): string[] {
-  return execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-}
-
-function networks(): string[] {
-  return execFileSync('docker', ['network', 'ls', '--format', '{{.Name}}'], { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
-}
 
 async function setUp(project: string, implementation: 'redis' | 'bundled'): Promise<string> {
   const cwd = tempDir('sc-e2e-');
@@ -65,13 +36,12 @@ async function setUp(project: string, implementation: 'redis' | 'bundled'): Prom
 
 const suffix = Math.random().toString(36).slice(2, 7);
 
-describe.skipIf(!engine)('Docker Compose, host mode', () => {
+describe.skipIf(!engine)(`Docker Compose, host mode${skipNote}`, () => {
   for (const implementation of ['redis', 'bundled'] as const) {
     const skip = implementation === 'bundled' && !bundleBuilt;
     it.skipIf(skip)(`${implementation} sentinels: up -> healthy -> pause/unpause -> kill/restart -> down leaves nothing`, async () => {
       const project = `sce2e-${implementation}-${suffix}`;
       const cwd = await setUp(project, implementation);
-      const before = networks();
 
       const up = await run(['up', '--runtime', 'docker', '--timeout', '120'], cwd);
       expect(up.code, up.stderr + up.stdout).toBe(0);
@@ -102,7 +72,7 @@ describe.skipIf(!engine)('Docker Compose, host mode', () => {
       const down = await run(['down'], cwd);
       expect(down.code, down.stderr).toBe(0);
       expect(containersOf(project)).toEqual([]);
-      expect(networks()).toEqual(before);
+      expect(networksOf(project)).toEqual([]);
     }, 300_000);
   }
 

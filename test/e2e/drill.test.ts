@@ -1,28 +1,20 @@
 /**
- * `drill --up --runtime docker master-pause` under Docker Compose with host networking (the only
- * mode the offline test engine runs). Runs only when `docker info` answers; the bundled sentinel
- * also needs its bundle built (dist/sentinel.bundle.mjs, copied into the image by render).
+ * `drill --up --runtime docker master-pause` under Docker Compose with host networking. Runs only
+ * when an engine answers and its containers are reachable from here (test/helpers/docker.ts); the
+ * bundled sentinel also needs its bundle built (dist/sentinel.bundle.mjs, copied into the image
+ * by render). Bridge networking: bridge-drill.test.ts.
  * Timings are reported, never asserted.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { DrillReport } from '../../src/drill/types.js';
 import { drillSpecYaml } from '../helpers/drill.js';
+import { containersOf, dockerUsable, skipNote } from '../helpers/docker.js';
 import { removeDir, repoRoot, tempDir } from '../helpers/procs.js';
 
-function engineAnswers(): boolean {
-  try {
-    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 15_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const engine = engineAnswers();
+const engine = dockerUsable();
 const bundleBuilt = existsSync(path.join(repoRoot, 'dist', 'sentinel.bundle.mjs'));
 const dirs: string[] = [];
 
@@ -31,11 +23,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) removeDir(d);
 });
 
-function containersOf(project: string): string[] {
-  return execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-}
-
-describe.skipIf(!engine)('drill under Docker Compose, host mode', () => {
+describe.skipIf(!engine)(`drill under Docker Compose, host mode${skipNote}`, () => {
   for (const implementation of ['redis', 'bundled'] as const) {
     const skip = implementation === 'bundled' && !bundleBuilt;
     it.skipIf(skip)(`master-pause with ${implementation} sentinels passes and leaves no container${skip ? ' [skipped: dist/sentinel.bundle.mjs not built]' : ''}`, async () => {

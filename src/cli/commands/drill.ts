@@ -172,7 +172,7 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
   const { renderTerminal } = await import('../../drill/report/terminal.js');
   const { renderJson, writeReports } = await import('../../drill/report/write.js');
   const { loadRendered, runtimeForExisting, selectRuntime } = await import('../../runtime/open.js');
-  const { clearState, readState, writeState } = await import('../../runtime/state.js');
+  const { clearState, newRunState, readState, writeState } = await import('../../runtime/state.js');
   const { acquireLock, describeReplaced } = await import('../../runtime/lock.js');
   const { readFaults } = await import('../../runtime/faults.js');
   const outDir = path.resolve(ctx.cwd, args.out);
@@ -237,7 +237,7 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
       progress(`${topology.project}: ${selected.reason}`);
       startedHere = true;
       // Recorded like `up` does, so that status/logs/down find it while the drill runs.
-      writeState(outDir, { version: 1, runtime: runtime.kind, project: topology.project, startedAt: Date.now(), startedBy: 'drill --up' });
+      writeState(outDir, newRunState(runtime, topology.project, 'drill --up'));
       progress(`starting ${topology.project}`);
       await runtime.up({ onProgress: (m) => progress(`  ${m}`), signal });
     }

@@ -33,6 +33,7 @@ export const statusCommand = defineCommand({
     const { checkServices } = await import('../../runtime/leftovers.js');
     const { holderAlive, readLock } = await import('../../runtime/lock.js');
     const { runtime, state } = await runtimeForExisting(dir, args.runtime);
+    await (await import('../../runtime/reach.js')).assertReachable(runtime);
     const t = dir.topology;
 
     const look = async () => {

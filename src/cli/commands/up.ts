@@ -33,7 +33,7 @@ export const upCommand = defineCommand({
     await renderIfNeeded(specFile, args.spec, outDir, args.out, ctx);
 
     const { loadRendered, selectRuntime } = await import('../../runtime/open.js');
-    const { readState, writeState, clearState } = await import('../../runtime/state.js');
+    const { readState, writeState, clearState, newRunState } = await import('../../runtime/state.js');
     const { acquireLock, describeReplaced } = await import('../../runtime/lock.js');
     const { checkServices, describeLeftover, resume } = await import('../../runtime/leftovers.js');
     const { UsageError } = await import('../../common/errors.js');
@@ -68,13 +68,7 @@ export const upCommand = defineCommand({
       const { paused } = await checkServices(runtime, outDir);
       for (const l of paused) ctx.out.info(`  ${l.service} ${describeLeftover(l)}; resuming it`);
       await resume(runtime, paused);
-      writeState(outDir, {
-        version: 1,
-        runtime: runtime.kind,
-        project: t.project,
-        startedAt: Date.now(),
-        ...('compose' in runtime ? { compose: (runtime as { compose: { command: string[] } }).compose.command } : {}),
-      });
+      writeState(outDir, newRunState(runtime, t.project));
       try {
         await runtime.up({ build: args.build, onProgress: (m) => ctx.out.info(`  ${m}`), signal });
       } catch (err) {

@@ -22,7 +22,8 @@ export interface EngineInfo {
 
 export type EngineProbe = { ok: true; info: EngineInfo } | { ok: false; reason: string; notInstalled: boolean };
 
-export async function probeEngine(timeoutMs = 10_000): Promise<EngineProbe> {
+/** `bridge: false` skips asking whether the engine has a bridge network (only starting a bridge-mode topology needs to know). */
+export async function probeEngine(timeoutMs = 10_000, opts: { bridge?: boolean } = {}): Promise<EngineProbe> {
   const r = await tryRun('docker', ['info', '--format', '{{json .}}'], { timeoutMs });
   if (r.notFound) return { ok: false, reason: 'the docker command is not installed', notInstalled: true };
   if (!r.ok) {
@@ -36,7 +37,7 @@ export async function probeEngine(timeoutMs = 10_000): Promise<EngineProbe> {
     /* older clients: fall through with what we have */
   }
   if (!info.ServerVersion) return { ok: false, reason: 'docker info did not report a server (is the engine running?)', notInstalled: false };
-  const bridge = (await tryRun('docker', ['network', 'inspect', 'bridge', '--format', '{{.Driver}}'], { timeoutMs })).ok;
+  const bridge = opts.bridge === false || (await tryRun('docker', ['network', 'inspect', 'bridge', '--format', '{{.Driver}}'], { timeoutMs })).ok;
   return { ok: true, info: { serverVersion: info.ServerVersion, desktop: /docker desktop/i.test(info.OperatingSystem ?? ''), bridge } };
 }
 
@@ -46,6 +47,11 @@ export function engineMissing(reason: string): MissingDependencyError {
     'Install Docker (Debian/Ubuntu: `apt-get install -y docker.io docker-compose`; macOS/Windows: Docker Desktop) and start it ' +
       '(`systemctl start docker`, or open Docker Desktop), or run the topology as local processes with `--runtime local`.',
   );
+}
+
+/** The compose command recorded by `up` (run/state.json), without asking it for its version again. */
+export function recordedCompose(command: string[]): ComposeTool {
+  return { command, version: '', major: command[0] === 'docker' ? 2 : 1 };
 }
 
 export async function detectCompose(): Promise<ComposeTool> {

@@ -13,6 +13,7 @@ import { allNodes, type Topology, type TopologyNode } from '../../topology/types
 import { clearFault, clearFaults, recordFault } from '../faults.js';
 import { assertPortFree } from '../ports.js';
 import { ownedAt } from '../owned.js';
+import { assertReachable } from '../reach.js';
 import { dataDir, ensureDataDir, ensureRunDir, runDir } from '../state.js';
 import type { Endpoint, LogLine, Runtime, ServiceState, UpOptions } from '../types.js';
 import type { ComposeTool } from './engine.js';
@@ -29,7 +30,7 @@ export interface ContainerInfo {
   id: string;
   service: string;
   status: string;
-  health?: string;
+  health?: ServiceState['health'];
   pid: number;
   exitCode: number;
   restarts: number;
@@ -66,10 +67,19 @@ export class ComposeRuntime implements Runtime {
       if (opts.signal?.aborted) {
         const sig = String(opts.signal.reason);
         progress(`${sig}: taking down what was started`);
-        await this.composeTry(['down', '--remove-orphans', '--timeout', '5'], 120_000);
+        await this.takeDown();
         throw new InterruptedError(sig, `interrupted by ${sig} while starting; took down what had started`, { cause: err });
       }
       await this.cleanUpAfterFailure(err, progress);
+    }
+    // `up -d` returns once the data nodes are healthy (the sentinels depend on them): if this
+    // machine cannot reach them now, it never will.
+    try {
+      await assertReachable(this);
+    } catch (err) {
+      progress('the containers are unreachable from here; taking them down again');
+      await this.takeDown();
+      throw err;
     }
     clearFaults(this.outDir);
   }
@@ -113,7 +123,7 @@ export class ComposeRuntime implements Runtime {
     const running = new Set((await this.containers()).filter((c) => c.status === 'running' || c.status === 'paused').map((c) => c.service));
     for (const node of this.nodes.values()) {
       if (running.has(node.service)) continue;
-      const bind = node.bind.find((b) => b !== '0.0.0.0' && b !== '::' && b !== '*') ?? '127.0.0.1';
+      const bind = node.bind.find((b) => !['0.0.0.0', '::', '*', '::1'].includes(b)) ?? '127.0.0.1';
       await assertPortFree(node.service, bind, node.port);
     }
   }
@@ -133,15 +143,20 @@ export class ComposeRuntime implements Runtime {
       sections.push(`--- ${c.service} (${state}) ---\n${logs.out.all.trim()}`);
     }
     progress('up failed; taking down what was started');
-    await this.composeTry(['down', '--remove-orphans', '--timeout', '5'], 120_000);
+    await this.takeDown();
     const original = err instanceof ExternalToolError ? err : null;
     const output = [original?.output ?? '', ...sections].filter(Boolean).join('\n\n');
     throw new ExternalToolError(
-      original?.command ?? commandLine(this.opts.compose.command[0]!, [...this.baseArgs(), 'up', '-d']),
+      original?.command ?? commandLine(...this.composeLine(['up', '-d'])),
       output,
       failing.length ? `up failed: ${failing.map((c) => c.service).join(', ')} did not come up (logs below); everything was taken down again` : 'up failed; everything was taken down again',
       { cause: err },
     );
+  }
+
+  /** After a failed up: best effort, the original error is what the user needs to see. */
+  private async takeDown(): Promise<void> {
+    await this.composeTry(['down', '--remove-orphans', '--timeout', '5'], 120_000);
   }
 
   async down(opts: { volumes?: boolean } = {}): Promise<void> {
@@ -205,16 +220,15 @@ export class ComposeRuntime implements Runtime {
       const c = containers.find((x) => x.service === service);
       if (!c) return { service, state: 'missing' as const };
       const state = c.status === 'running' ? 'running' : c.status === 'paused' ? 'paused' : 'stopped';
-      return { service, state, containerId: c.id.slice(0, 12), ...(c.pid > 0 ? { pid: c.pid } : {}) };
+      return { service, state, containerId: c.id.slice(0, 12), ...(c.health ? { health: c.health } : {}), ...(c.pid > 0 ? { pid: c.pid } : {}) };
     });
   }
 
   async *logs(opts: { services?: string[]; follow?: boolean; signal?: AbortSignal } = {}): AsyncIterable<LogLine> {
     const services = (opts.services ?? []).map((s) => this.service(s));
-    const [cmd, ...pre] = this.opts.compose.command;
-    const args = [...pre, ...this.baseArgs(), 'logs', '--no-color', '--timestamps', ...(opts.follow ? ['--follow'] : []), ...services];
+    const [cmd, args] = this.composeLine(['logs', '--no-color', '--timestamps', ...(opts.follow ? ['--follow'] : []), ...services]);
     const names = [...this.nodes.keys()];
-    const sub = execa(cmd!, args, { cwd: this.outDir, reject: false, stdin: 'ignore', cancelSignal: opts.signal, buffer: false, stderr: 'pipe' });
+    const sub = execa(cmd, args, { cwd: this.outDir, reject: false, stdin: 'ignore', cancelSignal: opts.signal, buffer: false, stderr: 'pipe' });
     let stderr = '';
     sub.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     // Compose prints each container's history as one block: sort what arrives before the first
@@ -246,7 +260,7 @@ export class ComposeRuntime implements Runtime {
     yield* history.sort((a, b) => a.time - b.time);
     const result = await sub;
     if (result.failed && !opts.signal?.aborted) {
-      throw new ExternalToolError(commandLine(cmd!, args), stderr, 'compose logs failed', { cause: result });
+      throw new ExternalToolError(commandLine(cmd, args), stderr, 'compose logs failed', { cause: result });
     }
   }
 
@@ -270,15 +284,19 @@ export class ComposeRuntime implements Runtime {
     return ['--project-directory', this.outDir, '-f', path.join(this.outDir, 'compose.yaml'), '-p', this.topology.project];
   }
 
-  private async composeRun(args: string[], summary: string, timeoutMs = 120_000, signal?: AbortSignal): Promise<void> {
+  /** The program and arguments of a compose subcommand: v2's `docker compose` is two words. */
+  private composeLine(args: string[]): [string, string[]] {
     const [cmd, ...pre] = this.opts.compose.command;
-    await run(cmd!, [...pre, ...this.baseArgs(), ...args], { cwd: this.outDir, summary, timeoutMs, signal });
+    return [cmd!, [...pre, ...this.baseArgs(), ...args]];
+  }
+
+  private async composeRun(args: string[], summary: string, timeoutMs = 120_000, signal?: AbortSignal): Promise<void> {
+    await run(...this.composeLine(args), { cwd: this.outDir, summary, timeoutMs, signal });
   }
 
   /** Like composeRun, for clean-up and diagnostics whose failure must not hide the first error. */
   private composeTry(args: string[], timeoutMs?: number): ReturnType<typeof tryRun> {
-    const [cmd, ...pre] = this.opts.compose.command;
-    return tryRun(cmd!, [...pre, ...this.baseArgs(), ...args], { cwd: this.outDir, timeoutMs });
+    return tryRun(...this.composeLine(args), { cwd: this.outDir, timeoutMs });
   }
 
   /** The project's containers, by label (works the same for v1 and v2). */
@@ -313,7 +331,7 @@ export function containersFromInspect(raw: InspectedContainer[]): ContainerInfo[
       id: c.Id,
       service: c.Config.Labels['com.docker.compose.service'] ?? '',
       status: c.State.Paused ? 'paused' : c.State.Status,
-      health: c.State.Health?.Status,
+      health: c.State.Health?.Status as ServiceState['health'],
       pid: c.State.Pid,
       exitCode: c.State.ExitCode,
       restarts: c.RestartCount ?? 0,

@@ -137,6 +137,12 @@ describe('resolved topology', () => {
     expect(topo('bind: 0.0.0.0\nannounce: myhost.local\nauth: {password: "${P:-x}"}').clientHost).toBe('myhost.local');
   });
 
+  it('host mode: nodes announced as localhost listen on ::1 too (where localhost resolves to ::1 first)', () => {
+    expect(allNodes(topo('announce: localhost')).every((n) => n.bind.join(' ') === '127.0.0.1 ::1')).toBe(true);
+    expect(allNodes(topo('bind: 0.0.0.0\nannounce: localhost\nauth: {password: "${P:-x}"}')).every((n) => n.bind.join(' ') === '0.0.0.0 ::1')).toBe(true);
+    expect(allNodes(topo('')).every((n) => n.bind.join(' ') === '127.0.0.1')).toBe(true);
+  });
+
   it('large topologies get loopback addresses past 127.0.0.255', () => {
     const t = topo('network: bridge\nmasters:\n' + Array.from({ length: 90 }, (_, i) => `  - name: m${i}`).join('\n'));
     const hosts = allNodes(t).map((n) => n.local.host);

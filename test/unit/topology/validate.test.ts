@@ -38,6 +38,7 @@ describe('validation errors: each names the field, the value, the reason and the
     ['overlapping ranges', 'ports:\n  redis: 26378', 'ports', /overlap/],
     ['bind not an IP', 'bind: localhost', 'bind', /allowed format|not an IP/],
     ['announce unreachable in host mode', 'bind: 127.0.0.1\nannounce: 10.1.2.3', 'announce', /listen only on 127.0.0.1/],
+    ['localhost announced, nodes on another address', 'bind: 127.0.0.5\nannounce: localhost', 'announce', /localhost is 127.0.0.1 \(and ::1\), but nodes listen only on 127.0.0.5/],
     ['loopback announce in bridge mode', 'network: bridge\nannounce: 127.0.0.1', 'announce', /own loopback/],
     ['loopback publish in bridge mode', 'network: bridge\nbind: 127.0.0.1', 'bind', /cannot be reached by containers/],
     ['password with a space', 'auth:\n  password: "a b"', 'auth.password', /allowed format/, /Allowed characters/],
