@@ -3,13 +3,14 @@
  * taken over (and said so); a lock is only ever removed by its holder.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/common/errors.js';
 import { processStartTime } from '../../../src/runtime/local/process.js';
 import { acquireLock, describeReplaced, lockPath, readLock } from '../../../src/runtime/lock.js';
+import { ensureRunDir } from '../../../src/runtime/state.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -55,7 +56,7 @@ describe('the folder lock', () => {
 
   it('a lock whose holder is gone (killed outright) is taken over, and says whose it was', async () => {
     const dir = outDir();
-    mkdirSync(path.join(dir, 'run'));
+    ensureRunDir(dir);
     const dead = await deadPid();
     writeFileSync(lockPath(dir), JSON.stringify({ command: 'drill', ...dead, since: Date.now() - 60_000 }));
     const lock = acquireLock(dir, 'up', 'out');
@@ -67,7 +68,7 @@ describe('the folder lock', () => {
 
   it('a pid reused by another process is not the holder', () => {
     const dir = outDir();
-    mkdirSync(path.join(dir, 'run'));
+    ensureRunDir(dir);
     // Our own pid, but with another start time: the process that took the lock is gone.
     writeFileSync(lockPath(dir), JSON.stringify({ command: 'down', pid: process.pid, startTime: '1', since: 0 }));
     const lock = acquireLock(dir, 'up', 'out');
@@ -77,7 +78,7 @@ describe('the folder lock', () => {
 
   it('an unreadable lock (a crash while it was written by an older version) is stale', () => {
     const dir = outDir();
-    mkdirSync(path.join(dir, 'run'));
+    ensureRunDir(dir);
     writeFileSync(lockPath(dir), '{"comm');
     const lock = acquireLock(dir, 'drill', 'out');
     expect(readLock(dir)?.command).toBe('drill');
