@@ -7,14 +7,14 @@
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, fstatSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FileSystemError } from '../../src/common/errors.js';
 import { writeReports } from '../../src/drill/report/write.js';
 import type { DrillReport } from '../../src/drill/types.js';
 import { canConnect } from '../../src/runtime/ports.js';
 import { tempDir } from '../helpers/procs.js';
 import { testSpecText } from '../helpers/topology.js';
+import { runCli as run } from '../helpers/cli-inproc.js';
 
 const mounts: string[] = [];
 
@@ -53,20 +53,6 @@ function listing(dir: string): string[] {
   return readdirSync(dir, { recursive: true }).map(String).sort();
 }
 
-let stdout = '';
-let stderr = '';
-async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  stdout = '';
-  stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true));
-  try {
-    return { code: await main([...argv, '--no-color'], { cwd }), stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 const upDirs: string[] = [];
 afterEach(async () => {

@@ -7,11 +7,11 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, sy
 import net from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../src/cli/main.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { isSameProcess, type ProcessRecord } from '../../../src/runtime/local/process.js';
 import { removeDir, tempDir } from '../../helpers/procs.js';
 import { testSpecText } from '../../helpers/topology.js';
+import { runCli as run } from '../../helpers/cli-inproc.js';
 
 const dirs: string[] = [];
 
@@ -22,19 +22,6 @@ afterEach(async () => {
   }
 });
 
-async function run(argv: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  try {
-    const code = await main([...argv, '--no-color'], { cwd });
-    return { code, stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
 
 function records(out: string, services: string[]): ProcessRecord[] {
   return services.map((s) => JSON.parse(readFileSync(path.join(out, 'run', s, 'process.json'), 'utf8')) as ProcessRecord);

@@ -135,7 +135,7 @@ describe.skipIf(!cliBuilt)(`after a drill --up that was killed outright${CLI_SKI
 
 describe.skipIf(!cliBuilt)(`after an up that was killed outright${CLI_SKIP}`, () => {
   it('every process it had started is recorded, so status names what is missing and down stops all of it', async () => {
-    const { cwd, out } = await folder();
+    const { cwd } = await folder();
     const spec = readFileSync(path.join(cwd, 'sentinel-compose.yaml'), 'utf8');
     const ports = [Number(/redis: (\d+)/.exec(spec)![1]), Number(/sentinel: (\d+)/.exec(spec)![1])].flatMap((base) => [base, base + 1, base + 2]);
     // Killed right after a node started, while the next one is being spawned: a process that
