@@ -187,20 +187,25 @@ export class SentinelCore implements SentinelCtx {
     }
   }
 
+  /**
+   * Milliseconds until the next tick. Like Redis (hz 10 plus a random 0..9): 52..100 ms, so that
+   * sentinels started together do not stay in lockstep and keep splitting their votes. Faster
+   * than Redis: no later than the moment an instance would reach down-after, so SDOWN is not
+   * declared up to a tick later than due. (A deadline already past means SDOWN is not being acted
+   * on, as in TILT: no busy loop then.)
+   */
+  nextTickDelay(): number {
+    const period = Math.floor(1000 / (10 + Math.floor(this.rand() * 10)));
+    const untilDeadline = nextSdownDeadline(this.state.masters.values()) - this.clockNow();
+    return !this.state.tilt && untilDeadline > 0 && untilDeadline < period ? untilDeadline : period;
+  }
+
   private scheduleTick(): void {
     if (!this.running) return;
-    // Like Redis (hz 10 plus a random 0..9): 52..100 ms, so that sentinels started together do
-    // not stay in lockstep and keep splitting their votes.
-    let period = Math.floor(1000 / (10 + Math.floor(this.rand() * 10)));
-    // Faster than Redis: wake up exactly when an instance would reach down-after, so SDOWN is not
-    // declared up to a tick later than due.
-    // (A deadline already past means SDOWN is not being acted on, as in TILT: no busy loop then.)
-    const untilDeadline = nextSdownDeadline(this.state.masters.values()) - this.clockNow();
-    if (!this.state.tilt && untilDeadline > 0 && untilDeadline < period) period = untilDeadline;
     this.tickTimer = setTimeout(() => {
       this.tick();
       this.scheduleTick();
-    }, period);
+    }, this.nextTickDelay());
   }
 
   stop(): void {

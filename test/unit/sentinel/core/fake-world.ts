@@ -15,6 +15,7 @@ import type {
   PubSubLinkOptions,
 } from '../../../../src/sentinel/link/types.js';
 import { R, type Reply } from '../../../../src/sentinel/resp/types.js';
+import type { CommandSpec, SentinelServer } from '../../../../src/sentinel/server/types.js';
 import type { LinkFactory } from '../../../../src/sentinel/state/link.js';
 import type { Timing } from '../../../../src/sentinel/state/timing.js';
 
@@ -147,13 +148,27 @@ export class FakePeer implements Endpoint {
   voteFor: string | null = null;
   paused = false;
   hellos: string[] = [];
+  /** Requests waiting for release() (a slow peer: it answers, later, in order). */
+  private held: Array<() => void> | null = null;
   constructor(
     readonly host: string,
     readonly port: number,
     readonly runId: string,
   ) {}
-  handle(args: string[]): Reply | null {
+  hold(): void {
+    this.held ??= [];
+  }
+  release(): void {
+    const held = this.held ?? [];
+    this.held = null;
+    for (const f of held) f();
+  }
+  handle(args: string[]): Reply | null | Promise<Reply> {
     if (this.paused) return null;
+    if (this.held) {
+      const held = this.held;
+      return new Promise((resolve) => held.push(() => resolve(this.handle(args) as Reply)));
+    }
     const cmd = args[0]!.toUpperCase();
     if (cmd === 'PING') return R.simple('PONG');
     if (cmd === 'PUBLISH') {
@@ -319,6 +334,24 @@ export class FakeWorld implements LinkFactory {
   }
 }
 
+/**
+ * The commands a core registers (SENTINEL, INFO, ROLE, PUBLISH) as a function from arguments to
+ * reply, run as a client's command would be, plus PING. Attaches a server stand-in to the core.
+ */
+export function commandsOf(core: SentinelCore): (...args: string[]) => Reply {
+  const specs = new Map<string, CommandSpec>();
+  const server = { registerCommand: (spec: CommandSpec) => specs.set(spec.name, spec), publish: () => 0, getUsers: () => new Map() };
+  core.attach(server as unknown as SentinelServer);
+  return (...args) => {
+    const name = args[0]!.toLowerCase();
+    if (name === 'ping') return R.simple('PONG');
+    let spec = specs.get(name);
+    if (spec?.subcommands) spec = spec.subcommands.find((s) => s.name === args[1]!.toLowerCase());
+    if (!spec?.handler) return R.error(`ERR unknown command '${args[0]}'`);
+    return spec.handler({} as never, args.map((a) => Buffer.from(a))) as Reply;
+  };
+}
+
 export const MYID = 'f'.repeat(40);
 
 export interface Harness {
@@ -331,6 +364,8 @@ export interface Harness {
   /** Advances the clock by `ms` in ticks of `step`, settling replies after each tick. */
   run(ms: number, step?: number): Promise<void>;
   types(): string[];
+  /** Runs a command as a client (or a peer sentinel) would send it. */
+  command(...args: string[]): Reply;
 }
 
 export function harness(timing: Partial<Timing> = {}, random = () => 0): Harness {
@@ -352,6 +387,7 @@ export function harness(timing: Partial<Timing> = {}, random = () => 0): Harness
     timing,
   });
   core.state.myid = MYID;
+  const command = commandsOf(core);
   const settle = async () => {
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
   };
@@ -369,5 +405,6 @@ export function harness(timing: Partial<Timing> = {}, random = () => 0): Harness
       }
     },
     types: () => events.map((e) => e.type),
+    command,
   };
 }
