@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import type { SentinelCtx } from '../context.js';
 import { selectSlave } from '../failover/select.js';
 import { startFailover } from '../failover/machine.js';
-import { voteLeader } from '../failover/election.js';
+import { voteRequested } from '../failover/election.js';
 import { R, type Reply } from '../resp/types.js';
 import type { CommandSpec, HandlerResult } from '../server/types.js';
 import { announceHost } from '../state/addr.js';
@@ -143,7 +143,7 @@ function isMasterDownByAddr(env: CommandEnv, a: string[]): Reply {
   let leaderEpoch = 0;
   const runid = a[5]!;
   if (ri && ri.flags & SRI.MASTER && runid !== '*') {
-    const v = voteLeader(ctx, ri, reqEpoch, runid);
+    const v = voteRequested(ctx, ri, reqEpoch, runid);
     leader = v.leader;
     leaderEpoch = v.leaderEpoch;
   }

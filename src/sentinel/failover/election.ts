@@ -10,7 +10,8 @@
  *   since the last RESET, plus itself) AND at least `quorum` votes.
  */
 import type { SentinelCtx } from '../context.js';
-import type { Instance } from '../state/instance.js';
+import { SRI } from '../state/flags.js';
+import { FailoverState, type Instance } from '../state/instance.js';
 import { SENTINEL_MAX_DESYNC } from '../state/timing.js';
 
 export interface Vote {
@@ -37,6 +38,65 @@ export function voteLeader(ctx: SentinelCtx, master: Instance, reqEpoch: number,
   return { leader: master.leader, leaderEpoch: master.leaderEpoch };
 }
 
+/** The peers that look reachable (linked, not SDOWN) and have a smaller id than this sentinel. */
+export function smallerReachablePeers(ctx: SentinelCtx, master: Instance): Instance[] {
+  const me = ctx.state.myid.toLowerCase();
+  const out: Instance[] = [];
+  for (const s of master.sentinels.values()) {
+    if (s.runid === null || s.link.disconnected || s.flags & SRI.S_DOWN) continue;
+    if (s.runid.toLowerCase() < me) out.push(s);
+  }
+  return out;
+}
+
+/**
+ * Departure from Redis, against split votes: the peer whose answer this candidate waits for
+ * before casting its own vote, or null when it votes now.
+ *
+ * The candidacy delay (machine.ts) orders the starts by id, but it is a guess about time: when
+ * config saves are slow (fsync took 150-600 ms in the test suite under load) or processes stall,
+ * sentinels of every rank start within a few milliseconds of each other, each votes for itself,
+ * nobody has a majority, and the next try waits 2 x failover-timeout. So a candidate first waits
+ * for the answer of the reachable sentinel with the smallest id, the one every other sentinel
+ * waits for too: a candidate answers with its vote for itself, a non-candidate with the vote it
+ * gave to the first candidate that asked. This sentinel then votes, as Redis's sentinelGetLeader
+ * does, for the most voted peer choice (ties: the smaller id), or itself. It waits at most one ask
+ * period after its start; a forced failover (SENTINEL FAILOVER) does not wait.
+ *
+ * Waiting for every smaller id instead chains the waits (each one's vote arrives one round trip
+ * and one config save after the previous one) past the time limit under slow saves. One vote
+ * per epoch, persisted before it is announced, majority and quorum: all unchanged.
+ */
+export function awaitedPeer(ctx: SentinelCtx, master: Instance): Instance | null {
+  if (master.failoverState !== FailoverState.WAIT_START || master.flags & SRI.FORCE_FAILOVER) return null;
+  if (master.leaderEpoch >= master.failoverEpoch) return null;
+  if (ctx.now() - master.failoverStateChangeTime >= ctx.timing.askPeriod) return null;
+  let smallest: Instance | null = null;
+  for (const s of smallerReachablePeers(ctx, master)) {
+    if (!smallest || s.runid!.toLowerCase() < smallest.runid!.toLowerCase()) smallest = s;
+  }
+  return smallest && smallest.leaderEpoch < master.failoverEpoch ? smallest : null;
+}
+
+/**
+ * A peer's vote request (SENTINEL IS-MASTER-DOWN-BY-ADDR naming its run id): Redis's rule, except
+ * that a candidate waiting for a peer's answer (awaitedPeer) gives its vote to that peer only. To
+ * any other candidate asking in that epoch it answers with its vote so far, as Redis does for a
+ * vote it cannot give; that candidate learns where the vote went when it asks again.
+ *
+ * Why: giving the vote to whoever asked first defeated the wait. With slow config saves, two
+ * candidates waiting for the smallest id's answer granted each other's requests while the smallest
+ * voted for itself (a -> a, b -> c, c -> b): three votes, three candidates, nobody elected for
+ * 2 x failover-timeout. The awaited peer's request is granted at once: it is the candidate the
+ * wait favours, and it needs the votes to win. Keeping a vote is always safe; Redis's candidate
+ * has voted for itself before any request reaches it, so it gives none either.
+ */
+export function voteRequested(ctx: SentinelCtx, master: Instance, reqEpoch: number, reqRunid: string): Vote {
+  const awaited = reqEpoch === master.failoverEpoch ? awaitedPeer(ctx, master) : null;
+  if (awaited && awaited.runid!.toLowerCase() !== reqRunid.toLowerCase()) return { leader: master.leader, leaderEpoch: master.leaderEpoch };
+  return voteLeader(ctx, master, reqEpoch, reqRunid);
+}
+
 /** Votes per run id among the peers that voted in the current epoch, in the order first seen. */
 export function countPeerVotes(master: Instance, currentEpoch: number): Map<string, number> {
   const counters = new Map<string, number>();
@@ -48,8 +108,8 @@ export function countPeerVotes(master: Instance, currentEpoch: number): Map<stri
 
 /**
  * The runid with the most votes, or null. Ties go to the smaller run id (Redis takes whichever
- * its dict yields first): candidates that defer their own vote (see selfVoteDeferred) then all
- * settle on the same one.
+ * its dict yields first): candidates that defer their own vote (see awaitedPeer) then all settle
+ * on the same one.
  */
 export function mostVoted(counters: Map<string, number>): { winner: string | null; votes: number } {
   let winner: string | null = null;

@@ -20,7 +20,7 @@ import { ctimeText } from '../events/format.js';
 import { ASK_FORCED, askMasterStateToOtherSentinels } from '../monitor/down.js';
 import { sendInfo } from '../monitor/periodic.js';
 import { sendSlaveOf } from '../monitor/send.js';
-import { getLeader } from './election.js';
+import { awaitedPeer, getLeader, smallerReachablePeers } from './election.js';
 import { selectSlave } from './select.js';
 
 function setState(ctx: SentinelCtx, master: Instance, state: FailoverState): void {
@@ -62,37 +62,6 @@ export function candidacyDelay(ctx: SentinelCtx, master: Instance): number {
   return smallerReachablePeers(ctx, master).length * CANDIDACY_STEP_MS;
 }
 
-/** The peers that look reachable (linked, not SDOWN) and have a smaller id than this sentinel. */
-function smallerReachablePeers(ctx: SentinelCtx, master: Instance): Instance[] {
-  const me = ctx.state.myid.toLowerCase();
-  const out: Instance[] = [];
-  for (const s of master.sentinels.values()) {
-    if (s.runid === null || s.link.disconnected || s.flags & SRI.S_DOWN) continue;
-    if (s.runid.toLowerCase() < me) out.push(s);
-  }
-  return out;
-}
-
-/**
- * Departure from Redis, against split votes: a candidate casts its own vote only once every
- * reachable sentinel with a smaller id has answered its vote request with a vote of this epoch,
- * or one ask period after asking, whichever comes first.
- *
- * The candidacy delay orders the starts, but it is a guess about time: when config writes are
- * slow (fsync on a busy disk took 300-600 ms in the test suite under load) or the processes
- * stall, sentinels of every rank start within a few milliseconds of each other, each votes for
- * itself, nobody has a majority, and the next try waits 2 x failover-timeout. Waiting for the
- * smaller ids' answers turns that into evidence: a smaller-id candidate answers with its own
- * vote, a non-candidate with its vote for us, and this sentinel then votes, as Redis's
- * sentinelGetLeader does, for the most voted peer choice (ties: the smaller id), or itself. One
- * vote per epoch, persisted before it is announced, majority and quorum: all unchanged.
- */
-export function selfVoteDeferred(ctx: SentinelCtx, master: Instance): boolean {
-  if (master.leaderEpoch >= master.failoverEpoch) return false;
-  if (ctx.now() - master.failoverStateChangeTime >= ctx.timing.askPeriod) return false;
-  return smallerReachablePeers(ctx, master).some((s) => s.leaderEpoch < master.failoverEpoch);
-}
-
 /** Starts a failover when the master is ODOWN, none is running, and the last try is old enough. */
 export function startFailoverIfNeeded(ctx: SentinelCtx, master: Instance): boolean {
   if (!(master.flags & SRI.O_DOWN)) return false;
@@ -120,7 +89,7 @@ export function abortFailover(ctx: SentinelCtx, master: Instance): void {
 }
 
 function waitStart(ctx: SentinelCtx, master: Instance): void {
-  if (!(master.flags & SRI.FORCE_FAILOVER) && selfVoteDeferred(ctx, master)) return;
+  if (awaitedPeer(ctx, master)) return;
   const leader = getLeader(ctx, master, master.failoverEpoch);
   const isLeader = leader !== null && leader.toLowerCase() === ctx.state.myid.toLowerCase();
   if (!isLeader && !(master.flags & SRI.FORCE_FAILOVER)) {

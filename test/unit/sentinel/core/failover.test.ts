@@ -191,6 +191,55 @@ describe('failover', () => {
     expect(h.types()).not.toContain('+elected-leader');
   });
 
+  /** This sentinel in WAIT_START, its own vote held back while aaaa... (slow) has not answered. */
+  async function waitingForA(h: Harness, myid: string) {
+    const { master, pa, pb, m } = topology(h);
+    h.core.state.myid = myid;
+    // Both peers are candidates of epoch 1 that voted for themselves; aaaa... is slow to answer
+    // but looks reachable for the whole test.
+    pa.votes.set(1, PEER_A);
+    pb.votes.set(1, PEER_B);
+    m.sentinels.get(PEER_A)!.downAfterPeriod = 60_000;
+    await h.run(1000);
+    pa.hold();
+    master.paused = true;
+    while (m.failoverState !== FailoverState.WAIT_START) await h.run(10, 10);
+    await h.run(50, 10);
+    expect(h.types()).not.toContain('+vote-for-leader');
+    return { pa };
+  }
+  const askVote = (h: Harness, runid: string) => h.command('SENTINEL', 'is-master-down-by-addr', '127.0.0.1', '6379', '1', runid);
+  const answer = (leader: string, epoch: number) => ({
+    type: 'array',
+    value: [{ type: 'integer', value: 1 }, { type: 'bulk', value: leader }, { type: 'integer', value: epoch }],
+  });
+  const votesCast = (h: Harness) => h.events.filter((e) => e.type === '+vote-for-leader').map((e) => e.message);
+
+  // The CI split (a voted a, b voted c, c voted b): b and c both waited for a's slow answer and
+  // meanwhile gave their votes to each other's requests.
+  it.each([
+    ['a larger id', 'ab'.repeat(20)],
+    ['a smaller id that is not the smallest', MYID],
+  ])('while waiting for the smallest id, keeps its vote from a candidate with %s', async (_what, myid) => {
+    const h = harness();
+    const { pa } = await waitingForA(h, myid);
+    expect(askVote(h, PEER_B)).toEqual(answer('*', 0));
+    expect(votesCast(h)).toEqual([]);
+    // aaaa... answers: it and bbbb... have a vote each, the smaller id gets this one.
+    pa.release();
+    await h.run(100, 10);
+    expect(votesCast(h)).toEqual([`${PEER_A} 1`]);
+    // Asked again, bbbb... learns where the vote went.
+    expect(askVote(h, PEER_B)).toEqual(answer(PEER_A, 1));
+  });
+
+  it('while waiting for the smallest id, gives it the vote as soon as it asks', async () => {
+    const h = harness();
+    await waitingForA(h, MYID);
+    expect(askVote(h, PEER_A)).toEqual(answer(PEER_A, 1));
+    expect(votesCast(h)).toEqual([`${PEER_A} 1`]);
+  });
+
   it('votes for itself after one ask period when a smaller-id peer does not answer', async () => {
     const h = harness();
     const { master, pa, m } = topology(h);
@@ -240,7 +289,7 @@ describe('failover', () => {
     expect(h.types()).toContain('-failover-abort-not-elected');
     expect(h.types()).not.toContain('+elected-leader');
     expect(m.flags & SRI.FAILOVER_IN_PROGRESS).toBe(0);
-    // Our own vote, cast once the smaller ids had answered, went to the peers' choice (as Redis's
+    // Our own vote, cast once the smallest id had answered, went to the peers' choice (as Redis's
     // sentinelGetLeader votes for the most voted), in the epoch we started.
     expect(h.events.find((e) => e.type === '+vote-for-leader')!.message).toBe(`${PEER_A} 1`);
   });
