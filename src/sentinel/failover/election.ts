@@ -79,22 +79,40 @@ export function awaitedPeer(ctx: SentinelCtx, master: Instance): Instance | null
 }
 
 /**
- * A peer's vote request (SENTINEL IS-MASTER-DOWN-BY-ADDR naming its run id): Redis's rule, except
- * that a candidate waiting for a peer's answer (awaitedPeer) gives its vote to that peer only. To
- * any other candidate asking in that epoch it answers with its vote so far, as Redis does for a
- * vote it cannot give; that candidate learns where the vote went when it asks again.
+ * A peer's vote request (SENTINEL IS-MASTER-DOWN-BY-ADDR naming its run id). Redis's rule (one
+ * vote per epoch, to the first that asks) for every sentinel that is not a candidate of the
+ * requested epoch. A candidate of that epoch that has not cast its vote yet never gives it to the
+ * first competing candidate that asks, as in Redis, where the candidate has voted (for itself, or
+ * for the most voted peer choice) in the tick that started it, before any request can reach it:
  *
- * Why: giving the vote to whoever asked first defeated the wait. With slow config saves, two
- * candidates waiting for the smallest id's answer granted each other's requests while the smallest
- * voted for itself (a -> a, b -> c, c -> b): three votes, three candidates, nobody elected for
- * 2 x failover-timeout. The awaited peer's request is granted at once: it is the candidate the
- * wait favours, and it needs the votes to win. Keeping a vote is always safe; Redis's candidate
- * has voted for itself before any request reaches it, so it gives none either.
+ * - while it waits for a peer's answer (awaitedPeer), it gives the vote to that peer only, the
+ *   sentinel the wait would give it to; any other candidate gets the vote so far (Redis's answer
+ *   for a vote it cannot give) and learns where the vote went when it asks again;
+ * - once the wait is over but before its next tick has voted (a request read in the same event
+ *   loop turn as the awaited answer, common after a blocking config save), it casts its own vote
+ *   first, as the tick would (getLeader), and answers with it.
+ *
+ * Why: giving the vote to whoever asked first let two candidates waiting for the smallest id's
+ * answer vote for each other while the smallest voted for itself (a -> a, b -> c, c -> b): three
+ * votes, three candidates, nobody elected for 2 x failover-timeout. Redis cannot split that way:
+ * there every candidate's vote stays with the candidate's own choice.
  */
 export function voteRequested(ctx: SentinelCtx, master: Instance, reqEpoch: number, reqRunid: string): Vote {
-  const awaited = reqEpoch === master.failoverEpoch ? awaitedPeer(ctx, master) : null;
-  if (awaited && awaited.runid!.toLowerCase() !== reqRunid.toLowerCase()) return { leader: master.leader, leaderEpoch: master.leaderEpoch };
-  return voteLeader(ctx, master, reqEpoch, reqRunid);
+  const undecidedCandidate =
+    master.failoverState === FailoverState.WAIT_START &&
+    reqEpoch === master.failoverEpoch &&
+    ctx.state.currentEpoch === reqEpoch &&
+    master.leaderEpoch < reqEpoch;
+  if (!undecidedCandidate) return voteLeader(ctx, master, reqEpoch, reqRunid);
+  const awaited = awaitedPeer(ctx, master);
+  if (awaited) {
+    if (awaited.runid!.toLowerCase() === reqRunid.toLowerCase()) return voteLeader(ctx, master, reqEpoch, reqRunid);
+    return { leader: master.leader, leaderEpoch: master.leaderEpoch };
+  }
+  getLeader(ctx, master, master.failoverEpoch);
+  // The tick acts on the outcome (elected or not) at once rather than at its next period.
+  ctx.kick();
+  return { leader: master.leader, leaderEpoch: master.leaderEpoch };
 }
 
 /** Votes per run id among the peers that voted in the current epoch, in the order first seen. */

@@ -240,6 +240,20 @@ describe('failover', () => {
     expect(votesCast(h)).toEqual([`${PEER_A} 1`]);
   });
 
+  // After a blocking save the awaited answer and a competing request are often read in the same
+  // event loop turn, before the tick that would cast the vote: the vote is still the candidate's
+  // own choice, not the asker's.
+  it('with the awaited answer in but its vote not cast yet, decides its vote before answering a competing candidate', async () => {
+    const h = harness();
+    const { pa } = await waitingForA(h, 'ab'.repeat(20));
+    pa.release();
+    await h.settle();
+    expect(votesCast(h)).toEqual([]);
+    // aaaa... and bbbb... voted for themselves: one vote each, the smaller id gets this one.
+    expect(askVote(h, PEER_B)).toEqual(answer(PEER_A, 1));
+    expect(votesCast(h)).toEqual([`${PEER_A} 1`]);
+  });
+
   it('votes for itself after one ask period when a smaller-id peer does not answer', async () => {
     const h = harness();
     const { master, pa, m } = topology(h);
