@@ -86,6 +86,8 @@ export interface TopologyOptions {
   redisPassword?: string;
   /** requirepass and sentinel-pass on the sentinels. */
   sentinelPassword?: string;
+  /** Options for node before the script, for every bundled sentinel (e.g. a --require preload). */
+  bundledNodeArgs?: string[];
 }
 
 export async function startTopology(o: TopologyOptions): Promise<Topology> {
@@ -129,7 +131,7 @@ export async function startTopology(o: TopologyOptions): Promise<Topology> {
   const events = new EventLog();
   for (const [i, impl] of o.sentinels.entries()) {
     const port = await freePort();
-    const s = await startSentinel(`sentinel${i + 1}-${impl}`, { implementation: impl, conf: confFor(i), port });
+    const s = await startSentinel(`sentinel${i + 1}-${impl}`, { implementation: impl, conf: confFor(i), port, nodeArgs: o.bundledNodeArgs });
     sentinels.push(Object.assign(s, { impl }));
     await events.attach(i, s.port);
   }
