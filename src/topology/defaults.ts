@@ -44,3 +44,8 @@ export const DEFAULTS = {
 
 /** Below this, ordinary GC pauses or a busy laptop trigger false failovers. */
 export const LOW_DOWN_AFTER_MS = 1000;
+
+/** A majority of `count` sentinels: the default quorum, and the votes a failover leader needs. */
+export function majorityOf(count: number): number {
+  return Math.floor(count / 2) + 1;
+}
