@@ -16,9 +16,9 @@ export function masterNames(spec: SpecRead): Finding[] {
 }
 
 /**
- * The service names the masters and sentinels produce do not collide (`x` with two replicas and
- * a master named `x-replica` would both produce `x-replica-1`). A repeated master name is
- * masterNames' problem, so only the first master of a name takes part.
+ * The service names the masters and sentinels produce do not collide. With today's naming
+ * (../naming.ts) distinct master names never do; this keeps it so if the naming changes. A
+ * repeated master name is masterNames' problem, so only the first master of a name takes part.
  */
 export function serviceNames(spec: SpecRead): Finding[] {
   const findings: Finding[] = [];
