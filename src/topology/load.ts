@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError, type Problem } from '../common/errors.js';
+import { DEFAULT_SPEC_FILE } from './defaults.js';
 import { readInputFile } from '../common/files.js';
 import { checkShape } from './check-shape.js';
 import { childPath } from './field-path.js';
@@ -22,7 +23,7 @@ import { resolveTopology } from './resolve.js';
 import type { Spec } from './spec.js';
 import type { Topology } from './types.js';
 
-export const DEFAULT_SPEC_FILE = 'sentinel-compose.yaml';
+export { DEFAULT_SPEC_FILE } from './defaults.js';
 
 export interface Secrets {
   redisPassword?: string;
