@@ -3,12 +3,14 @@
  * (it can, but probably not as meant).
  */
 import type { Problem } from '../../common/errors.js';
+import type { SpecRead } from '../read.js';
 
 export interface Finding extends Problem {
   severity: 'error' | 'warning';
 }
 
-export type Check = (spec: import('../read.js').SpecRead) => Finding[];
+/** A named cross-field rule: everything it finds wrong with the spec, or nothing. */
+export type Check = (spec: SpecRead) => Finding[];
 
 export function error(p: Problem): Finding {
   return { severity: 'error', ...p };
