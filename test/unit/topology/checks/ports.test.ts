@@ -21,6 +21,12 @@ describe('ports', () => {
     );
   });
 
+  it('the last port, 65535, is still a port', () => {
+    expect(ports(readYaml('ports:\n  redis: 65533\n  sentinel: 26379\n'))).toEqual([]);
+    expect(ports(readYaml('ports:\n  sentinel: 65533\n'))).toEqual([]);
+    expect(ports(readYaml('ports:\n  redis: 26376\n'))).toEqual([]);
+  });
+
   it('says which ports each range needs and what to set instead', () => {
     expect(ports(readYaml('ports:\n  redis: 65534\n'))).toEqual([
       { severity: 'error', path: 'ports.redis', value: 65534, message: 'the 3 data nodes would need ports 65534-65536, past 65535', fix: 'set ports.redis to 65533 or lower' },
