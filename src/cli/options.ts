@@ -1,6 +1,7 @@
 /** Options shared by several commands, so that they read the same everywhere. */
 import type { Options } from 'yargs';
 import type { Problem } from '../common/errors.js';
+import { DEFAULT_SPEC_FILE } from '../topology/defaults.js';
 import type { LoadedSpec } from '../topology/load.js';
 import type { CommandContext } from './registry.js';
 
@@ -8,7 +9,7 @@ export const specOption = {
   spec: {
     alias: 'f',
     type: 'string',
-    default: 'sentinel-compose.yaml',
+    default: DEFAULT_SPEC_FILE,
     describe: 'The topology spec (YAML)',
     requiresArg: true,
   },
@@ -41,10 +42,13 @@ export async function loadSpec(file: string, ctx: CommandContext): Promise<Loade
 export async function loadSpecOrDefault(file: string, ctx: CommandContext): Promise<LoadedSpec> {
   const { existsSync } = await import('node:fs');
   const { resolve } = await import('node:path');
-  const { DEFAULT_SPEC_FILE, parseSpec } = await import('../topology/load.js');
+  const { parseSpec } = await import('../topology/load.js');
+  const { DEFAULTS, majorityOf } = await import('../topology/defaults.js');
+  const { sentinels } = DEFAULTS;
   if (file !== DEFAULT_SPEC_FILE || existsSync(resolve(ctx.cwd, file))) return loadSpec(file, ctx);
   ctx.out.info(
-    `no ${DEFAULT_SPEC_FILE} here: using the built-in default (1 master "mymaster", 2 replicas, 3 bundled sentinels, quorum 2, host networking). ` +
+    `no ${DEFAULT_SPEC_FILE} here: using the built-in default (1 master "${DEFAULTS.masterName}", ${DEFAULTS.replicas} replicas, ` +
+      `${sentinels.count} ${sentinels.implementation} sentinels, quorum ${majorityOf(sentinels.count)}, ${DEFAULTS.network} networking). ` +
       '`sentinel-compose init` writes it to a file you can edit.',
   );
   const loaded = { ...parseSpec('', { file: resolve(ctx.cwd, DEFAULT_SPEC_FILE) }), builtIn: true };

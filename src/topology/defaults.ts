@@ -1,7 +1,12 @@
+/** The spec file commands read when --spec is not given (and `init` writes). */
+export const DEFAULT_SPEC_FILE = 'sentinel-compose.yaml';
+
 /**
- * Defaults. They reproduce the seed's layout (1 master `mymaster`, 2 replicas, 3 sentinels,
- * quorum 2, host networking) with drill-friendly sentinel timings. The schema states the same
- * values as `default` for editors; a unit test keeps the two equal.
+ * Defaults: the one place they are defined. They reproduce the seed's layout (1 master `mymaster`, 2 replicas, 3 sentinels,
+ * quorum 2, host networking) with drill-friendly sentinel timings. ./read.ts applies them, `init`
+ * offers them as its flags' defaults and writes them into the spec it makes. The schema states
+ * the same values as `default` for editors (it must be plain JSON they can read); a unit test
+ * keeps the two equal.
  */
 export const DEFAULTS = {
   project: 'sentinel-compose',
@@ -44,3 +49,8 @@ export const DEFAULTS = {
 
 /** Below this, ordinary GC pauses or a busy laptop trigger false failovers. */
 export const LOW_DOWN_AFTER_MS = 1000;
+
+/** A majority of `count` sentinels: the default quorum, and the votes a failover leader needs. */
+export function majorityOf(count: number): number {
+  return Math.floor(count / 2) + 1;
+}

@@ -1,22 +1,29 @@
 /**
- * Reading a spec file: YAML -> ${VAR} interpolation (environment, then the .env beside the
- * spec) -> shape check against the schema -> cross-field checks -> resolved Topology. Every
- * problem is collected before anything fails, so one run lists them all.
+ * Reading a spec file, as one pipeline:
+ *   YAML -> ${VAR} interpolation (environment, then the .env beside the spec, ./interpolate.ts)
+ *   -> shape check against the published JSON Schema (./check-shape.ts)
+ *   -> typed read: defaults and aliases applied, every value with its field path (./read.ts)
+ *   -> named cross-field checks (./checks)
+ *   -> resolved Topology (./resolve.ts).
+ * Every problem is collected before anything fails, so one run lists them all.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { UsageError, type Problem } from '../common/errors.js';
+import { DEFAULT_SPEC_FILE } from './defaults.js';
 import { readInputFile } from '../common/files.js';
 import { checkShape } from './check-shape.js';
 import { childPath } from './field-path.js';
 import { parseDotEnv } from './env.js';
 import { interpolateTree } from './interpolate.js';
+import { checkSpec } from './checks/index.js';
+import { readSpec, toSpec } from './read.js';
 import { resolveTopology } from './resolve.js';
-import { normalise, type Spec } from './spec.js';
+import type { Spec } from './spec.js';
 import type { Topology } from './types.js';
 
-export const DEFAULT_SPEC_FILE = 'sentinel-compose.yaml';
+export { DEFAULT_SPEC_FILE } from './defaults.js';
 
 export interface Secrets {
   redisPassword?: string;
@@ -87,13 +94,16 @@ export function parseSpec(
   // An unset ${VAR} leaves an empty or partial value: its shape problem would say the same again.
   const unset = new Set(interpolated.problems.map((p) => p.path));
   const shapeProblems = shaped.problems.filter((p) => !unset.has(p.path));
-  const bad = new Set([...unset, ...shapeProblems.map((p) => p.path)]);
-  const { spec, errors, warnings } = normalise(shaped.value, bad, interpolated.fromVariables);
-  const problems = [...interpolated.problems, ...shapeProblems, ...errors].map((p) => ({
+  // What was rejected reads as its default, so that the checks still run on everything else.
+  const rejected = new Set([...unset, ...shapeProblems.map((p) => p.path)]);
+  const read = readSpec(shaped.value, { rejected, fromVariables: interpolated.fromVariables });
+  const { errors, warnings } = checkSpec(read.spec);
+  const problems = [...interpolated.problems, ...shapeProblems, ...read.problems, ...errors].map((p) => ({
     ...withLine(p, doc, lineCounter),
     value: redact(p.path, p.value),
   }));
   if (problems.length) throw new UsageError(problems);
+  const spec = toSpec(read.spec);
   const topology = resolveTopology(spec);
   return {
     file,

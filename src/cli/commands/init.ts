@@ -1,30 +1,31 @@
 import { UsageError, type Problem } from '../../common/errors.js';
 import { writeFilesAtomic, type FileToWrite } from '../../common/files.js';
+import { DEFAULT_SPEC_FILE, DEFAULTS, majorityOf } from '../../topology/defaults.js';
 import { defineCommand } from '../registry.js';
 
 export const initCommand = defineCommand({
   name: 'init',
   describe: 'Write a commented sentinel-compose.yaml to start from',
   options: {
-    spec: { alias: 'f', type: 'string', default: 'sentinel-compose.yaml', describe: 'File to write', requiresArg: true },
-    project: { type: 'string', default: 'sentinel-compose', describe: 'Compose project name', requiresArg: true },
-    network: { choices: ['host', 'bridge'] as const, default: 'host' as const, describe: 'host (Linux) or bridge (Docker Desktop, or Linux)' },
+    spec: { alias: 'f', type: 'string', default: DEFAULT_SPEC_FILE, describe: 'File to write', requiresArg: true },
+    project: { type: 'string', default: DEFAULTS.project, describe: 'Compose project name', requiresArg: true },
+    network: { choices: ['host', 'bridge'] as const, default: DEFAULTS.network, describe: 'host (Linux) or bridge (Docker Desktop, or Linux)' },
     masters: {
       type: 'string',
-      default: 'mymaster',
+      default: DEFAULTS.masterName,
       describe: 'Master names, comma-separated (each is one replicated group)',
       requiresArg: true,
     },
     // The ranges are the spec's (a test checks them against the schema).
-    replicas: { type: 'number', default: 2, describe: 'Replicas per master', requiresArg: true, range: { min: 0, max: 20, integer: true, example: 2 } },
-    sentinels: { type: 'number', default: 3, describe: 'Number of sentinels (odd: 3 or 5)', requiresArg: true, range: { min: 1, max: 25, integer: true, example: 3 } },
+    replicas: { type: 'number', default: DEFAULTS.replicas, describe: 'Replicas per master', requiresArg: true, range: { min: 0, max: 20, integer: true, example: 2 } },
+    sentinels: { type: 'number', default: DEFAULTS.sentinels.count, describe: 'Number of sentinels (odd: 3 or 5)', requiresArg: true, range: { min: 1, max: 25, integer: true, example: 3 } },
     quorum: {
       type: 'number',
       describe: 'Sentinels that must agree a master is down (default: a majority)',
       requiresArg: true,
       range: { min: 1, max: 25, integer: true, example: 2 },
     },
-    implementation: { choices: ['bundled', 'redis'] as const, default: 'bundled' as const, describe: 'bundled TypeScript Sentinel, or redis-sentinel' },
+    implementation: { choices: ['bundled', 'redis'] as const, default: DEFAULTS.sentinels.implementation, describe: 'bundled TypeScript Sentinel, or redis-sentinel' },
     password: {
       type: 'boolean',
       default: false,
@@ -60,7 +61,7 @@ export const initCommand = defineCommand({
       throw new UsageError([{ path: '--masters', value: args.masters, message: 'names no master', fix: 'e.g. --masters mymaster, or --masters orders,sessions for two groups' }]);
     }
     const sentinels = args.sentinels;
-    const quorum = args.quorum ?? Math.floor(sentinels / 2) + 1;
+    const quorum = args.quorum ?? majorityOf(sentinels);
     const envFile = path.join(path.dirname(file), '.env');
     const dotEnv = fs.existsSync(envFile) ? parseDotEnv(fs.readFileSync(envFile, 'utf8')) : {};
     const needPassword = args.password && !dotEnv.REDIS_PASSWORD && !process.env.REDIS_PASSWORD;
@@ -75,6 +76,10 @@ export const initCommand = defineCommand({
       quorum,
       sentinels,
       implementation: args.implementation,
+      // The sentinels' timings are written out so that the user sees what to tune.
+      downAfterMs: DEFAULTS.sentinels.downAfterMs,
+      failoverTimeoutMs: DEFAULTS.sentinels.failoverTimeoutMs,
+      parallelSyncs: DEFAULTS.sentinels.parallelSyncs,
       password: args.password,
     });
     // The flags must give a valid spec: check before writing anything.

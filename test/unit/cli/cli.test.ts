@@ -100,6 +100,15 @@ describe('CLI', () => {
     expect(stderr).toMatch(/changed: compose\.yaml/);
   });
 
+  it('init without flags writes the built-in default topology, every setting spelled out', async () => {
+    const { parseSpec } = await import('../../../src/topology/load.js');
+    const cwd = dir();
+    expect(await run(['init'], cwd)).toBe(0);
+    const written = parseSpec(readFileSync(path.join(cwd, 'sentinel-compose.yaml'), 'utf8'));
+    expect(written.spec).toEqual(parseSpec('').spec);
+    expect(written.topology).toEqual(parseSpec('').topology);
+  });
+
   it('init rejects flags that make an invalid spec, writing nothing', async () => {
     const cwd = dir();
     expect(await run(['init', '--sentinels', '3', '--quorum', '5'], cwd)).toBe(2);

@@ -145,6 +145,13 @@ describe('messages a careful user reads', () => {
     expect(problems('auth:\n  user: hunter2')[0]!.value).toBe('<redacted>');
   });
 
+  it('a master name the schema rejected is not also reported as a repeat of its stand-in', () => {
+    // Its name reads as "master1" only so that the other checks can run.
+    for (const yaml of ['masters:\n  - name: Bad!\n  - name: master1\n', 'masters:\n  - x\n  - name: master1\n']) {
+      expect(problems(yaml).map((p) => p.path)).toEqual(['masters[0]'.concat(yaml.includes('Bad') ? '.name' : '')]);
+    }
+  });
+
   it('a repeated master name is one problem, not one per service name it clashes on', () => {
     expect(problems('masters:\n  - name: a\n  - name: a')).toHaveLength(1);
   });
