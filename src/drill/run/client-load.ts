@@ -12,7 +12,13 @@ export class ClientLoad {
   private readonly w: SteadyLoad;
   private readonly r: SteadyLoad | null;
 
-  constructor(runtime: Runtime, group: string, key: string, opts: DrillOptions, clock: Clock) {
+  constructor(
+    runtime: Runtime,
+    private readonly group: string,
+    key: string,
+    opts: DrillOptions,
+    clock: Clock,
+  ) {
     const settings: ClientSettings = {
       sentinels: runtime.topology.sentinels.map((s) => runtime.endpoint(s.service)),
       group,
@@ -27,9 +33,9 @@ export class ClientLoad {
   }
 
   /** Connects both clients through the sentinels, then starts issuing. */
-  async start(group: string): Promise<void> {
+  async start(): Promise<void> {
     await Promise.all([this.w.connect(10_000), this.r?.connect(10_000)]).catch((err: unknown) => {
-      throw new Error(`the Sentinel client could not connect to ${group}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`the Sentinel client could not connect to ${this.group}: ${err instanceof Error ? err.message : String(err)}`);
     });
     this.w.start();
     this.r?.start();

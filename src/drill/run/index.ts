@@ -63,7 +63,7 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
     record.eventsFrom = clock.monotonic();
     say(`master is ${record.initialMaster}; starting the load (${opts.rate} writes/s${opts.readRate > 0 ? `, ${opts.readRate} reads/s` : ''})`);
     load = new ClientLoad(runtime, group.name, key, opts, clock);
-    await load.start(group.name);
+    await load.start();
     await run.sleep(opts.baselineMs);
 
     try {
