@@ -8,33 +8,21 @@
  * handler per kind of step), client-load.ts and write-check.ts (the application's side), and
  * report.ts (the report, a pure function of the record).
  */
-import type { Clock } from '../../common/clock.js';
-import type { Runtime } from '../../runtime/types.js';
-import type { MasterGroup } from '../../topology/types.js';
-import type { AddressBook } from '../addresses.js';
 import { readyMissing, soleMaster } from '../checks.js';
 import { drillKey } from '../load.js';
-import { DrillAborted, type DrillOptions } from '../options.js';
-import type { Observer } from '../probe.js';
-import type { EventRecorder } from '../recorder.js';
+import { DrillAborted } from '../options.js';
 import { unmetRequirement } from '../requirements.js';
 import { playStep } from '../steps/index.js';
 import type { RunReport, Scenario } from '../types.js';
 import { ClientLoad } from './client-load.js';
-import { newRecord, type RunRecord } from './record.js';
+import { newRecord } from './record.js';
 import { buildRunReport } from './report.js';
-import { RunScope } from './scope.js';
+import { RunScope, type RunDeps } from './scope.js';
 import { checkWrites } from './write-check.js';
 
-export interface RunArgs {
-  runtime: Runtime;
+/** What the engine hands a run: the drill-wide parts (RunDeps, without `say`) and the run's own. */
+export interface RunArgs extends Omit<RunDeps, 'say'> {
   scenario: Scenario;
-  group: MasterGroup;
-  opts: DrillOptions;
-  clock: Clock;
-  book: AddressBook;
-  observer: Observer;
-  recorder: EventRecorder;
   runId: string;
   progress: (line: string) => void;
 }
@@ -53,7 +41,7 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
     return report();
   }
 
-  const run = new RunScope({ runtime, group, opts, clock, book, observer: a.observer, recorder: a.recorder, say }, record);
+  const run = new RunScope({ ...a, say }, record);
   const key = drillKey(a.runId, group.name, scenario.name);
   let load: ClientLoad | null = null;
   try {
