@@ -12,7 +12,7 @@ import type { ClientSettings } from './load.js';
 import { DEFAULT_OPTIONS, type DrillOptions } from './options.js';
 import { Observer } from './probe.js';
 import { EventRecorder } from './recorder.js';
-import { runOne } from './run.js';
+import { runOne } from './run/index.js';
 import type { DrillReport, RunReport, Scenario } from './types.js';
 
 export { DEFAULT_OPTIONS, DrillAborted, type DrillOptions } from './options.js';

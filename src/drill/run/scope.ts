@@ -1,0 +1,166 @@
+/**
+ * What a step handler works with while a run plays: the runtime, what the run has taken down,
+ * the record to append to, and the ways to look at the group (observe once, wait for a
+ * condition, keep watching). Observing also notes rejoins, so that every look counts.
+ */
+import type { Clock } from '../../common/clock.js';
+import { TimeoutError } from '../../common/errors.js';
+import { sleepOrAbort } from '../../common/retry.js';
+import type { Runtime } from '../../runtime/types.js';
+import type { MasterGroup } from '../../topology/types.js';
+import type { AddressBook } from '../addresses.js';
+import type { GroupContext, RunEvent } from '../checks.js';
+import { DrillAborted, type DrillOptions } from '../options.js';
+import type { Observer } from '../probe.js';
+import type { EventRecorder } from '../recorder.js';
+import type { Observation } from '../types.js';
+import { DownServices } from './down.js';
+import { groupContext, recordFault, recordFaulted, recordHeal, rejoinsSeen, runEvents, timeBase, type RunRecord } from './record.js';
+
+export interface RunDeps {
+  runtime: Runtime;
+  group: MasterGroup;
+  opts: DrillOptions;
+  clock: Clock;
+  book: AddressBook;
+  observer: Observer;
+  recorder: EventRecorder;
+  /** Progress, one line at a time. */
+  say: (line: string) => void;
+}
+
+export class RunScope {
+  readonly down: DownServices;
+  private processesCheckedAt = -Infinity;
+
+  constructor(
+    readonly deps: RunDeps,
+    readonly record: RunRecord,
+  ) {
+    this.down = new DownServices(deps.runtime, deps.observer, (s) => recordHeal(record, s, this.now()));
+  }
+
+  get runtime(): Runtime {
+    return this.deps.runtime;
+  }
+
+  get observer(): Observer {
+    return this.deps.observer;
+  }
+
+  say(line: string): void {
+    this.deps.say(line);
+  }
+
+  now(): number {
+    return this.deps.clock.monotonic();
+  }
+
+  /** The master when the run started (set once the group was ready). */
+  get initialMaster(): string {
+    return this.record.initialMaster ?? '';
+  }
+
+  /** t = 0 is now, unless a fault was recorded already. */
+  markFault(): void {
+    recordFault(this.record, this.now(), this.deps.clock.now());
+  }
+
+  faulted(service: string): void {
+    recordFaulted(this.record, service);
+  }
+
+  /** `service` was displaced rather than faulted (SENTINEL FAILOVER): back once it is a replica. */
+  displaced(service: string): void {
+    recordHeal(this.record, service, this.now(), true);
+  }
+
+  context(): GroupContext {
+    return groupContext(this.record);
+  }
+
+  /** The sentinels' events since the group was ready, as the checks read them. */
+  events(): RunEvent[] {
+    const raw = this.deps.recorder.between(this.record.eventsFrom, Infinity);
+    return runEvents(raw, timeBase(this.record).t0, this.deps.book);
+  }
+
+  checkAbort(): void {
+    const { signal } = this.deps.opts;
+    if (signal?.aborted) throw new DrillAborted(signal);
+  }
+
+  async sleep(ms: number): Promise<void> {
+    this.checkAbort();
+    if (ms <= 0) return;
+    await sleepOrAbort(this.deps.clock, ms, this.deps.opts.signal);
+    this.checkAbort();
+  }
+
+  /** One look at the group; the picture and any rejoin it shows go into the record. */
+  async observe(): Promise<Observation> {
+    const r = this.record;
+    const obs = await this.observer.observe(r.nodes, r.sentinels, r.group, this.now());
+    r.rejoins.push(...rejoinsSeen(r, obs));
+    r.latest = obs;
+    return obs;
+  }
+
+  /** Observes until `missingOf` finds nothing missing; a TimeoutError listing it after `timeoutMs`. */
+  async waitFor(what: string, missingOf: (obs: Observation) => string[], timeoutMs: number): Promise<Observation> {
+    const deadline = this.now() + timeoutMs;
+    let lastSaid = this.now();
+    for (;;) {
+      this.checkAbort();
+      await this.checkProcesses();
+      const obs = await this.observe();
+      const missing = missingOf(obs);
+      if (missing.length === 0) return obs;
+      if (this.now() >= deadline) {
+        throw new TimeoutError(`${what}: not reached after ${(timeoutMs / 1000).toFixed(1)} s; still missing:`, missing);
+      }
+      if (this.now() - lastSaid > 5000) {
+        this.say(`waiting for ${what}: ${missing[0]}${missing.length > 1 ? ` (+${missing.length - 1} more)` : ''}`);
+        lastSaid = this.now();
+      }
+      await this.sleep(this.deps.opts.pollMs);
+    }
+  }
+
+  /** Keeps observing for `ms`, doing nothing else: rejoin times and the final picture stay current. */
+  async watch(ms: number): Promise<void> {
+    const until = this.now() + ms;
+    while (this.now() < until) {
+      this.checkAbort();
+      await this.checkProcesses();
+      await this.observe();
+      await this.sleep(Math.min(this.deps.opts.pollMs * 2, Math.max(0, until - this.now())));
+    }
+  }
+
+  /**
+   * A node or sentinel that exits on its own (a crash, the OOM killer, someone's kill -9) would
+   * otherwise show only as a wait that times out a minute later, in a probe's words. Asked at
+   * most every 2 s (a `docker ps` for Docker), and at once when a run starts.
+   */
+  private async checkProcesses(): Promise<void> {
+    if (this.now() - this.processesCheckedAt < 2000) return;
+    this.processesCheckedAt = this.now();
+    const ours = [...this.record.nodes, ...this.record.sentinels];
+    const states = await this.runtime.ps().catch(() => []);
+    const gone = states.filter((s) => (s.state === 'stopped' || s.state === 'missing') && ours.includes(s.service) && !this.down.isKilled(s.service));
+    if (gone.length) {
+      const names = gone.map((s) => s.service);
+      throw new Error(
+        `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} not running (${gone[0]!.state === 'missing' ? 'never started' : 'exited'}, not stopped by the drill); \`sentinel-compose logs -s ${names[0]}\` shows why`,
+      );
+    }
+  }
+
+  /** Brings back everything the run took down: the master first, then replicas, then sentinels. */
+  bringBackAll(): Promise<string[]> {
+    const master = this.initialMaster;
+    const nodes = this.record.nodes;
+    return this.down.bringBackAll((s) => (s === master ? 0 : nodes.includes(s) ? 1 : 2));
+  }
+}
