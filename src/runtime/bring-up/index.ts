@@ -30,7 +30,7 @@ export interface BringUpLogger {
 export const silentLogger: BringUpLogger = { info() {}, warn() {} };
 
 export interface BringUpOptions {
-  /** The output folder (absolute). */
+  /** The output folder (relative paths are taken from the current directory). */
   outDir: string;
   /** The folder as the user named it, for messages (default: outDir). */
   outLabel?: string;
@@ -72,7 +72,8 @@ export interface BroughtUp {
 }
 
 /** Renders if needed and starts; on failure, what it started is stopped and the lock released. */
-export async function bringUp(o: BringUpOptions): Promise<BroughtUp> {
+export async function bringUp(opts: BringUpOptions): Promise<BroughtUp> {
+  const o = { ...opts, outDir: path.resolve(opts.outDir) };
   const log = o.logger ?? silentLogger;
   const out = o.outLabel ?? o.outDir;
   let lock: Lock | undefined;
