@@ -122,6 +122,10 @@ function walk(
       if (trial.length === 0) return v;
     }
     problems.splice(before);
+    // One alternative of the value's own type (`ports: {redis: atuo}` against "auto" or a mapping):
+    // its own, more precise, problems say what is wrong inside it.
+    const sameType = s.oneOf.filter((alt) => matchesType(value, deref(alt, root).type));
+    if (sameType.length === 1 && (typeof value === 'string' || (value !== null && typeof value === 'object'))) return walk(value, sameType[0]!, path, root, fromVariables, problems);
     problems.push({ path: at, value, message: `must be ${describeExpected(s, root)}`, fix: fixFor(s, path, root, value) });
     return value;
   }

@@ -65,7 +65,12 @@ export interface SpecRead {
   network: Field<NetworkMode>;
   timezone: Field<string | null>;
   images: { redis: Field<string>; node: Field<string>; sentinel: Field<string> };
-  ports: { path: string; redis: Field<number>; sentinel: Field<number> };
+  /**
+   * `redis` / `sentinel`: the first port of each range. A range that is `auto` (or `ports: auto`,
+   * both) reads as a stand-in first port, which is what `render` writes until `up` chooses free
+   * ports (runtime/auto-ports.ts).
+   */
+  ports: { path: string; redis: Field<number>; sentinel: Field<number>; auto: { redis: boolean; sentinel: boolean } };
   bind: Field<string>;
   announce: Field<string>;
   auth: {
@@ -166,7 +171,7 @@ export function readSpec(shaped: unknown, opts: ReadOptions): { spec: SpecRead; 
       node: images.read('node', 'string', DEFAULTS.images.node),
       sentinel: images.read('sentinel', 'string', DEFAULTS.images.sentinel),
     },
-    ports: { path: ports.path, redis: ports.read('redis', 'number', DEFAULTS.ports.redis), sentinel: ports.read('sentinel', 'number', DEFAULTS.ports.sentinel) },
+    ports: readPorts(root, ports),
     bind,
     announce,
     auth: {
@@ -193,7 +198,7 @@ export function toSpec(read: SpecRead): Spec {
     network: read.network.value,
     timezone: read.timezone.value,
     images: { redis: read.images.redis.value, node: read.images.node.value, sentinel: read.images.sentinel.value },
-    ports: { redis: read.ports.redis.value, sentinel: read.ports.sentinel.value },
+    ports: { redis: read.ports.redis.value, sentinel: read.ports.sentinel.value, auto: { ...read.ports.auto } },
     bind: read.bind.value,
     announce: read.announce.value,
     auth: {
@@ -224,6 +229,19 @@ export function toSpec(read: SpecRead): Spec {
       parallelSyncs: read.sentinels.parallelSyncs.value,
     },
   };
+}
+
+/**
+ * `ports: auto`, or `ports.redis` / `ports.sentinel` each a number or `auto`. An auto range reads
+ * as its default first port (resolve moves it past a fixed range it would overlap).
+ */
+function readPorts(root: Section, ports: Section): SpecRead['ports'] {
+  const all = root.read<unknown>('ports', 'any', undefined).value === 'auto';
+  const redis = ports.read<number | 'auto'>('redis', 'any', DEFAULTS.ports.redis);
+  const sentinel = ports.read<number | 'auto'>('sentinel', 'any', DEFAULTS.ports.sentinel);
+  const auto = { redis: all || redis.value === 'auto', sentinel: all || sentinel.value === 'auto' };
+  const asNumber = (f: Field<number | 'auto'>, fallback: number): Field<number> => ({ ...f, value: typeof f.value === 'number' ? f.value : fallback });
+  return { path: ports.path, redis: asNumber(redis, DEFAULTS.ports.redis), sentinel: asNumber(sentinel, DEFAULTS.ports.sentinel), auto };
 }
 
 function perReplica(priority: number | number[], replicas: number): number[] {

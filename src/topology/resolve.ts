@@ -8,19 +8,28 @@ import { loopbackAddress, masterService, replicaService, sentinelService } from 
 import type { Spec } from './spec.js';
 import type { MasterGroup, RedisNode, SentinelNode, Topology } from './types.js';
 
-export function resolveTopology(spec: Spec): Topology {
+/**
+ * `ports`: the host ports `up` chose for the nodes of `auto` ranges (runtime/auto-ports.ts), by
+ * service. Without it (render), an auto range takes consecutive stand-in ports like a fixed one.
+ */
+export function resolveTopology(spec: Spec, ports?: ReadonlyMap<string, number>): Topology {
   const host = spec.network === 'host';
   const single = spec.masters.length === 1;
-  let nextDataPort = spec.ports.redis;
+  const dataCount = spec.masters.reduce((n, m) => n + 1 + m.replicas, 0);
+  const { redis: redisBase, sentinel: sentinelBase } = standInBases(spec, dataCount);
+  let nextDataPort = redisBase;
   let nextLoopback = 2;
   // Where /etc/hosts names localhost both ::1 and 127.0.0.1 (Debian's default), it resolves to ::1
   // first, and redis-server, redis-sentinel and most clients try only the first address: nodes
   // known as localhost listen on both (render makes ::1 optional, for machines without IPv6).
   const hostBind = spec.announce === 'localhost' && spec.bind !== '::' ? [spec.bind, '::1'] : [spec.bind];
 
-  const place = (hostPort: number, standard: number) => {
+  const place = (service: string, auto: boolean, standIn: number, standard: number) => {
+    const hostPort = (auto && ports?.get(service)) || standIn;
     const port = host ? hostPort : standard;
-    const local = host ? { host: '127.0.0.1', port } : { host: loopbackAddress(nextLoopback++), port: standard };
+    // Local bridge mode: an auto port is the one this node listens on at its own 127.0.0.N too, so
+    // that two such topologies side by side do not both want 127.0.0.2:6379.
+    const local = host ? { host: '127.0.0.1', port } : { host: loopbackAddress(nextLoopback++), port: auto ? hostPort : standard };
     return {
       port,
       hostPort,
@@ -34,14 +43,15 @@ export function resolveTopology(spec: Spec): Topology {
   const masters: MasterGroup[] = spec.masters.map((m) => {
     const nodes: RedisNode[] = [];
     for (let i = 0; i <= m.replicas; i++) {
+      const service = i === 0 ? masterService(m.name, single) : replicaService(m.name, single, i);
       nodes.push({
         kind: 'redis',
-        service: i === 0 ? masterService(m.name, single) : replicaService(m.name, single, i),
+        service,
         group: m.name,
         initialRole: i === 0 ? 'master' : 'replica',
         index: i,
         replicaPriority: i === 0 ? DEFAULTS.replicaPriority : m.replicaPriorities[i - 1]!,
-        ...place(nextDataPort++, DEFAULTS.standardRedisPort),
+        ...place(service, spec.ports.auto.redis, nextDataPort++, DEFAULTS.standardRedisPort),
       });
     }
     return {
@@ -63,7 +73,7 @@ export function resolveTopology(spec: Spec): Topology {
       kind: 'sentinel',
       service: sentinelService(i),
       index: i,
-      ...place(spec.ports.sentinel + i - 1, DEFAULTS.standardSentinelPort),
+      ...place(sentinelService(i), spec.ports.auto.sentinel, sentinelBase + i - 1, DEFAULTS.standardSentinelPort),
     });
   }
 
@@ -85,8 +95,19 @@ export function resolveTopology(spec: Spec): Topology {
     // Host mode: what the nodes are known by. Bridge mode: published ports, reachable on loopback
     // unless they are published on one specific address.
     clientHost: host ? spec.announce : bindsAll ? '127.0.0.1' : spec.bind,
+    // Only when something is auto: topology.json of a fixed-port spec stays as it always was.
+    ...(spec.ports.auto.redis || spec.ports.auto.sentinel ? { ports: { ...spec.ports.auto } } : {}),
     masters,
     sentinels,
     sentinel: { implementation: spec.sentinels.implementation },
   };
+}
+
+/** An auto range's stand-in ports start past the fixed range they would otherwise overlap. */
+function standInBases(spec: Spec, dataCount: number): { redis: number; sentinel: number } {
+  const { redis, sentinel, auto } = spec.ports;
+  const overlap = (a: number, an: number, b: number, bn: number) => a < b + bn && b < a + an;
+  if (auto.redis && !auto.sentinel && overlap(redis, dataCount, sentinel, spec.sentinels.count)) return { redis: sentinel + spec.sentinels.count, sentinel };
+  if (auto.sentinel && !auto.redis && overlap(sentinel, spec.sentinels.count, redis, dataCount)) return { redis, sentinel: redis + dataCount };
+  return { redis, sentinel };
 }

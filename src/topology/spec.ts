@@ -24,7 +24,8 @@ export interface Spec {
   network: NetworkMode;
   timezone: string | null;
   images: { redis: string; node: string; sentinel: string };
-  ports: { redis: number; sentinel: number };
+  /** First port of each range; `auto` ranges: a stand-in until `up` chooses free ports for them. */
+  ports: { redis: number; sentinel: number; auto: { redis: boolean; sentinel: boolean } };
   bind: string;
   announce: string;
   auth: {

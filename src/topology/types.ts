@@ -27,6 +27,11 @@ export interface Topology {
   auth: AuthInfo;
   /** Address a client on the host uses to reach published ports (bridge) or nodes (host). */
   clientHost: string;
+  /**
+   * Which port ranges are `auto` in the spec: `up` chose their nodes' host ports (and keeps them
+   * across restarts while they stay free). Missing in a topology.json from before it existed: fixed.
+   */
+  ports?: { redis: boolean; sentinel: boolean };
   masters: MasterGroup[];
   sentinels: SentinelNode[];
   sentinel: SentinelSettings;
@@ -118,6 +123,11 @@ export interface SentinelNode extends NodeBase {
 }
 
 export type TopologyNode = RedisNode | SentinelNode;
+
+/** Whether `up` chooses this node's host port (its range is `auto` in the spec). */
+export function hasAutoPort(t: Topology, node: TopologyNode): boolean {
+  return node.kind === 'redis' ? t.ports?.redis === true : t.ports?.sentinel === true;
+}
 
 export function allNodes(t: Topology): TopologyNode[] {
   return [...t.masters.flatMap((m) => m.nodes), ...t.sentinels];

@@ -11,12 +11,15 @@ const MAX_PORT = 65535;
  */
 export function ports(spec: SpecRead): Finding[] {
   const findings: Finding[] = [];
-  const { redis, sentinel } = spec.ports;
+  const { redis, sentinel, auto } = spec.ports;
+  // An auto range has no ports of its own to check: `up` chooses free ones (and resolve keeps its
+  // stand-in clear of the other range).
+  if (auto.redis && auto.sentinel) return findings;
   const dataNodes = spec.masters.reduce((n, m) => n + 1 + m.replicas.value, 0);
   const sentinels = spec.sentinels.count.value;
   const redisLast = redis.value + dataNodes - 1;
   const sentinelLast = sentinel.value + sentinels - 1;
-  if (redisLast > MAX_PORT) {
+  if (!auto.redis && redisLast > MAX_PORT) {
     findings.push(
       error({
         path: redis.path,
@@ -26,7 +29,7 @@ export function ports(spec: SpecRead): Finding[] {
       }),
     );
   }
-  if (sentinelLast > MAX_PORT) {
+  if (!auto.sentinel && sentinelLast > MAX_PORT) {
     findings.push(
       error({
         path: sentinel.path,
@@ -36,7 +39,7 @@ export function ports(spec: SpecRead): Finding[] {
       }),
     );
   }
-  if (redis.value <= sentinelLast && sentinel.value <= redisLast) {
+  if (!auto.redis && !auto.sentinel && redis.value <= sentinelLast && sentinel.value <= redisLast) {
     findings.push(
       error({
         path: spec.ports.path,

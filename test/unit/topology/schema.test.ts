@@ -16,6 +16,13 @@ describe('the published JSON Schema', () => {
     expect(typeof validate).toBe('function');
   });
 
+  it('accepts ports: auto, an auto range beside a fixed one, and nothing else for a port', () => {
+    expect(validate({ ports: 'auto' })).toBe(true);
+    expect(validate({ ports: { redis: 'auto', sentinel: 26379 } })).toBe(true);
+    expect(validate({ ports: 'any' })).toBe(false);
+    expect(validate({ ports: { redis: 'free' } })).toBe(false);
+  });
+
   it('states the same defaults as the code', () => {
     const p = schema.properties!;
     const sub = (k: string) => deref(p[k]!).properties!;
@@ -25,8 +32,10 @@ describe('the published JSON Schema', () => {
     expect(deref(sub('images').redis!).default).toBe(DEFAULTS.images.redis);
     expect(deref(sub('images').node!).default).toBe(DEFAULTS.images.node);
     expect(deref(sub('images').sentinel!).default).toBe(DEFAULTS.images.sentinel);
-    expect(deref(sub('ports').redis!).default).toBe(DEFAULTS.ports.redis);
-    expect(deref(sub('ports').sentinel!).default).toBe(DEFAULTS.ports.sentinel);
+    // `ports` is `auto` or the mapping of first ports.
+    const ports = deref(p.ports!).oneOf!.map((o) => deref(o)).find((o) => o.properties)!.properties!;
+    expect(deref(ports.redis!).default).toBe(DEFAULTS.ports.redis);
+    expect(deref(ports.sentinel!).default).toBe(DEFAULTS.ports.sentinel);
     const s = sub('sentinels');
     expect(deref(s.count!).default).toBe(DEFAULTS.sentinels.count);
     expect(deref(s.implementation!).default).toBe(DEFAULTS.sentinels.implementation);
@@ -105,6 +114,7 @@ describe('the README spec reference', () => {
         visit(v, p);
       }
       if (s.items) visit(s.items, `${prefix}[]`);
+      for (const alt of s.oneOf ?? []) visit(alt, prefix);
     };
     visit(schema, '');
     expect(missing).toEqual([]);
