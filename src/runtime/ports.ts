@@ -3,8 +3,22 @@
  * test socket: a bind can be refused for a moment after a SIGKILL (sockets of the dead process
  * linger) even though redis-server itself binds fine.
  */
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import net from 'node:net';
 import { MissingDependencyError, UsageError } from '../common/errors.js';
+
+/** A port this topology needs is taken: which, by what (when it can be found), and the fix. */
+export class PortInUseError extends UsageError {
+  constructor(
+    readonly service: string,
+    readonly host: string,
+    readonly port: number,
+    readonly holder: PortHolder | null,
+    fix: string,
+  ) {
+    super([{ path: service, message: `${host}:${port} is already in use${holder ? ` by ${describeHolder(holder)}` : ' by another process'}`, fix }]);
+  }
+}
 
 export function canConnect(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -22,15 +36,18 @@ export function canConnect(host: string, port: number): Promise<boolean> {
   });
 }
 
-export async function assertPortFree(service: string, host: string, port: number): Promise<void> {
+/**
+ * `auto`: the port was chosen by `up` (a PortInUseError then means another program took it since,
+ * and up chooses again); otherwise the spec fixed it, and the fix says how to change that.
+ */
+export async function assertPortFree(service: string, host: string, port: number, opts: { auto?: boolean } = {}): Promise<void> {
   if (!(await waitNotListening(host, port, 1000))) {
-    throw new UsageError([
-      {
-        path: service,
-        message: `${host}:${port} is already in use by another process`,
-        fix: 'stop whatever listens there (`ss -ltnp` shows it), or change the ports in the spec and render again',
-      },
-    ]);
+    const holder = findPortHolder(port);
+    const stop = holder?.pid !== undefined ? `stop ${holder.name ?? 'it'} (pid ${holder.pid})${holder.container ? `, in container ${holder.container}` : ''}` : 'stop whatever listens there (`ss -ltnp` shows it)';
+    const fix = opts.auto
+      ? `${stop}, or start again: up chooses other free ports`
+      : `${stop}, or change the ports in the spec (\`ports: auto\` lets up choose free ones) and render again`;
+    throw new PortInUseError(service, host, port, holder, fix);
   }
   if (process.platform !== 'linux' && host !== '127.0.0.1' && !(await canBind(host))) {
     throw new MissingDependencyError(
@@ -62,3 +79,91 @@ function canBind(host: string): Promise<boolean> {
   });
 }
 
+
+export interface PortHolder {
+  pid?: number;
+  /** The program's name (/proc/PID/comm). */
+  name?: string;
+  /** A Docker container's short id, when the process runs in one. */
+  container?: string;
+}
+
+export function describeHolder(h: PortHolder): string {
+  if (h.pid === undefined) return 'another process';
+  const what = h.name === 'docker-proxy' ? `docker-proxy (pid ${h.pid}, a port a Docker container publishes)` : `${h.name ?? 'a process'} (pid ${h.pid})`;
+  return h.container ? `${what} in container ${h.container}` : what;
+}
+
+/**
+ * Who listens on `port` (Linux): the socket's inode from /proc/net/tcp{,6}, then the process
+ * with a descriptor on it. Null when that cannot be found out (another OS, another user's process
+ * without the right to read its fds, another network namespace).
+ */
+export function findPortHolder(port: number, proc = '/proc'): PortHolder | null {
+  const inodes = new Set<string>();
+  for (const file of ['net/tcp', 'net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(`${proc}/${file}`, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const inode of listeningInodes(text, port)) inodes.add(inode);
+  }
+  if (!inodes.size) return null;
+  let pids: string[];
+  try {
+    pids = readdirSync(proc).filter((d) => /^\d+$/.test(d));
+  } catch {
+    return {};
+  }
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`${proc}/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      let link: string;
+      try {
+        link = readlinkSync(`${proc}/${pid}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      const m = /^socket:\[(\d+)\]$/.exec(link);
+      if (m && inodes.has(m[1]!)) return { pid: Number(pid), ...optionalName(proc, pid), ...optionalContainer(proc, pid) };
+    }
+  }
+  return {};
+}
+
+/** Inodes of the LISTEN sockets on `port` in a /proc/net/tcp{,6} table. */
+export function listeningInodes(table: string, port: number): string[] {
+  const found: string[] = [];
+  for (const line of table.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+    if (f.length < 10 || f[3] !== '0A') continue;
+    const hexPort = f[1]!.split(':').pop()!;
+    if (parseInt(hexPort, 16) === port && f[9] !== '0') found.push(f[9]!);
+  }
+  return found;
+}
+
+function optionalName(proc: string, pid: string): { name?: string } {
+  try {
+    return { name: readFileSync(`${proc}/${pid}/comm`, 'utf8').trim() };
+  } catch {
+    return {};
+  }
+}
+
+function optionalContainer(proc: string, pid: string): { container?: string } {
+  try {
+    const m = /(?:docker[-/]|containerd[-/])([0-9a-f]{64})/.exec(readFileSync(`${proc}/${pid}/cgroup`, 'utf8'));
+    return m ? { container: m[1]!.slice(0, 12) } : {};
+  } catch {
+    return {};
+  }
+}

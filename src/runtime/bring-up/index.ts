@@ -16,7 +16,9 @@ import { acquireLock, describeReplaced, type Lock } from '../lock.js';
 import { loadRendered, runtimeForExisting, selectRuntime, type RenderedDir } from '../open.js';
 import { clearState, newRunState, readState, writeState, type RunState } from '../state.js';
 import type { Runtime, RuntimeChoice } from '../types.js';
+import { PortInUseError } from '../ports.js';
 import { applyOutput, planOutput, type SpecSource } from './output.js';
+import { withAutoPorts } from './ports.js';
 
 export { applyOutput, planOutput, type OutputAction, type OutputOptions, type OutputPlan, type SpecSource } from './output.js';
 
@@ -71,6 +73,9 @@ export interface BroughtUp {
   lock: Lock;
 }
 
+/** Times `up` chooses ports again when one it chose was taken before its node could bind it. */
+const PORT_RETRIES = 3;
+
 /** Renders if needed and starts; on failure, what it started is stopped and the lock released. */
 export async function bringUp(opts: BringUpOptions): Promise<BroughtUp> {
   const o = { ...opts, outDir: path.resolve(opts.outDir) };
@@ -78,61 +83,79 @@ export async function bringUp(opts: BringUpOptions): Promise<BroughtUp> {
   const out = o.outLabel ?? o.outDir;
   let lock: Lock | undefined;
   const takeLock = () => {
+    if (lock) return;
     lock = acquireLock(o.outDir, o.command, out);
     if (lock.replaced) log.info(describeReplaced(lock.replaced));
   };
+  // ports: auto: chosen while rendering, reserved until the nodes listen.
+  const ports = withAutoPorts(o.spec, o.outDir, { onMoved: (l) => log.warn(l) });
   try {
-    // The lock lives in run/ inside the folder: a folder not rendered yet is rendered first (render
-    // refuses a run/ it did not make), one rendered already is re-rendered only under the lock.
-    const rendered = existsSync(path.join(o.outDir, 'topology.json'));
-    if (rendered) takeLock();
-    const plan = await planOutput(o.outDir, o.spec, { outLabel: out, sentinelBundle: o.sentinelBundle });
-    o.check?.(plan.topology);
-    applyOutput(plan);
-    if (plan.message && plan.action === 'keep') log.warn(plan.message);
-    else if (plan.message) log.info(plan.message);
-    if (!rendered) takeLock();
-
-    const dir = loadRendered(o.outDir);
-    const t = dir.topology;
-    const previous = readState(o.outDir);
-    const choice = o.runtime ?? 'auto';
-    if (previous && choice !== 'auto' && choice !== previous.runtime) {
-      throw new UsageError([
-        {
-          path: '--runtime',
-          value: choice,
-          message: `${out} is already up under ${previous.runtime}`,
-          fix: `run \`sentinel-compose down --out ${out}\` first, or leave out --runtime`,
-        },
-      ]);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await bringUpOnce({ ...o, spec: ports.spec }, log, out, takeLock, () => lock!);
+      } catch (err) {
+        // Another program took a port between choosing it and starting its node: choose again.
+        if (!(err instanceof PortInUseError) || !ports.choice || ![...ports.choice.ports.values()].includes(err.port) || attempt > PORT_RETRIES) throw err;
+        log.warn(`port ${err.port} (${err.service}) was taken after up chose it; choosing again`);
+        ports.avoid(err.port);
+      } finally {
+        ports.release();
+      }
     }
-    if (previous && o.adopt) {
-      const { runtime } = await runtimeForExisting(dir);
-      if ((await o.adopt(runtime, previous)) === 'use') return { dir, runtime, started: false, previous, lock: lock! };
-    }
-
-    const { runtime, reason } = await selectRuntime(dir, previous?.runtime ?? choice);
-    log.info(`${t.project}: ${reason}`);
-    // Everything runs after a bring-up: a node left paused (by a drill that died, or by hand) is resumed.
-    const { paused } = await checkServices(runtime, o.outDir);
-    for (const l of paused) log.info(`  ${l.service} ${describeLeftover(l)}; resuming it`);
-    await resume(runtime, paused);
-    o.onStarting?.(runtime);
-    // Recorded before starting, so that status, logs and down find it while it starts.
-    writeState(o.outDir, newRunState(runtime, t.project, o.startedBy));
-    log.info(`starting ${t.project}`);
-    try {
-      await runtime.up({ build: o.build, onProgress: (m) => log.info(`  ${m}`), signal: o.signal });
-    } catch (err) {
-      if (!previous) clearState(o.outDir);
-      throw placeError(err, `starting ${t.project} in ${out}`, 'what it had started was stopped');
-    }
-    return { dir, runtime, started: true, previous, lock: lock! };
   } catch (err) {
     lock?.release();
     throw err;
   }
+}
+
+async function bringUpOnce(o: BringUpOptions & { outDir: string }, log: BringUpLogger, out: string, takeLock: () => void, lock: () => Lock): Promise<BroughtUp> {
+  // The lock lives in run/ inside the folder: a folder not rendered yet is rendered first (render
+  // refuses a run/ it did not make), one rendered already is re-rendered only under the lock.
+  const rendered = existsSync(path.join(o.outDir, 'topology.json'));
+  if (rendered) takeLock();
+  const plan = await planOutput(o.outDir, o.spec, { outLabel: out, sentinelBundle: o.sentinelBundle });
+  o.check?.(plan.topology);
+  applyOutput(plan);
+  if (plan.message && plan.action === 'keep') log.warn(plan.message);
+  else if (plan.message) log.info(plan.message);
+  if (!rendered) takeLock();
+
+  const dir = loadRendered(o.outDir);
+  const t = dir.topology;
+  const previous = readState(o.outDir);
+  const choice = o.runtime ?? 'auto';
+  if (previous && choice !== 'auto' && choice !== previous.runtime) {
+    throw new UsageError([
+      {
+        path: '--runtime',
+        value: choice,
+        message: `${out} is already up under ${previous.runtime}`,
+        fix: `run \`sentinel-compose down --out ${out}\` first, or leave out --runtime`,
+      },
+    ]);
+  }
+  if (previous && o.adopt) {
+    const { runtime } = await runtimeForExisting(dir);
+    if ((await o.adopt(runtime, previous)) === 'use') return { dir, runtime, started: false, previous, lock: lock() };
+  }
+
+  const { runtime, reason } = await selectRuntime(dir, previous?.runtime ?? choice);
+  log.info(`${t.project}: ${reason}`);
+  // Everything runs after a bring-up: a node left paused (by a drill that died, or by hand) is resumed.
+  const { paused } = await checkServices(runtime, o.outDir);
+  for (const l of paused) log.info(`  ${l.service} ${describeLeftover(l)}; resuming it`);
+  await resume(runtime, paused);
+  o.onStarting?.(runtime);
+  // Recorded before starting, so that status, logs and down find it while it starts.
+  writeState(o.outDir, newRunState(runtime, t.project, o.startedBy));
+  log.info(`starting ${t.project}`);
+  try {
+    await runtime.up({ build: o.build, onProgress: (m) => log.info(`  ${m}`), signal: o.signal });
+  } catch (err) {
+    if (!previous) clearState(o.outDir);
+    throw placeError(err, `starting ${t.project} in ${out}`, 'what it had started was stopped');
+  }
+  return { dir, runtime, started: true, previous, lock: lock() };
 }
 
 /**

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { ExternalToolError, InterruptedError, UsageError } from '../../common/errors.js';
 import { SENTINEL_IMAGE_DIR } from '../../render/compose.js';
-import { allNodes, type Topology, type TopologyNode } from '../../topology/types.js';
+import { allNodes, hasAutoPort, type Topology, type TopologyNode } from '../../topology/types.js';
 import { clearFault, clearFaults, recordFault } from '../faults.js';
 import { assertPortFree } from '../ports.js';
 import { ownedAt } from '../owned.js';
@@ -121,17 +121,16 @@ export class ComposeRuntime implements Runtime {
   }
 
   /**
-   * Host networking: a port already taken on this machine would only show up as a container in a
-   * crash loop, about a minute later. Say so at once (services of this project that already run
-   * hold their own ports).
+   * A port already taken on this machine would only show up as a container in a crash loop
+   * (host networking) or a compose error halfway through (a published port), later. Say so at
+   * once, with what holds it (services of this project that already run hold their own ports).
    */
   private async assertHostPortsFree(): Promise<void> {
-    if (this.topology.network !== 'host') return;
     const running = new Set((await this.containers()).filter((c) => c.status === 'running' || c.status === 'paused').map((c) => c.service));
     for (const node of this.nodes.values()) {
       if (running.has(node.service)) continue;
-      const bind = node.bind.find((b) => !['0.0.0.0', '::', '*', '::1'].includes(b)) ?? '127.0.0.1';
-      await assertPortFree(node.service, bind, node.port);
+      const bind = this.topology.network === 'host' ? (node.bind.find((b) => !['0.0.0.0', '::', '*', '::1'].includes(b)) ?? '127.0.0.1') : this.topology.clientHost;
+      await assertPortFree(node.service, bind, node.hostPort, { auto: hasAutoPort(this.topology, node) });
     }
   }
 

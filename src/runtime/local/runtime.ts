@@ -21,7 +21,7 @@ import path from 'node:path';
 import { ExternalToolError, InterruptedError, UsageError } from '../../common/errors.js';
 import { clearFault, clearFaults, recordFault } from '../faults.js';
 import { assertPortFree, canConnect, waitNotListening } from '../ports.js';
-import { allNodes, type Topology, type TopologyNode } from '../../topology/types.js';
+import { allNodes, hasAutoPort, type Topology, type TopologyNode } from '../../topology/types.js';
 import { ownedAt } from '../owned.js';
 import { dataDir, ensureDataDir, ensureRunDir, runDir } from '../state.js';
 import type { Endpoint, LogLine, NodeConfig, Runtime, ServiceState, UpOptions } from '../types.js';
@@ -88,7 +88,7 @@ export class LocalRuntime implements Runtime {
     });
     // Every address is checked before anything starts: a port taken by the last sentinel must
     // not be found after five nodes were started (and stopped again).
-    for (const node of toStart) await assertPortFree(node.service, node.local.host, node.local.port);
+    for (const node of toStart) await assertPortFree(node.service, node.local.host, node.local.port, { auto: hasAutoPort(this.topology, node) });
     const started: { service: string; rec: ProcessRecord }[] = [];
     try {
       for (const node of toStart) {
@@ -275,7 +275,7 @@ export class LocalRuntime implements Runtime {
     const dir = this.serviceRunDir(node.service);
     const data = ensureDataDir(this.outDir, node.service);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    await assertPortFree(node.service, node.local.host, node.local.port);
+    await assertPortFree(node.service, node.local.host, node.local.port, { auto: hasAutoPort(this.topology, node) });
     const cmd = this.commandFor(node);
     const conf = this.confPath(node);
     const bundled = node.kind === 'sentinel' && this.topology.sentinel.implementation === 'bundled';

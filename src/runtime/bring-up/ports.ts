@@ -1,0 +1,66 @@
+/**
+ * The spec as `up` renders it when it has `auto` port ranges: the same spec, resolved with the
+ * ports chosen now (../auto-ports.ts). `render` alone never gets here, so its output stays the
+ * same bytes for the same spec; the folder `up` renders holds the chosen ports in topology.json,
+ * compose.yaml and the configs, ready to run by hand as well.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { LoadedSpec } from '../../topology/load.js';
+import { resolveTopology } from '../../topology/resolve.js';
+import { allNodes, hasAutoPort, type Topology } from '../../topology/types.js';
+import { choosePorts, type PortChoice, type PortSource } from '../auto-ports.js';
+import { readState } from '../state.js';
+import type { SpecSource } from './output.js';
+
+export interface AutoPorts {
+  spec: SpecSource;
+  /** What was chosen by the last load (null: nothing auto, or the running topology's ports kept). */
+  readonly choice: PortChoice | null;
+  /** Not to be chosen again (it was taken between choosing and starting). */
+  avoid(port: number): void;
+  release(): void;
+}
+
+export function withAutoPorts(spec: SpecSource, outDir: string, opts: { source?: PortSource; onMoved?(line: string): void } = {}): AutoPorts {
+  const avoid = new Set<number>();
+  let choice: PortChoice | null = null;
+  const release = () => {
+    choice?.release();
+    choice = null;
+  };
+  const load = async (): Promise<LoadedSpec> => {
+    const loaded = await spec.load();
+    const auto = allNodes(loaded.topology).filter((n) => hasAutoPort(loaded.topology, n));
+    if (!auto.length) return loaded;
+    const previous = recordedPorts(outDir);
+    // Up already: its nodes hold their ports, which are not free, and stay what they are.
+    if (readState(outDir) && auto.every((n) => previous.has(n.service))) return { ...loaded, topology: resolveTopology(loaded.spec, previous) };
+    release();
+    const fixed = allNodes(loaded.topology).filter((n) => !hasAutoPort(loaded.topology, n)).map((n) => n.hostPort);
+    choice = await choosePorts(
+      auto.map((n) => n.service),
+      { previous, avoid: [...fixed, ...avoid], source: opts.source },
+    );
+    for (const m of choice.moved) opts.onMoved?.(`${m.service}: port ${m.from} is taken now; it gets ${m.to} instead (ports: auto)`);
+    return { ...loaded, topology: resolveTopology(loaded.spec, choice.ports) };
+  };
+  return {
+    spec: { ...spec, load },
+    get choice() {
+      return choice;
+    },
+    avoid: (port) => avoid.add(port),
+    release,
+  };
+}
+
+/** The host ports of the auto nodes in the folder's topology.json, from the last up. */
+export function recordedPorts(outDir: string): Map<string, number> {
+  try {
+    const t = JSON.parse(readFileSync(path.join(outDir, 'topology.json'), 'utf8')) as Topology;
+    return new Map(allNodes(t).filter((n) => hasAutoPort(t, n)).map((n) => [n.service, n.hostPort]));
+  } catch {
+    return new Map();
+  }
+}
