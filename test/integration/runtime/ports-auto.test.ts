@@ -1,0 +1,140 @@
+/**
+ * `ports: auto` on the local runtime, through the built CLI as separate processes, the way test
+ * suites run in parallel: the same spec started at the same moment in two folders gets distinct
+ * free ports, both come up healthy, status shows the chosen addresses; a stopped topology keeps
+ * its ports on the next up while they are free and moves the ones taken since; a drill passes on
+ * it. A fixed port that is taken stops `up` before anything starts, naming the port and the pid
+ * that holds it.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { allNodes, type Topology } from '../../../src/topology/types.js';
+import { CLI_SKIP, cleanUpCliFolders, cliBuilt, liveServices, recordedProcesses, runCli, startCli } from '../../helpers/cli.js';
+import { freeServicePortBlock as freePortBlock } from '../../helpers/ports.js';
+import { tempDir } from '../../helpers/procs.js';
+
+const dirs: string[] = [];
+afterEach(() => cleanUpCliFolders(dirs));
+
+const AUTO_SPEC = `version: 1
+project: parallel
+ports: auto
+masters:
+  - name: mymaster
+    replicas: 1
+sentinels:
+  count: 3
+  implementation: redis
+  down-after-milliseconds: 1000
+  failover-timeout: 20000
+redis:
+  persistence: none
+`;
+
+function folder(spec: string): string {
+  const d = tempDir('sc-ports-auto-');
+  dirs.push(d);
+  writeFileSync(path.join(d, 'sentinel-compose.yaml'), spec);
+  return d;
+}
+
+function portsOf(dir: string): Map<string, number> {
+  const t = JSON.parse(readFileSync(path.join(dir, 'out', 'topology.json'), 'utf8')) as Topology;
+  return new Map(allNodes(t).map((n) => [n.service, n.hostPort]));
+}
+
+function listen(port: number): Promise<net.Server> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen({ host: '127.0.0.1', port }, () => resolve(srv));
+  });
+}
+
+describe.runIf(cliBuilt)('ports: auto on local processes', () => {
+  it('two ups of the same spec at once: distinct free ports, both healthy, status shows them; a re-up keeps them, or moves a taken one', async () => {
+    const a = folder(AUTO_SPEC);
+    const b = folder(AUTO_SPEC);
+    const [upA, upB] = [startCli(['up', '--runtime', 'local', '--json'], a), startCli(['up', '--runtime', 'local', '--json'], b)];
+    const [codeA, codeB] = await Promise.all([upA.exited, upB.exited]);
+    expect(codeA, upA.stderr()).toBe(0);
+    expect(codeB, upB.stderr()).toBe(0);
+    expect(JSON.parse(upA.stdout()).healthy).toBe(true);
+    expect(JSON.parse(upB.stdout()).healthy).toBe(true);
+
+    const pa = portsOf(a);
+    const pb = portsOf(b);
+    expect(pa.size).toBe(5);
+    expect(new Set(pa.values()).size).toBe(5);
+    const overlap = [...pa.values()].filter((p) => [...pb.values()].includes(p));
+    expect(overlap).toEqual([]);
+    // The chosen ports are what runs: status reads them from topology.json.
+    for (const [dir, ports] of [[a, pa], [b, pb]] as const) {
+      const status = await runCli(['status', '--json'], dir);
+      expect(status.code, status.stderr).toBe(0);
+      const s = JSON.parse(status.stdout) as { healthy: boolean; snapshot: { nodes: { service: string; address: string }[] } };
+      expect(s.healthy).toBe(true);
+      for (const n of s.snapshot.nodes) expect(n.address).toBe(`127.0.0.1:${ports.get(n.service)}`);
+      const human = await runCli(['status'], dir);
+      expect(human.stdout).toContain(`127.0.0.1:${ports.get('redis-master')}`);
+    }
+
+    // Stopped and started again: the same ports, as long as they are free.
+    expect((await runCli(['down', '--volumes'], a)).code).toBe(0);
+    const again = await runCli(['up', '--runtime', 'local', '--json'], a);
+    expect(again.code, again.stderr).toBe(0);
+    expect(portsOf(a)).toEqual(pa);
+
+    // One of them taken meanwhile: that node moves, the others stay, and up says so.
+    expect((await runCli(['down', '--volumes'], a)).code).toBe(0);
+    const squatter = await listen(pa.get('redis-replica-1')!);
+    try {
+      const moved = await runCli(['up', '--runtime', 'local', '--json'], a);
+      expect(moved.code, moved.stderr).toBe(0);
+      expect(moved.stderr).toContain(`redis-replica-1: port ${pa.get('redis-replica-1')} is taken now; it gets`);
+      const now = portsOf(a);
+      expect(now.get('redis-replica-1')).not.toBe(pa.get('redis-replica-1'));
+      expect(now.get('redis-master')).toBe(pa.get('redis-master'));
+      expect(now.get('redis-sentinel-3')).toBe(pa.get('redis-sentinel-3'));
+      expect(JSON.parse(moved.stdout).healthy).toBe(true);
+    } finally {
+      squatter.close();
+    }
+  }, 240_000);
+
+  it('a drill on an auto-ports topology passes', async () => {
+    const d = folder(AUTO_SPEC.replace('project: parallel', 'project: autodrill'));
+    const drill = await runCli(['drill', 'master-pause', '--up', '--runtime', 'local', '--rate', '20', '--read-rate', '0', '--json'], d);
+    expect(drill.code, drill.stderr).toBe(0);
+    const report = JSON.parse(drill.stdout) as { passed: boolean };
+    expect(report.passed).toBe(true);
+    // The drill ran on the ports up chose, not on the stand-in defaults.
+    expect([...portsOf(d).values()].some((p) => p === 6379 || p === 26379)).toBe(false);
+  }, 180_000);
+
+  it('a fixed port that is taken: exit 2 naming the port and the pid holding it, nothing started', async () => {
+    const redisBase = await freePortBlock(2);
+    const sentinelBase = await freePortBlock(3);
+    const d = folder(AUTO_SPEC.replace('ports: auto', `ports: {redis: ${redisBase}, sentinel: ${sentinelBase}}`));
+    // The last node checked: nothing may have started by the time it is found taken.
+    const squatter = await listen(sentinelBase + 2);
+    try {
+      const up = await runCli(['up', '--runtime', 'local'], d);
+      expect(up.code).toBe(2);
+      expect(up.stderr).toContain(`127.0.0.1:${sentinelBase + 2} is already in use by`);
+      expect(up.stderr).toContain(`(pid ${process.pid})`);
+      expect(up.stderr).toContain('redis-sentinel-3');
+      expect(up.stderr).toMatch(/ports: auto/);
+      const out = path.join(d, 'out');
+      expect(liveServices(out)).toEqual([]);
+      expect(recordedProcesses(out)).toEqual([]);
+      expect(existsSync(path.join(out, 'run', 'state.json'))).toBe(false);
+    } finally {
+      squatter.close();
+    }
+  }, 60_000);
+});
+
+it.skipIf(cliBuilt)(`ports: auto through the CLI${CLI_SKIP}`, () => {});
