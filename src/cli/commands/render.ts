@@ -30,7 +30,8 @@ export const renderCommand = defineCommand({
     ['$0 render --check', 'CI: fail if ./out is not what the spec renders to'],
   ],
   epilogue:
-    'Rendering writes to a temporary folder beside --out and swaps it in: never a half-written folder. data/ and run/ in --out belong to the runtime and are kept. Same spec, same bytes.\nExit codes: 0 done, 1 --check found differences, 2 bad spec or arguments.',
+    'Rendering writes to a temporary folder beside --out and swaps it in: never a half-written folder. data/ and run/ in --out belong to the runtime and are kept. Same spec, same bytes.\n' +
+    'With ports: auto, render keeps the ports `up` chose for --out (recorded in its topology.json); a folder no up has run from gets the default ranges. `up` chooses free ports and renders them in.\nExit codes: 0 done, 1 --check found differences, 2 bad spec or arguments.',
   async run(args, ctx) {
     const loaded = await loadSpec(args.spec, ctx);
     const render = await import('../../render/index.js');
@@ -44,7 +45,13 @@ export const renderCommand = defineCommand({
         { path: '--out', value: args.out, message: `contains the spec ${args.spec}, and render replaces everything in it`, fix: 'render into a folder of its own, e.g. --out out' },
       ]);
     }
-    const files = render.renderFiles(loaded.topology, loaded.secrets, {
+    // ports: auto: the ports an `up` chose for this folder stay (render is the same bytes for the
+    // same spec and folder); a folder no up has chosen ports for gets the default ranges.
+    const { recordedPorts } = await import('../../runtime/bring-up/ports.js');
+    const { resolveTopology } = await import('../../topology/resolve.js');
+    const kept = loaded.topology.ports ? recordedPorts(outDir) : new Map<string, number>();
+    const topology = kept.size ? resolveTopology(loaded.spec, kept) : loaded.topology;
+    const files = render.renderFiles(topology, loaded.secrets, {
       specName: path.basename(loaded.file),
       sentinelBundle:
         bundleArg === 'placeholder' ? { placeholder: true } : { file: bundleArg ? path.resolve(ctx.cwd, bundleArg) : render.defaultSentinelBundle() },
@@ -70,13 +77,14 @@ export const renderCommand = defineCommand({
       w.removed.length ? `removed ${w.removed.length} file(s) an earlier render wrote and this one does not: ${list(w.removed)}` : '',
       w.forced.length ? `deleted ${w.forced.length} file(s) render did not write (--force): ${list(w.forced)}` : '',
     ].filter(Boolean);
-    const t = loaded.topology;
+    const t = topology;
+    const auto = t.ports ? ` (ports: auto: ${kept.size ? 'the ports the last up chose' : 'the default ports until `sentinel-compose up` chooses free ones'})` : '';
     ctx.result(
       { ok: true, outDir: w.outDir, files: w.written, removed: w.removed, forced: w.forced, warnings: loaded.warnings },
       [
         `${ctx.out.color.green('rendered')} ${files.length} files to ${args.out}: ${render.summarise(t)}; ${t.network} networking`,
         ...extra,
-        `next: cd ${args.out} && docker compose up -d   (or: sentinel-compose up)`,
+        `next: cd ${args.out} && docker compose up -d   (or: sentinel-compose up)${auto}`,
       ].join('\n'),
     );
   },
