@@ -15,8 +15,9 @@ export class PortInUseError extends UsageError {
     readonly port: number,
     readonly holder: PortHolder | null,
     fix: string,
+    options?: { cause?: unknown },
   ) {
-    super([{ path: service, message: `${host}:${port} is already in use${holder ? ` by ${describeHolder(holder)}` : ' by another process'}`, fix }]);
+    super([{ path: service, message: `${host}:${port} is already in use${holder ? ` by ${describeHolder(holder)}` : ' by another process'}`, fix }], options);
   }
 }
 

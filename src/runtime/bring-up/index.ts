@@ -16,6 +16,7 @@ import { acquireLock, describeReplaced, type Lock } from '../lock.js';
 import { loadRendered, runtimeForExisting, selectRuntime, type RenderedDir } from '../open.js';
 import { clearState, newRunState, readState, writeState, type RunState } from '../state.js';
 import type { Runtime, RuntimeChoice } from '../types.js';
+import type { PortSource } from '../auto-ports.js';
 import { PortInUseError } from '../ports.js';
 import { applyOutput, planOutput, type SpecSource } from './output.js';
 import { withAutoPorts } from './ports.js';
@@ -60,6 +61,8 @@ export interface BringUpOptions {
   adopt?(runtime: Runtime, state: RunState): Promise<'use' | 'start'>;
   /** Called with the runtime just before it starts anything, so that the caller can take it down again if it must. */
   onStarting?(runtime: Runtime): void;
+  /** Where `ports: auto` draws and checks ports (default: this machine's free ports; tests inject one). */
+  portSource?: PortSource;
 }
 
 export interface BroughtUp {
@@ -88,7 +91,7 @@ export async function bringUp(opts: BringUpOptions): Promise<BroughtUp> {
     if (lock.replaced) log.info(describeReplaced(lock.replaced));
   };
   // ports: auto: chosen while rendering, reserved until the nodes listen.
-  const ports = withAutoPorts(o.spec, o.outDir, { onMoved: (l) => log.warn(l) });
+  const ports = withAutoPorts(o.spec, o.outDir, { source: o.portSource, onMoved: (l) => log.warn(l) });
   try {
     for (let attempt = 1; ; attempt++) {
       try {

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync, 
 import path from 'node:path';
 import { ExternalToolError, InterruptedError, UsageError } from '../../common/errors.js';
 import { clearFault, clearFaults, recordFault } from '../faults.js';
-import { assertPortFree, canConnect, waitNotListening } from '../ports.js';
+import { assertPortFree, canConnect, findPortHolder, PortInUseError, waitNotListening } from '../ports.js';
 import { allNodes, hasAutoPort, type Topology, type TopologyNode } from '../../topology/types.js';
 import { ownedAt } from '../owned.js';
 import { dataDir, ensureDataDir, ensureRunDir, runDir } from '../state.js';
@@ -307,13 +307,23 @@ export class LocalRuntime implements Runtime {
       if (alive) await stopOwn(rec, 2000);
       this.forgetRecord(node.service);
       const commandLine = [cmd.command, ...args].map(shellQuote).join(' ');
-      throw new ExternalToolError(
+      const log = tail(readFileSafe(logFile), 40);
+      const failed = new ExternalToolError(
         commandLine,
-        tail(readFileSafe(logFile), 40),
+        log,
         alive
           ? `${node.service} did not accept connections on ${node.local.host}:${node.local.port} within ${Math.round(this.startTimeout / 1000)} s`
           : `${node.service} exited right after starting (log: ${logFile})`,
       );
+      // Taken between the check and the bind (another program, a parallel run): the same error as
+      // the check's, so that up can choose another port when it chose this one.
+      if (!alive && /Address already in use|EADDRINUSE/.test(log)) {
+        const auto = hasAutoPort(this.topology, node);
+        const holder = findPortHolder(node.local.port);
+        const fix = auto ? 'start again: up chooses other free ports' : 'stop whatever took it, or change the ports in the spec (`ports: auto` lets up choose free ones)';
+        throw new PortInUseError(node.service, node.local.host, node.local.port, holder, fix, { cause: failed });
+      }
+      throw failed;
     }
     return rec;
   }

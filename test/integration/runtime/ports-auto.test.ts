@@ -10,9 +10,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PortSource } from '../../../src/runtime/auto-ports.js';
+import { bringUp } from '../../../src/runtime/bring-up/index.js';
+import { loadSpecFile } from '../../../src/topology/load.js';
 import { allNodes, type Topology } from '../../../src/topology/types.js';
 import { CLI_SKIP, cleanUpCliFolders, cliBuilt, liveServices, recordedProcesses, runCli, startCli } from '../../helpers/cli.js';
-import { freeServicePortBlock as freePortBlock } from '../../helpers/ports.js';
+import { freePorts, freeServicePortBlock as freePortBlock } from '../../helpers/ports.js';
 import { tempDir } from '../../helpers/procs.js';
 
 const dirs: string[] = [];
@@ -138,3 +141,34 @@ describe.runIf(cliBuilt)('ports: auto on local processes', () => {
 });
 
 it.skipIf(cliBuilt)(`ports: auto through the CLI${CLI_SKIP}`, () => {});
+
+describe('ports: auto, a chosen port taken before its node binds it', () => {
+  it('up chooses again, says so, and comes up on other ports', async () => {
+    const d = folder(AUTO_SPEC.replace('project: parallel', 'project: autorace'));
+    const out = path.join(d, 'out');
+    // The race made certain: the first candidate is reported free but a listener holds it.
+    const [held, ...rest] = await freePorts(8);
+    const squatter = await listen(held!);
+    const queue = [held!, ...rest];
+    const source: PortSource = { isFree: async () => true, candidate: () => queue.shift()!, reserve: () => true, unreserve: () => {} };
+    const lines: string[] = [];
+    const up = await bringUp({
+      outDir: out,
+      spec: { exists: true, label: 'sentinel-compose.yaml', load: () => loadSpecFile(path.join(d, 'sentinel-compose.yaml')) },
+      runtime: 'local',
+      command: 'up',
+      portSource: source,
+      logger: { info: (l) => lines.push(l), warn: (l) => lines.push(`warn: ${l}`) },
+    });
+    try {
+      expect(lines).toContain(`warn: port ${held} (redis-master) was taken after up chose it; choosing again`);
+      const ports = portsOf(d);
+      expect([...ports.values()]).not.toContain(held);
+      expect(ports.size).toBe(5);
+      expect(liveServices(out)).toHaveLength(5);
+    } finally {
+      up.lock.release();
+      squatter.close();
+    }
+  }, 120_000);
+});
