@@ -31,12 +31,18 @@ export const initCommand = defineCommand({
       default: false,
       describe: 'Require a password: the spec reads ${REDIS_PASSWORD}, and a random one goes into the .env beside it',
     },
+    'auto-ports': {
+      type: 'boolean',
+      default: false,
+      describe: 'ports: auto: up chooses free ports for every node (test suites run in parallel, shared CI runners)',
+    },
     force: { type: 'boolean', default: false, describe: 'Overwrite an existing spec file' },
   },
   examples: [
     ['$0 init', 'the seed layout: 1 master, 2 replicas, 3 sentinels, quorum 2, host networking'],
     ['$0 init --network bridge --password', 'bridge networking with a password'],
     ['$0 init --masters orders,sessions --sentinels 5', 'two groups watched by five sentinels'],
+    ['$0 init --auto-ports', 'free ports chosen at up time, for tests run in parallel'],
   ],
   async run(args, ctx) {
     const fs = await import('node:fs');
@@ -81,6 +87,7 @@ export const initCommand = defineCommand({
       failoverTimeoutMs: DEFAULTS.sentinels.failoverTimeoutMs,
       parallelSyncs: DEFAULTS.sentinels.parallelSyncs,
       password: args.password,
+      autoPorts: args['auto-ports'],
     });
     // The flags must give a valid spec: check before writing anything.
     try {

@@ -84,6 +84,10 @@ describe.runIf(cliBuilt)('ports: auto on local processes', () => {
       expect(human.stdout).toContain(`127.0.0.1:${ports.get('redis-master')}`);
     }
 
+    // render keeps the ports up chose: the folder is what the spec renders to for it.
+    const check = await runCli(['render', '--check'], a);
+    expect(check.code, check.stderr + check.stdout).toBe(0);
+
     // Stopped and started again: the same ports, as long as they are free.
     expect((await runCli(['down', '--volumes'], a)).code).toBe(0);
     const again = await runCli(['up', '--runtime', 'local', '--json'], a);

@@ -109,6 +109,19 @@ describe('CLI', () => {
     expect(written.topology).toEqual(parseSpec('').topology);
   });
 
+  it('init --auto-ports writes ports: auto; render then writes the default ranges, and --check agrees', async () => {
+    const { parseSpec } = await import('../../../src/topology/load.js');
+    const cwd = dir();
+    expect(await run(['init', '--auto-ports'], cwd)).toBe(0);
+    const text = readFileSync(path.join(cwd, 'sentinel-compose.yaml'), 'utf8');
+    expect(text).toMatch(/^ports: auto$/m);
+    expect(parseSpec(text).spec.ports.auto).toEqual({ redis: true, sentinel: true });
+    expect(await run(['render'], cwd)).toBe(0);
+    expect(stdout).toMatch(/ports: auto: the default ports until `sentinel-compose up` chooses free ones/);
+    expect(JSON.parse(readFileSync(path.join(cwd, 'out/topology.json'), 'utf8')).ports).toEqual({ redis: true, sentinel: true });
+    expect(await run(['render', '--check'], cwd)).toBe(0);
+  });
+
   it('init rejects flags that make an invalid spec, writing nothing', async () => {
     const cwd = dir();
     expect(await run(['init', '--sentinels', '3', '--quorum', '5'], cwd)).toBe(2);
