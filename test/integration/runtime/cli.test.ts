@@ -110,7 +110,9 @@ describe('CLI on local processes', () => {
     try {
       const up = await run(['up', '--runtime', 'local'], cwd);
       expect(up.code).toBe(2);
-      expect(up.stderr).toContain(`redis-sentinel-3: 127.0.0.1:${sentinelBase + 2} is already in use by another process`);
+      // The squatter is this test process: up names it by pid.
+      expect(up.stderr).toContain(`redis-sentinel-3: 127.0.0.1:${sentinelBase + 2} is already in use by `);
+      expect(up.stderr).toContain(`(pid ${process.pid})`);
       expect(up.stderr).not.toContain('started (pid');
       const out = path.join(cwd, 'out');
       expect(existsSync(path.join(out, 'run', 'state.json'))).toBe(false);
