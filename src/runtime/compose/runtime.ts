@@ -11,7 +11,7 @@ import { ExternalToolError, InterruptedError, UsageError } from '../../common/er
 import { SENTINEL_IMAGE_DIR } from '../../render/compose.js';
 import { allNodes, hasAutoPort, type Topology, type TopologyNode } from '../../topology/types.js';
 import { clearFault, clearFaults, recordFault } from '../faults.js';
-import { assertPortFree } from '../ports.js';
+import { assertPortFree, findPortHolder, PortInUseError } from '../ports.js';
 import { ownedAt } from '../owned.js';
 import { assertReachable } from '../reach.js';
 import { dataDir, ensureDataDir, ensureRunDir, runDir } from '../state.js';
@@ -152,12 +152,41 @@ export class ComposeRuntime implements Runtime {
     await this.takeDown();
     const original = err instanceof ExternalToolError ? err : null;
     const output = [original?.output ?? '', ...sections].filter(Boolean).join('\n\n');
-    throw new ExternalToolError(
+    const failed = new ExternalToolError(
       original?.command ?? commandLine(...this.composeLine(['up', '-d'])),
       output,
       failing.length ? `up failed: ${failing.map((c) => c.service).join(', ')} did not come up (logs below); everything was taken down again` : 'up failed; everything was taken down again',
       { cause: err },
     );
+    // A port taken after the check (a parallel run, another program): said as the check says it,
+    // so that up chooses again for an auto port.
+    const taken = this.takenPort(String(original?.output ?? ''), failing.map((c) => c.service), sections);
+    if (taken) {
+      const auto = hasAutoPort(this.topology, taken.node);
+      const fix = auto ? 'start again: up chooses other free ports' : 'stop whatever took it, or change the ports in the spec (`ports: auto` lets up choose free ones) and render again';
+      throw new PortInUseError(taken.node.service, taken.host, taken.node.hostPort, findPortHolder(taken.node.hostPort), fix, { cause: failed });
+    }
+    throw failed;
+  }
+
+  /**
+   * The node whose port was taken, from Docker's publish error ("Bind for 0.0.0.0:6379 failed:
+   * port is already allocated", "listen tcp4 0.0.0.0:6379: bind: address already in use") or, in
+   * host mode, a failing service whose log says its bind failed.
+   */
+  private takenPort(output: string, failing: string[], logs: string[]): { node: TopologyNode; host: string } | null {
+    const conflict = dockerPortConflict(output);
+    if (conflict) {
+      const node = [...this.nodes.values()].find((n) => n.hostPort === conflict.port);
+      if (node) return { node, host: conflict.host || this.topology.clientHost };
+    }
+    if (this.topology.network !== 'host') return null;
+    for (const service of failing) {
+      if (!logs.some((l) => l.startsWith(`--- ${service} `) && /Address already in use|EADDRINUSE/.test(l))) continue;
+      const node = this.nodes.get(service);
+      if (node) return { node, host: node.bind.find((b) => !['0.0.0.0', '::', '*', '::1'].includes(b)) ?? '127.0.0.1' };
+    }
+    return null;
   }
 
   /**
@@ -416,4 +445,10 @@ function hashDir(dir: string): string {
     }
   }
   return h.digest('hex');
+}
+
+/** The address of Docker's "port taken" publish errors, from compose's output. */
+export function dockerPortConflict(output: string): { host: string; port: number } | null {
+  const m = /(?:Bind for|listen tcp[46]?) \[?([0-9a-fA-F.:]*?)\]?:(\d+)(?: failed: port is already allocated|: bind: address already in use)/.exec(output);
+  return m ? { host: m[1]!, port: Number(m[2]) } : null;
 }
