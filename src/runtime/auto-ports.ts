@@ -11,7 +11,7 @@
  * the pid, created exclusively) until the bring-up has started its nodes. What is left from a
  * process that died is taken over.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,7 +117,12 @@ function reservationDir(): string {
 const STALE_MS = 10 * 60_000;
 
 export function reservePort(dir: string, port: number, pid = process.pid): boolean {
-  mkdirSync(dir, { recursive: true, mode: 0o1777 });
+  try {
+    // Shared by every user of the machine, like /tmp itself (the umask would narrow the mode).
+    if (mkdirSync(dir, { recursive: true })) chmodSync(dir, 0o1777);
+  } catch {
+    return true;
+  }
   const file = path.join(dir, String(port));
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -126,7 +131,9 @@ export function reservePort(dir: string, port: number, pid = process.pid): boole
       closeSync(fd);
       return true;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // No reservations where the folder cannot be written (read-only, another user's): the
+      // check by binding and the retry at start still hold.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return true;
     }
     if (!isStale(file)) return false;
     rmSync(file, { force: true });
