@@ -122,10 +122,20 @@ function walk(
       if (trial.length === 0) return v;
     }
     problems.splice(before);
-    // One alternative of the value's own type (`ports: {redis: atuo}` against "auto" or a mapping):
-    // its own, more precise, problems say what is wrong inside it.
+    // One alternative of the value's own type (`ports: {redis: 7000, sentinl: 1}` against "auto"
+    // or a mapping): its own problems say more precisely what is wrong inside it; for a string,
+    // only a did-you-mean (`atuo`) says more than the list of what is allowed.
     const sameType = s.oneOf.filter((alt) => matchesType(value, deref(alt, root).type));
-    if (sameType.length === 1 && (typeof value === 'string' || (value !== null && typeof value === 'object'))) return walk(value, sameType[0]!, path, root, fromVariables, problems);
+    if (sameType.length === 1 && value !== null && typeof value === 'object') return walk(value, sameType[0]!, path, root, fromVariables, problems);
+    if (sameType.length === 1 && typeof value === 'string') {
+      const trial: Problem[] = [];
+      walk(value, sameType[0]!, path, root, fromVariables, trial);
+      const hint = trial.find((p) => p.fix?.startsWith('did you mean'));
+      if (hint) {
+        problems.push({ path: at, value, message: `must be ${describeExpected(s, root)}`, fix: hint.fix });
+        return value;
+      }
+    }
     problems.push({ path: at, value, message: `must be ${describeExpected(s, root)}`, fix: fixFor(s, path, root, value) });
     return value;
   }

@@ -70,6 +70,13 @@ describe('ports: auto in the spec', () => {
     expect(q?.fix).toMatch(/auto/);
   });
 
+  it('a port that is neither a number nor auto says both are allowed', () => {
+    const [p] = problems('ports:\n  sentinel: free');
+    expect(p?.path).toBe('ports.sentinel');
+    expect(p?.message).toMatch(/whole number from 1 to 65535, or one of "auto"/);
+    expect(p?.fix).toMatch(/sentinel: 26379/);
+  });
+
   it('an unknown key under ports is still named precisely', () => {
     const [p] = problems('ports:\n  sentinels: 26379');
     expect(p?.path).toBe('ports.sentinels');
