@@ -111,6 +111,23 @@ describe.runIf(cliBuilt)('ports: auto on local processes', () => {
     }
   }, 240_000);
 
+  it('bridge mode: two at once on local processes, each node on its own 127.0.0.N at a chosen port', async () => {
+    const spec = AUTO_SPEC.replace('ports: auto', 'network: bridge\nports: auto');
+    const a = folder(spec);
+    const b = folder(spec);
+    const ups = [startCli(['up', '--runtime', 'local', '--json'], a), startCli(['up', '--runtime', 'local', '--json'], b)];
+    const codes = await Promise.all(ups.map((u) => u.exited));
+    expect(codes, ups.map((u) => u.stderr()).join('\n----\n')).toEqual([0, 0]);
+    const pa = portsOf(a);
+    const pb = portsOf(b);
+    expect([...pa.values()].filter((p) => [...pb.values()].includes(p))).toEqual([]);
+    const t = JSON.parse(readFileSync(path.join(a, 'out', 'topology.json'), 'utf8')) as Topology;
+    for (const n of allNodes(t)) expect(n.local).toEqual({ host: expect.stringMatching(/^127\.0\.0\.\d+$/), port: n.hostPort });
+    const status = await runCli(['status', '--json'], b);
+    expect(status.code, status.stderr).toBe(0);
+    expect((JSON.parse(status.stdout) as { healthy: boolean }).healthy).toBe(true);
+  }, 180_000);
+
   it('a drill on an auto-ports topology passes', async () => {
     const d = folder(AUTO_SPEC.replace('project: parallel', 'project: autodrill'));
     const drill = await runCli(['drill', 'master-pause', '--up', '--runtime', 'local', '--rate', '20', '--read-rate', '0', '--json'], d);
