@@ -33,7 +33,11 @@ export function withAutoPorts(spec: SpecSource, outDir: string, opts: { source?:
     const loaded = await spec.load();
     const auto = allNodes(loaded.topology).filter((n) => hasAutoPort(loaded.topology, n));
     if (!auto.length) return loaded;
-    const previous = recordedPorts(outDir);
+    // A folder only `render` wrote holds the stand-in default ranges, which are not a choice to
+    // keep: auto should not settle on 6379 because it happened to be free.
+    const recorded = recordedPorts(outDir);
+    const standIn = auto.every((n) => recorded.get(n.service) === n.hostPort);
+    const previous = standIn ? new Map<string, number>() : recorded;
     // Up already: its nodes hold their ports, which are not free, and stay what they are.
     if (readState(outDir) && auto.every((n) => previous.has(n.service))) return { ...loaded, topology: resolveTopology(loaded.spec, previous) };
     release();

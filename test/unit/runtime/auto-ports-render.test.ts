@@ -98,3 +98,16 @@ describe('up renders the ports it chose for ports: auto', () => {
     expect(moved).toEqual(['redis-replica-1: port 40002 is taken now; it gets 41000 instead (ports: auto)']);
   });
 });
+
+describe('a folder only render wrote', () => {
+  it('its stand-in default ports are not kept: up chooses', async () => {
+    const out = path.join(tempDir('sc-auto-render-'), 'out');
+    dirs.push(path.dirname(out));
+    const l = parseSpec('ports: auto\nsentinels: {implementation: redis}', { env: {} });
+    writeOutput(out, renderFiles(l.topology, l.secrets, { specName: 'spec.yaml', sentinelBundle: { placeholder: true } }));
+    const auto = withAutoPorts(specSource('ports: auto\nsentinels: {implementation: redis}'), out, { source: counting() });
+    const loaded = await auto.spec.load();
+    expect(loaded.topology.masters[0]!.nodes[0]!.port).toBe(40001);
+    expect(auto.choice?.moved).toEqual([]);
+  });
+});
