@@ -44,7 +44,10 @@ export function canConnect(host: string, port: number): Promise<boolean> {
 export async function assertPortFree(service: string, host: string, port: number, opts: { auto?: boolean } = {}): Promise<void> {
   if (!(await waitNotListening(host, port, 1000))) {
     const holder = findPortHolder(port);
-    const stop = holder?.pid !== undefined ? `stop ${holder.name ?? 'it'} (pid ${holder.pid})${holder.container ? `, in container ${holder.container}` : ''}` : 'stop whatever listens there (`ss -ltnp` shows it)';
+    const stop =
+      holder?.pid !== undefined
+        ? `stop ${holder.name ?? 'it'} (pid ${holder.pid})${holder.container ? `, in container ${holder.container}` : ''}`
+        : 'stop whatever listens there (`ss -ltnp` shows it)';
     const fix = opts.auto
       ? `${stop}, or start again: up chooses other free ports`
       : `${stop}, or change the ports in the spec (\`ports: auto\` lets up choose free ones) and render again`;
@@ -79,7 +82,6 @@ function canBind(host: string): Promise<boolean> {
     srv.listen({ host, port: 0 }, () => srv.close(() => resolve(true)));
   });
 }
-
 
 export interface PortHolder {
   pid?: number;

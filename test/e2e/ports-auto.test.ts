@@ -20,7 +20,13 @@ const dirs: string[] = [];
 afterEach(() => cleanUpCliFolders(dirs));
 
 const spec = (project: string, ports: string) =>
-  [`project: ${project}`, ports, 'masters: [{name: mymaster, replicas: 1}]', 'sentinels: {implementation: redis, down-after-milliseconds: 1000, failover-timeout: 10000}', 'redis: {persistence: none}'].join('\n') + '\n';
+  [
+    `project: ${project}`,
+    ports,
+    'masters: [{name: mymaster, replicas: 1}]',
+    'sentinels: {implementation: redis, down-after-milliseconds: 1000, failover-timeout: 10000}',
+    'redis: {persistence: none}',
+  ].join('\n') + '\n';
 
 function folder(text: string): string {
   const d = tempDir('sc-e2e-ports-');
@@ -38,13 +44,19 @@ describe.skipIf(!dockerOk)(`docker compose, ports: auto${skipNote}`, () => {
   it('two ups at once: distinct ports, both healthy, status shows them', async () => {
     const a = folder(spec(`sc-pa-a-${process.pid}`, 'ports: auto'));
     const b = folder(spec(`sc-pa-b-${process.pid}`, 'ports: auto'));
-    const ups = [startCli(['up', '--runtime', 'docker', '--json', '--timeout', '180'], a), startCli(['up', '--runtime', 'docker', '--json', '--timeout', '180'], b)];
+    const ups = [
+      startCli(['up', '--runtime', 'docker', '--json', '--timeout', '180'], a),
+      startCli(['up', '--runtime', 'docker', '--json', '--timeout', '180'], b),
+    ];
     const codes = await Promise.all(ups.map((u) => u.exited));
     expect(codes, ups.map((u) => u.stderr()).join('\n----\n')).toEqual([0, 0]);
     const pa = portsOf(a);
     const pb = portsOf(b);
     expect([...pa.values()].filter((p) => [...pb.values()].includes(p))).toEqual([]);
-    for (const [dir, ports] of [[a, pa], [b, pb]] as const) {
+    for (const [dir, ports] of [
+      [a, pa],
+      [b, pb],
+    ] as const) {
       const status = await runCli(['status', '--json'], dir);
       expect(status.code, status.stderr).toBe(0);
       const s = JSON.parse(status.stdout) as { healthy: boolean; snapshot: { nodes: { service: string; address: string }[] } };

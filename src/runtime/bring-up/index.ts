@@ -111,7 +111,13 @@ export async function bringUp(opts: BringUpOptions): Promise<BroughtUp> {
   }
 }
 
-async function bringUpOnce(o: BringUpOptions & { outDir: string }, log: BringUpLogger, out: string, takeLock: () => void, lock: () => Lock): Promise<BroughtUp> {
+async function bringUpOnce(
+  o: BringUpOptions & { outDir: string },
+  log: BringUpLogger,
+  out: string,
+  takeLock: () => void,
+  lock: () => Lock,
+): Promise<BroughtUp> {
   // The lock lives in run/ inside the folder: a folder not rendered yet is rendered first (render
   // refuses a run/ it did not make), one rendered already is re-rendered only under the lock.
   const rendered = existsSync(path.join(o.outDir, 'topology.json'));

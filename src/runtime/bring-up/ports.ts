@@ -41,7 +41,9 @@ export function withAutoPorts(spec: SpecSource, outDir: string, opts: { source?:
     // Up already: its nodes hold their ports, which are not free, and stay what they are.
     if (readState(outDir) && auto.every((n) => previous.has(n.service))) return { ...loaded, topology: resolveTopology(loaded.spec, previous) };
     release();
-    const fixed = allNodes(loaded.topology).filter((n) => !hasAutoPort(loaded.topology, n)).map((n) => n.hostPort);
+    const fixed = allNodes(loaded.topology)
+      .filter((n) => !hasAutoPort(loaded.topology, n))
+      .map((n) => n.hostPort);
     choice = await choosePorts(
       auto.map((n) => n.service),
       { previous, avoid: [...fixed, ...avoid], source: opts.source },
@@ -63,7 +65,11 @@ export function withAutoPorts(spec: SpecSource, outDir: string, opts: { source?:
 export function recordedPorts(outDir: string): Map<string, number> {
   try {
     const t = JSON.parse(readFileSync(path.join(outDir, 'topology.json'), 'utf8')) as Topology;
-    return new Map(allNodes(t).filter((n) => hasAutoPort(t, n)).map((n) => [n.service, n.hostPort]));
+    return new Map(
+      allNodes(t)
+        .filter((n) => hasAutoPort(t, n))
+        .map((n) => [n.service, n.hostPort]),
+    );
   } catch {
     return new Map();
   }

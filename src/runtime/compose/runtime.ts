@@ -112,7 +112,13 @@ export class ComposeRuntime implements Runtime {
       /* never built from this folder */
     }
     const current = await imageId();
-    const why = force ? '--build' : !current ? 'not built yet' : record.hash !== hash || record.imageId !== current ? 'its build context changed since it was built' : null;
+    const why = force
+      ? '--build'
+      : !current
+        ? 'not built yet'
+        : record.hash !== hash || record.imageId !== current
+          ? 'its build context changed since it was built'
+          : null;
     if (!why) return;
     progress(`building the bundled sentinel image ${image} (${why})`);
     await this.composeRun(['build'], `building the sentinel image ${image} failed`, 15 * 60_000);
@@ -129,7 +135,8 @@ export class ComposeRuntime implements Runtime {
     const running = new Set((await this.containers()).filter((c) => c.status === 'running' || c.status === 'paused').map((c) => c.service));
     for (const node of this.nodes.values()) {
       if (running.has(node.service)) continue;
-      const bind = this.topology.network === 'host' ? (node.bind.find((b) => !['0.0.0.0', '::', '*', '::1'].includes(b)) ?? '127.0.0.1') : this.topology.clientHost;
+      const bind =
+        this.topology.network === 'host' ? (node.bind.find((b) => !['0.0.0.0', '::', '*', '::1'].includes(b)) ?? '127.0.0.1') : this.topology.clientHost;
       await assertPortFree(node.service, bind, node.hostPort, { auto: hasAutoPort(this.topology, node) });
     }
   }
@@ -145,7 +152,9 @@ export class ComposeRuntime implements Runtime {
     const sections: string[] = [];
     for (const c of failing) {
       const logs = await this.composeTry(['logs', '--no-color', '--tail', '40', c.service]);
-      const state = [c.status, c.health, c.restarts ? `restarted ${c.restarts} times` : '', c.status === 'running' ? '' : `exit code ${c.exitCode}`].filter(Boolean).join(', ');
+      const state = [c.status, c.health, c.restarts ? `restarted ${c.restarts} times` : '', c.status === 'running' ? '' : `exit code ${c.exitCode}`]
+        .filter(Boolean)
+        .join(', ');
       sections.push(`--- ${c.service} (${state}) ---\n${logs.out.all.trim()}`);
     }
     progress('up failed; taking down what was started');
@@ -155,15 +164,23 @@ export class ComposeRuntime implements Runtime {
     const failed = new ExternalToolError(
       original?.command ?? commandLine(...this.composeLine(['up', '-d'])),
       output,
-      failing.length ? `up failed: ${failing.map((c) => c.service).join(', ')} did not come up (logs below); everything was taken down again` : 'up failed; everything was taken down again',
+      failing.length
+        ? `up failed: ${failing.map((c) => c.service).join(', ')} did not come up (logs below); everything was taken down again`
+        : 'up failed; everything was taken down again',
       { cause: err },
     );
     // A port taken after the check (a parallel run, another program): said as the check says it,
     // so that up chooses again for an auto port.
-    const taken = this.takenPort(String(original?.output ?? ''), failing.map((c) => c.service), sections);
+    const taken = this.takenPort(
+      String(original?.output ?? ''),
+      failing.map((c) => c.service),
+      sections,
+    );
     if (taken) {
       const auto = hasAutoPort(this.topology, taken.node);
-      const fix = auto ? 'start again: up chooses other free ports' : 'stop whatever took it, or change the ports in the spec (`ports: auto` lets up choose free ones) and render again';
+      const fix = auto
+        ? 'start again: up chooses other free ports'
+        : 'stop whatever took it, or change the ports in the spec (`ports: auto` lets up choose free ones) and render again';
       throw new PortInUseError(taken.node.service, taken.host, taken.node.hostPort, findPortHolder(taken.node.hostPort), fix, { cause: failed });
     }
     throw failed;
@@ -335,7 +352,12 @@ export class ComposeRuntime implements Runtime {
   private service(service: string): string {
     if (!this.nodes.has(service)) {
       throw new UsageError([
-        { path: 'service', message: `no service named "${service}" in project ${this.topology.project}`, value: service, fix: `use one of: ${[...this.nodes.keys()].join(', ')}` },
+        {
+          path: 'service',
+          message: `no service named "${service}" in project ${this.topology.project}`,
+          value: service,
+          fix: `use one of: ${[...this.nodes.keys()].join(', ')}`,
+        },
       ]);
     }
     return service;
@@ -362,7 +384,9 @@ export class ComposeRuntime implements Runtime {
 
   /** The project's containers, by label (works the same for v1 and v2). */
   private async containers(): Promise<ContainerInfo[]> {
-    const ids = (await run('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.topology.project}`], { summary: 'docker ps failed' })).stdout
+    const ids = (
+      await run('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.topology.project}`], { summary: 'docker ps failed' })
+    ).stdout
       .split('\n')
       .map((s) => s.trim())
       .filter(Boolean);
@@ -439,7 +463,10 @@ function hashDir(dir: string): string {
   }
   for (const name of names) {
     try {
-      h.update(name).update('\0').update(readFileSync(path.join(dir, name))).update('\0');
+      h.update(name)
+        .update('\0')
+        .update(readFileSync(path.join(dir, name)))
+        .update('\0');
     } catch {
       /* a directory */
     }

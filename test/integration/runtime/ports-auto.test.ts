@@ -74,7 +74,10 @@ describe.runIf(cliBuilt)('ports: auto on local processes', () => {
     const overlap = [...pa.values()].filter((p) => [...pb.values()].includes(p));
     expect(overlap).toEqual([]);
     // The chosen ports are what runs: status reads them from topology.json.
-    for (const [dir, ports] of [[a, pa], [b, pb]] as const) {
+    for (const [dir, ports] of [
+      [a, pa],
+      [b, pb],
+    ] as const) {
       const status = await runCli(['status', '--json'], dir);
       expect(status.code, status.stderr).toBe(0);
       const s = JSON.parse(status.stdout) as { healthy: boolean; snapshot: { nodes: { service: string; address: string }[] } };

@@ -80,7 +80,14 @@ describe('up renders the ports it chose for ports: auto', () => {
   it('a topology recorded as up keeps its ports: nothing is chosen', async () => {
     const out = await upRender('ports: auto\nsentinels: {implementation: redis}');
     writeState(out, newRunState({ kind: 'local' }, 'sentinel-compose'));
-    const none: PortSource = { isFree: async () => false, candidate: () => { throw new Error('chose a port'); }, reserve: () => false, unreserve: () => {} };
+    const none: PortSource = {
+      isFree: async () => false,
+      candidate: () => {
+        throw new Error('chose a port');
+      },
+      reserve: () => false,
+      unreserve: () => {},
+    };
     const auto = withAutoPorts(specSource('ports: auto\nsentinels: {implementation: redis}'), out, { source: none });
     const loaded = await auto.spec.load();
     expect(loaded.topology.masters[0]!.nodes[0]!.port).toBe(40001);

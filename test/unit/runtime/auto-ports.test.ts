@@ -44,7 +44,14 @@ describe('choosing ports for auto nodes', () => {
 
   it('keeps the ports a topology had while they are free, and says which moved', async () => {
     const source = fakeSource({ taken: [30001], candidates: [30500] });
-    const c = await choosePorts(['a', 'b', 'c'], { source, previous: new Map([['a', 30000], ['b', 30001], ['c', 30002]]) });
+    const c = await choosePorts(['a', 'b', 'c'], {
+      source,
+      previous: new Map([
+        ['a', 30000],
+        ['b', 30001],
+        ['c', 30002],
+      ]),
+    });
     expect([...c.ports.values()]).toEqual([30000, 30500, 30002]);
     expect(c.moved).toEqual([{ service: 'b', from: 30001, to: 30500 }]);
   });
@@ -72,7 +79,7 @@ describe('machine-wide reservations', () => {
   let dir: string;
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('one live process holds a port; a dead one\'s reservation is taken over', () => {
+  it("one live process holds a port; a dead one's reservation is taken over", () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'sc-resv-'));
     expect(reservePort(dir, 21000)).toBe(true);
     expect(reservePort(dir, 21000, process.pid + 1)).toBe(false);

@@ -42,8 +42,15 @@ describe('who holds a port', () => {
 describe("Docker's port-taken errors", () => {
   it('finds the address in both wordings, and nothing in other failures', async () => {
     const { dockerPortConflict } = await import('../../../src/runtime/compose/runtime.js');
-    expect(dockerPortConflict('ERROR: for redis-master  Cannot start service redis-master: driver failed programming external connectivity on endpoint x (abc): Bind for 0.0.0.0:16379 failed: port is already allocated')).toEqual({ host: '0.0.0.0', port: 16379 });
-    expect(dockerPortConflict('Error starting userland proxy: listen tcp4 127.0.0.1:26380: bind: address already in use')).toEqual({ host: '127.0.0.1', port: 26380 });
+    expect(
+      dockerPortConflict(
+        'ERROR: for redis-master  Cannot start service redis-master: driver failed programming external connectivity on endpoint x (abc): Bind for 0.0.0.0:16379 failed: port is already allocated',
+      ),
+    ).toEqual({ host: '0.0.0.0', port: 16379 });
+    expect(dockerPortConflict('Error starting userland proxy: listen tcp4 127.0.0.1:26380: bind: address already in use')).toEqual({
+      host: '127.0.0.1',
+      port: 26380,
+    });
     expect(dockerPortConflict('Error response from daemon: Container abc is unhealthy')).toBeNull();
   });
 });

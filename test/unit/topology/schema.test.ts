@@ -33,7 +33,9 @@ describe('the published JSON Schema', () => {
     expect(deref(sub('images').node!).default).toBe(DEFAULTS.images.node);
     expect(deref(sub('images').sentinel!).default).toBe(DEFAULTS.images.sentinel);
     // `ports` is `auto` or the mapping of first ports.
-    const ports = deref(p.ports!).oneOf!.map((o) => deref(o)).find((o) => o.properties)!.properties!;
+    const ports = deref(p.ports!)
+      .oneOf!.map((o) => deref(o))
+      .find((o) => o.properties)!.properties!;
     expect(deref(ports.redis!).default).toBe(DEFAULTS.ports.redis);
     expect(deref(ports.sentinel!).default).toBe(DEFAULTS.ports.sentinel);
     const s = sub('sentinels');
@@ -80,9 +82,9 @@ function valueFor(node: JsonSchema, depth: number): fc.Arbitrary<unknown> {
     const record: Record<string, fc.Arbitrary<unknown>> = {};
     for (const [k, v] of props) record[k] = valueFor(v, depth + 1);
     good.push(
-      fc.tuple(fc.record(record, { requiredKeys: [] }), fc.option(fc.constantFrom('typo', 'replica', 'count_'), { nil: undefined })).map(([obj, extra]) =>
-        extra ? { ...obj, [extra]: 1 } : obj,
-      ),
+      fc
+        .tuple(fc.record(record, { requiredKeys: [] }), fc.option(fc.constantFrom('typo', 'replica', 'count_'), { nil: undefined }))
+        .map(([obj, extra]) => (extra ? { ...obj, [extra]: 1 } : obj)),
     );
   }
   return good.length ? fc.oneof({ weight: 4, arbitrary: fc.oneof(...good) }, { weight: 1, arbitrary: junk }) : junk;
