@@ -22,7 +22,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../src/common/retry.js';
 import type { DrillReport } from '../../src/drill/types.js';
-import type { Snapshot } from '../../src/runtime/probe.js';
+import type { Snapshot } from '../../src/runtime/observe/index.js';
 import type { Topology } from '../../src/topology/types.js';
 import { runCli } from '../helpers/cli-inproc.js';
 import { bridgeSpecYaml, containersOf, dockerUsable, LAN_ADDRESS, lanAddressHere, networksOf, skipNote, type BridgeSpecOptions } from '../helpers/docker.js';

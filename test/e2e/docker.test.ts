@@ -8,7 +8,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitHealthy } from '../../src/runtime/health.js';
+import { waitHealthy } from '../../src/runtime/observe/index.js';
 import { dockerRuntime, loadRendered } from '../../src/runtime/open.js';
 import { runCli as run } from '../helpers/cli-inproc.js';
 import { containersOf, dockerUsable, networksOf, skipNote } from '../helpers/docker.js';

@@ -6,7 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import { timeOfDay } from '../../common/clock.js';
 import { describeLeftover, type Leftover } from '../../runtime/leftovers.js';
 import type { LockHolder } from '../../runtime/lock.js';
-import type { NodeStatus, SentinelMasterView, Snapshot } from '../../runtime/probe.js';
+import { badFlags, type NodeView, type SentinelMasterView, type Snapshot } from '../../runtime/observe/index.js';
 import type { Topology } from '../../topology/types.js';
 import { table } from './runtime-shared.js';
 
@@ -18,21 +18,25 @@ export interface StatusView {
 
 export function formatStatus(t: Topology, v: StatusView, c: ChalkInstance): string {
   const s = v.snapshot;
-  const healthy = v.problems.length === 0 && v.disagreements.length === 0;
+  // Health is decided in runtime/observe/health.ts; every disagreement is also a problem there,
+  // listed once here, under Disagreements.
+  const healthy = v.problems.length === 0;
+  const problems = v.problems.filter((p) => !v.disagreements.includes(p));
   const head = `${c.bold(s.project)} on ${s.runtime} at ${new Date(s.time).toLocaleTimeString()}: ${healthy ? c.green('healthy') : c.red('not healthy')}`;
   const out = [head, '', nodeTable(t, s.nodes, c), '', sentinelTable(t, s, c)];
   if (v.disagreements.length) out.push('', c.yellow('Disagreements:'), ...v.disagreements.map((d) => `  ${c.yellow('!')} ${d}`));
-  if (v.problems.length) out.push('', c.red('Not healthy because:'), ...v.problems.map((p) => `  ${c.red('-')} ${p}`));
+  if (problems.length) out.push('', c.red('Not healthy because:'), ...problems.map((p) => `  ${c.red('-')} ${p}`));
   return out.join('\n');
 }
 
-function processCell(state: string, c: ChalkInstance): string {
+function processCell(state: string | undefined, c: ChalkInstance): string {
+  if (state === undefined) return '-';
   if (state === 'running') return c.green(state);
   if (state === 'paused') return c.yellow(state);
   return c.red(state);
 }
 
-function nodeTable(t: Topology, nodes: NodeStatus[], c: ChalkInstance): string {
+function nodeTable(t: Topology, nodes: NodeView[], c: ChalkInstance): string {
   const rows: string[][] = [['NODE', 'GROUP', 'PROCESS', 'ADDRESS', 'ROLE', 'OFFSET', 'LAG', 'LINK'].map((h) => c.bold(h))];
   for (const n of nodes) {
     const role = !n.reachable ? c.red(n.error ?? 'unreachable') : n.role === 'master' ? c.bold('master') : 'replica';
@@ -91,14 +95,12 @@ function sentinelTable(t: Topology, s: Snapshot, c: ChalkInstance): string {
   return table(rows);
 }
 
-const BAD = ['s_down', 'o_down', 'disconnected', 'failover_in_progress', 'promoted'];
-
 function flagsCell(v: SentinelMasterView, c: ChalkInstance): string {
-  return v.flags.map((f) => (BAD.includes(f) ? c.red(f) : f)).join(',');
+  return v.flags.map((f) => (badFlags([f]).length ? c.red(f) : f)).join(',');
 }
 
 function countCell(peers: SentinelMasterView['replicas'], expected: number, c: ChalkInstance): string {
-  const ok = peers.filter((p) => !p.flags.some((f) => BAD.includes(f))).length;
+  const ok = peers.filter((p) => badFlags(p.flags).length === 0).length;
   const text = `${ok}/${expected}${peers.length > ok ? ` (+${peers.length - ok} down)` : ''}`;
   return ok >= expected && peers.length === ok ? c.green(text) : ok >= expected ? c.yellow(text) : c.red(text);
 }

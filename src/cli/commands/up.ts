@@ -76,7 +76,8 @@ export const upCommand = defineCommand({
         throw placeError(err, `starting ${t.project} in ${args.out}`, 'what it had started was stopped');
       }
 
-      const { connectionHelp, waitHealthy } = await import('../../runtime/health.js');
+      const { waitHealthy } = await import('../../runtime/observe/index.js');
+      const { connectionHelp } = await import('../../runtime/connection-help.js');
       const services = await runtime.ps();
       if (!args.wait) {
         ctx.result({ ok: true, project: t.project, runtime: runtime.kind, outDir, healthy: null, services }, `${ctx.out.color.green('started')} ${t.project} (${runtime.kind}); not waiting for health (--no-wait)`);

@@ -8,7 +8,7 @@
  * handler per kind of step), client-load.ts and write-check.ts (the application's side), and
  * report.ts (the report, a pure function of the record).
  */
-import { readyMissing, soleMaster } from '../checks.js';
+import { healthyMissing, soleMaster } from '../../runtime/observe/index.js';
 import { drillKey } from '../load.js';
 import { DrillAborted } from '../options.js';
 import { unmetRequirement } from '../requirements.js';
@@ -46,7 +46,7 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
   let load: ClientLoad | null = null;
   try {
     say(`waiting for ${group.name} to be ready`);
-    const ready = await run.waitFor(`${group.name} ready`, (obs) => readyMissing(obs, run.context()), opts.readyTimeoutMs);
+    const ready = await run.waitFor(`${group.name} ready`, (obs) => healthyMissing(obs, run.context()), opts.readyTimeoutMs);
     record.initialMaster = soleMaster(ready)!;
     record.eventsFrom = clock.monotonic();
     say(`master is ${record.initialMaster}; starting the load (${opts.rate} writes/s${opts.readRate > 0 ? `, ${opts.readRate} reads/s` : ''})`);

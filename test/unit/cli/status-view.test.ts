@@ -2,7 +2,7 @@ import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { formatStatus } from '../../../src/cli/commands/status-view.js';
 import { table } from '../../../src/cli/commands/runtime-shared.js';
-import type { Snapshot } from '../../../src/runtime/probe.js';
+import type { Snapshot } from '../../../src/runtime/observe/index.js';
 import { parseSpec } from '../../../src/topology/load.js';
 
 const t = parseSpec('version: 1\nproject: p\nmasters:\n  - name: mymaster\n    replicas: 1\nsentinels:\n  count: 2\n  implementation: redis\n').topology;
@@ -11,6 +11,7 @@ const snap: Snapshot = {
   project: 'p',
   runtime: 'local',
   time: 0,
+  at: 0,
   nodes: [
     { service: 'redis-master', group: 'mymaster', address: '127.0.0.1:6379', process: 'paused', reachable: false, error: 'paused' },
     { service: 'redis-replica-1', group: 'mymaster', address: '127.0.0.1:6380', process: 'running', reachable: true, role: 'master', offset: 99, onlineReplicas: 0, connectedReplicas: 0 },
@@ -49,6 +50,16 @@ describe('status view', () => {
     expect(text).toMatch(/redis-sentinel-2\s+running\s+mymaster\s+redis-master \(127\.0\.0\.1:6379\)\s+master,s_down\s+0/);
     expect(text).toContain('Disagreements:\n  ! mymaster: sentinels disagree');
     expect(text).toContain('Not healthy because:\n  - redis-master: paused');
+  });
+
+  // Every disagreement is also a reason the topology is not healthy (runtime/observe/health.ts);
+  // the view lists it once, under Disagreements.
+  it('lists a disagreement once, and calls the topology not healthy for it', () => {
+    const epoch = 'mymaster: sentinels disagree on the config epoch: redis-sentinel-1=1, redis-sentinel-2=0';
+    const text = formatStatus(t, { snapshot: snap, problems: [epoch], disagreements: [epoch] }, new Chalk({ level: 0 }));
+    expect(text.split('\n')[0]).toContain('not healthy');
+    expect(text.split(epoch)).toHaveLength(2);
+    expect(text).not.toContain('Not healthy because');
   });
 
   it('highlights the odd one out in colour', () => {

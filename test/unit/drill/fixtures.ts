@@ -3,7 +3,7 @@
  * events, plus a small topology whose addresses match it, so that measurements and reports are
  * tested against the story the product has to tell.
  */
-import { AddressBook } from '../../../src/drill/addresses.js';
+import { AddressBook } from '../../../src/runtime/observe/addresses.js';
 import type { RunEvent } from '../../../src/drill/checks.js';
 import { parseEvent } from '../../../src/drill/events.js';
 import type { RedisNode, SentinelNode, Topology } from '../../../src/topology/types.js';

@@ -45,10 +45,16 @@ function settled(master: string, at: number): Observation {
     at,
     nodes: NODES.map((service) =>
       service === master
-        ? { service, reachable: true, role: 'master' as const, offset: 100 }
-        : { service, reachable: true, role: 'slave' as const, masterAddr: addr, masterService: master, linkUp: true, offset: 100 },
+        ? { service, group: 'mymaster', address: service, reachable: true, role: 'master' as const, offset: 100 }
+        : { service, group: 'mymaster', address: service, reachable: true, role: 'replica' as const, masterAddress: addr, masterService: master, link: 'up' as const, offset: 100 },
     ),
-    sentinels: SENTINELS.map((service) => ({ service, reachable: true, masterAddr: addr, masterService: master, flags: ['master'], numOtherSentinels: 2, replicas: [], tilt: false })),
+    sentinels: SENTINELS.map((service) => ({
+      service,
+      address: service,
+      reachable: true,
+      tilt: false,
+      masters: { mymaster: { name: 'mymaster', address: addr, service: master, flags: ['master'], configEpoch: 0, quorum: 2, numSlaves: 2, numOtherSentinels: 2, replicas: [], sentinels: [] } },
+    })),
   };
 }
 
