@@ -1,6 +1,7 @@
 /** Options shared by several commands, so that they read the same everywhere. */
 import type { Options } from 'yargs';
 import type { Problem } from '../common/errors.js';
+import type { SpecSource } from '../runtime/bring-up/output.js';
 import { DEFAULT_SPEC_FILE } from '../topology/defaults.js';
 import type { LoadedSpec } from '../topology/load.js';
 import type { CommandContext } from './registry.js';
@@ -54,6 +55,13 @@ export async function loadSpecOrDefault(file: string, ctx: CommandContext): Prom
   const loaded = { ...parseSpec('', { file: resolve(ctx.cwd, DEFAULT_SPEC_FILE) }), builtIn: true };
   for (const w of loaded.warnings) ctx.out.warn(formatWarning(w));
   return loaded;
+}
+
+/** `--spec` as the bring-up reads it (runtime/bring-up): the built-in default when the default file is absent. */
+export async function specSource(specArg: string, ctx: CommandContext): Promise<SpecSource> {
+  const { existsSync } = await import('node:fs');
+  const { resolve } = await import('node:path');
+  return { label: specArg, exists: existsSync(resolve(ctx.cwd, specArg)), load: () => loadSpecOrDefault(specArg, ctx) };
 }
 
 /** How progress lines name where a topology came from. */

@@ -115,3 +115,17 @@ export async function eventually(what: string, ok: () => boolean, timeoutMs = 30
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * A scenario file (write it as `hold.yaml`) whose drill pauses the master and keeps it paused for
+ * a minute: long enough for other commands, or a signal, to find it paused. HOLD_DRILL runs it.
+ */
+export const HOLD_SCENARIO = `- name: pause-and-hold
+  summary: pause the master and keep it paused for a minute
+  steps:
+    - { do: pause, target: { node: master }, mark: fault }
+    - { do: hold, for: 60000 }
+    - { do: unpause, target: { node: master }, mark: heal }
+  expect: [fault-detected]
+`;
+export const HOLD_DRILL = ['drill', 'pause-and-hold', '--scenario-file', 'hold.yaml', '--rate', '20', '--read-rate', '0'];

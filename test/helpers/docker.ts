@@ -10,8 +10,10 @@ import os from 'node:os';
 import { engineNetns, type EngineNetns } from '../../src/runtime/compose/netns.js';
 import { freeServicePortBlock } from './ports.js';
 
+// Generous: docker-compose v1 (Python) has taken over 15 s just to print its version on a busy
+// 2-core machine, and with SC_E2E_REQUIRED=1 a slow answer fails the whole file.
 function works(cmd: string, args: string[]): boolean {
-  return spawnSync(cmd, args, { stdio: 'ignore', timeout: 15_000 }).status === 0;
+  return spawnSync(cmd, args, { stdio: 'ignore', timeout: 60_000 }).status === 0;
 }
 
 function probe(): { engine: boolean; netns: EngineNetns | null; ok: boolean; reason: string } {
@@ -49,6 +51,28 @@ export const containersOf = (project: string): string[] => byProject('ps', proje
 /** Networks of a compose project. */
 export const networksOf = (project: string): string[] => byProject('network', project);
 
+function servicesWhere(project: string, field: string, value: string): string[] {
+  const ids = containersOf(project);
+  if (!ids.length) return [];
+  return execFileSync('docker', ['inspect', '--format', `{{index .Config.Labels "com.docker.compose.service"}} ${field}`, ...ids], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => line.endsWith(` ${value}`))
+    .map((line) => line.split(' ')[0]!);
+}
+
+/** Services of a compose project whose container is frozen (`docker pause`: State.Paused). */
+export const pausedServices = (project: string): string[] => servicesWhere(project, '{{.State.Paused}}', 'true');
+
+/** Services of a compose project whose container runs (and is not frozen). */
+export const runningServices = (project: string): string[] => servicesWhere(project, '{{.State.Status}}', 'running');
+
+/** A compose service's container, by label (for `docker pause` by hand). */
+export function containerOf(project: string, service: string): string {
+  const id = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`], { encoding: 'utf8' }).trim();
+  if (!id) throw new Error(`no container of ${service} in ${project}`);
+  return id;
+}
+
 /**
  * The "LAN" address that `offline-docker up --netns` gives its namespace (lan0), when this
  * process is in that namespace: what a Linux user would announce in bridge mode. Nothing else is
@@ -65,18 +89,21 @@ export interface BridgeSpecOptions {
   /** auth.password / auth.sentinel-password from REDIS_PASSWORD / SENTINEL_PASSWORD in .env. */
   password?: boolean;
   sentinelPassword?: boolean;
+  /** Default 2. */
+  replicas?: number;
 }
 
 /** A bridge-mode spec on free published ports, with drill-friendly (short) sentinel timings. */
 export async function bridgeSpecYaml(o: BridgeSpecOptions): Promise<string> {
-  const redis = await freeServicePortBlock(3);
+  const replicas = o.replicas ?? 2;
+  const redis = await freeServicePortBlock(replicas + 1);
   const sentinel = await freeServicePortBlock(3);
   const auth = [o.password ? 'password: "${REDIS_PASSWORD}"' : '', o.sentinelPassword ? 'sentinel-password: "${SENTINEL_PASSWORD}"' : ''].filter(Boolean);
   return [
     `project: ${o.project}`,
     'network: bridge',
     ...(o.announce ? [`announce: ${o.announce}`] : []),
-    'masters: [{name: mymaster, replicas: 2}]',
+    `masters: [{name: mymaster, replicas: ${replicas}}]`,
     `sentinels: {implementation: ${o.implementation}, down-after-milliseconds: 1000, failover-timeout: 20000}`,
     `ports: {redis: ${redis}, sentinel: ${sentinel}}`,
     ...(auth.length ? [`auth: {${auth.join(', ')}}`] : []),

@@ -22,7 +22,7 @@ export const downCommand = defineCommand({
     const { runtimeForExisting, localRuntime } = await import('../../runtime/open.js');
     const { clearState } = await import('../../runtime/state.js');
     const { acquireLock, describeReplaced } = await import('../../runtime/lock.js');
-    const { checkServices, describeLeftover } = await import('../../runtime/leftovers.js');
+    const { tearDown } = await import('../../runtime/bring-up/index.js');
     // down is short and leaves nothing half-done when it finishes: the first signal lets it
     // finish, a second Ctrl-C stops it where it is (run it again to finish).
     const interrupts = catchInterrupts({
@@ -47,10 +47,7 @@ export const downCommand = defineCommand({
         return;
       }
       ctx.out.info(`${dir.topology.project}: stopping (${runtime.kind})`);
-      const { paused } = await checkServices(runtime, dir.outDir).catch(() => ({ paused: [] }));
-      for (const l of paused) ctx.out.info(`  ${l.service} ${describeLeftover(l)}; resuming it to stop it`);
-      await runtime.down({ volumes: args.volumes });
-      clearState(dir.outDir);
+      await tearDown(runtime, dir.outDir, { volumes: args.volumes, logger: { info: (l) => ctx.out.info(l), warn: (l) => ctx.out.warn(l) } });
       const kept = await keptData(dir.outDir, args.volumes);
       ctx.result(
         { ok: true, project: dir.topology.project, runtime: runtime.kind, volumes: args.volumes, kept: kept.files },

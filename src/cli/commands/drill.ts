@@ -9,11 +9,13 @@ import { parse as yamlParse } from 'yaml';
 import { checkWritable, readInputFile } from '../../common/files.js';
 import { signalExitCode, UsageError, type Problem } from '../../common/errors.js';
 import type { Lock } from '../../runtime/lock.js';
+import type { RenderedDir } from '../../runtime/open.js';
 import type { Runtime, RuntimeChoice } from '../../runtime/types.js';
 import type { Scenario } from '../../drill/types.js';
-import { outOption, specOption } from '../options.js';
+import { outOption, specOption, specSource } from '../options.js';
 import { catchInterrupts } from '../interrupt.js';
 import { defineCommand, type CommandContext } from '../registry.js';
+import { runtimeOption } from './runtime-shared.js';
 
 export const drillCommand = defineCommand({
   name: 'drill',
@@ -34,12 +36,7 @@ export const drillCommand = defineCommand({
       default: false,
       describe: 'Render the spec into --out, start it, drill, and take it down afterwards (also on failure or Ctrl-C)',
     },
-    runtime: {
-      type: 'string',
-      choices: ['auto', 'docker', 'local'],
-      default: 'auto',
-      describe: 'Where the topology runs (auto: the one it was brought up with; with --up, Docker when an engine can run it, else local processes)',
-    },
+    ...runtimeOption,
     rate: {
       type: 'number',
       default: 50,
@@ -130,7 +127,7 @@ export interface DrillArgs {
   spec: string;
   out: string;
   up: boolean;
-  runtime: string;
+  runtime?: RuntimeChoice;
   rate: number;
   'read-rate': number;
   'command-timeout': number;
@@ -171,12 +168,12 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
   const { preflight } = await import('../../drill/preflight.js');
   const { renderTerminal } = await import('../../drill/report/terminal.js');
   const { renderJson, writeReports } = await import('../../drill/report/write.js');
-  const { loadRendered, runtimeForExisting, selectRuntime } = await import('../../runtime/open.js');
-  const { clearState, newRunState, readState, writeState } = await import('../../runtime/state.js');
+  const { loadRendered, runtimeForExisting } = await import('../../runtime/open.js');
   const { acquireLock, describeReplaced } = await import('../../runtime/lock.js');
   const { readFaults } = await import('../../runtime/faults.js');
+  const { bringUp, tearDown } = await import('../../runtime/bring-up/index.js');
   const outDir = path.resolve(ctx.cwd, args.out);
-  const choice = args.runtime as RuntimeChoice;
+  const choice = args.runtime ?? 'auto';
   // Progress goes to stderr even with --json: a drill takes minutes, and stdout stays clean.
   const progress = (line: string) => process.stderr.write(`${ctx.out.color.dim(line)}\n`);
 
@@ -196,50 +193,44 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
   let lock: Lock | undefined;
   let runtime: Runtime | undefined;
   try {
+    let dir: RenderedDir;
     if (args.up) {
-      const { loadSpecOrDefault, specLabel } = await import('../options.js');
-      const loaded = await loadSpecOrDefault(args.spec, ctx);
-      checkGroups(args.group, loaded.topology.masters.map((m) => m.name));
-      if (!readState(outDir)) {
-        const render = await import('../../render/index.js');
-        const files = render.renderFiles(loaded.topology, loaded.secrets, {
-          specName: path.basename(loaded.file),
-          sentinelBundle: existsSync(render.defaultSentinelBundle()) ? { file: render.defaultSentinelBundle() } : { placeholder: true },
-        });
-        render.writeOutput(outDir, files);
-        progress(`rendered ${specLabel(loaded, args.spec)} into ${args.out}`);
-      }
-    }
-    const dir = loadRendered(outDir);
-    const topology = dir.topology;
-    checkGroups(args.group, topology.masters.map((m) => m.name));
-    lock = acquireLock(outDir, 'drill', args.out);
-    if (lock.replaced) progress(describeReplaced(lock.replaced));
-
-    // Already up (by `up`, or by another drill): drill it as it is and leave it running.
-    const state = readState(outDir);
-    if (state || !args.up) {
-      runtime = (await runtimeForExisting(dir, choice === 'auto' ? undefined : choice)).runtime;
-      if ((await preflight(runtime, outDir, args.out, progress, args.up)) === 'nothing runs') {
-        progress(`${topology.project} is recorded as up in ${args.out}, but nothing of it runs: starting it`);
-        runtime = undefined;
-      } else if (args.up && state?.startedBy === 'drill --up') {
+      const up = await bringUp({
+        outDir,
+        outLabel: args.out,
+        spec: await specSource(args.spec, ctx),
+        runtime: choice,
+        command: 'drill',
+        startedBy: 'drill --up',
+        signal,
+        logger: { info: progress, warn: (l) => ctx.out.warn(l) },
+        check: (t) => checkGroups(args.group, t.masters.map((m) => m.name)),
+        // Already up (by `up`, or by another drill): drill it as it is and leave it running.
+        adopt: async (rt) => {
+          if ((await preflight(rt, outDir, args.out, progress, true)) === 'ready') return 'use';
+          progress(`${rt.topology.project} is recorded as up in ${args.out}, but nothing of it runs: starting it`);
+          return 'start';
+        },
+        onStarting: (rt) => {
+          runtime = rt;
+          startedHere = true;
+        },
+      });
+      ({ lock, runtime, dir } = up);
+      if (!up.started && up.previous?.startedBy === 'drill --up') {
         // We hold the lock, so the drill --up that started it is gone: finish its job.
-        progress(`${topology.project} was left up in ${args.out} by a \`drill --up\` that did not finish: drilling it and taking it down afterwards`);
+        progress(`${dir.topology.project} was left up in ${args.out} by a \`drill --up\` that did not finish: drilling it and taking it down afterwards`);
         startedHere = true;
-      } else if (args.up) {
-        progress(`${topology.project} is already up in ${args.out} (${state!.runtime}): drilling it as it is and leaving it running`);
+      } else if (!up.started) {
+        progress(`${dir.topology.project} is already up in ${args.out} (${up.previous!.runtime}): drilling it as it is and leaving it running`);
       }
-    }
-    if (!runtime) {
-      const selected = await selectRuntime(dir, choice);
-      runtime = selected.runtime;
-      progress(`${topology.project}: ${selected.reason}`);
-      startedHere = true;
-      // Recorded like `up` does, so that status/logs/down find it while the drill runs.
-      writeState(outDir, newRunState(runtime, topology.project, 'drill --up'));
-      progress(`starting ${topology.project}`);
-      await runtime.up({ onProgress: (m) => progress(`  ${m}`), signal });
+    } else {
+      dir = loadRendered(outDir);
+      checkGroups(args.group, dir.topology.masters.map((m) => m.name));
+      lock = acquireLock(outDir, 'drill', args.out);
+      if (lock.replaced) progress(describeReplaced(lock.replaced));
+      runtime = (await runtimeForExisting(dir, choice === 'auto' ? undefined : choice)).runtime;
+      await preflight(runtime, outDir, args.out, progress);
     }
     if (signal.aborted) return signalExitCode(String(signal.reason));
     const report = await runDrill(runtime, scenarios, {
@@ -264,8 +255,7 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
     if (startedHere && runtime) {
       progress(`taking ${runtime.topology.project} down`);
       try {
-        await runtime.down({ volumes: true });
-        clearState(outDir);
+        await tearDown(runtime, outDir, { volumes: true, logger: { info: progress, warn: (l) => ctx.out.warn(l) } });
       } catch (err) {
         ctx.out.warn(`could not take ${runtime.topology.project} down: ${err instanceof Error ? err.message : String(err)} (run \`sentinel-compose down --out ${args.out}\`)`);
       }

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { InterruptedError, placeError, TimeoutError } from '../../common/errors.js';
+import { InterruptedError, TimeoutError } from '../../common/errors.js';
+import type { Lock } from '../../runtime/lock.js';
 import { catchInterrupts } from '../interrupt.js';
-import { outOption, specOption } from '../options.js';
-import { defineCommand, type CommandContext } from '../registry.js';
+import { outOption, specOption, specSource } from '../options.js';
+import { defineCommand } from '../registry.js';
 import { outDirOf, runtimeOption } from './runtime-shared.js';
 
 export const upCommand = defineCommand({
@@ -23,58 +22,33 @@ export const upCommand = defineCommand({
     ['$0 up --out deploy/redis --runtime docker --build', 'under Docker Compose, rebuilding the sentinel image'],
   ],
   epilogue:
-    'up runs what is in --out. When --out has not been rendered yet and the spec exists, it renders it first; after editing the spec, run `sentinel-compose render` again.\n' +
+    'up runs what is in --out. It renders the spec into --out first when --out has not been rendered yet, and again when the spec changed since, unless --out is up or has files changed by hand (then it runs --out as it is and says why: `sentinel-compose render` replaces them).\n' +
     'The runtime is remembered in --out/run/state.json, so status, logs and down need no --runtime.\n' +
     'Interrupted while starting (Ctrl-C, kill, a closed terminal), it stops what it had started; while waiting for health, it leaves the topology running. Only one up, down or drill runs on a folder at a time.\n' +
     'Exit codes: 0 healthy, 1 not healthy within --timeout (it keeps running: see status and logs), 2 bad input, a missing dependency or the folder in use, 128 + the signal\'s number when interrupted.',
   async run(args, ctx) {
     const outDir = outDirOf(args, ctx);
-    const specFile = path.resolve(ctx.cwd, args.spec);
-    await renderIfNeeded(specFile, args.spec, outDir, args.out, ctx);
-
-    const { loadRendered, selectRuntime } = await import('../../runtime/open.js');
-    const { readState, writeState, clearState, newRunState } = await import('../../runtime/state.js');
-    const { acquireLock, describeReplaced } = await import('../../runtime/lock.js');
-    const { checkServices, describeLeftover, resume } = await import('../../runtime/leftovers.js');
-    const { UsageError } = await import('../../common/errors.js');
-    const dir = loadRendered(outDir);
-    const t = dir.topology;
+    const { bringUp } = await import('../../runtime/bring-up/index.js');
     let waiting = false;
     const interrupts = catchInterrupts({
       onStop: (sig) => ctx.out.info(waiting ? `${sig}: no longer waiting` : `${sig}: stopping what this up started`),
     });
     const { signal } = interrupts;
-    const lock = acquireLock(outDir, 'up', args.out);
+    let lock: Lock | undefined;
     try {
-      if (lock.replaced) ctx.out.info(describeReplaced(lock.replaced));
-      const previous = readState(outDir);
-      let choice = args.runtime ?? 'auto';
-      if (previous) {
-        if (choice !== 'auto' && choice !== previous.runtime) {
-          throw new UsageError([
-            {
-              path: '--runtime',
-              value: choice,
-              message: `${args.out} is already up under ${previous.runtime}`,
-              fix: `run \`sentinel-compose down --out ${args.out}\` first, or leave out --runtime`,
-            },
-          ]);
-        }
-        choice = previous.runtime;
-      }
-      const { runtime, reason } = await selectRuntime(dir, choice);
-      ctx.out.info(`${t.project}: ${reason}`);
-      // up runs everything: a node left paused (by a drill that died, or by hand) is resumed.
-      const { paused } = await checkServices(runtime, outDir);
-      for (const l of paused) ctx.out.info(`  ${l.service} ${describeLeftover(l)}; resuming it`);
-      await resume(runtime, paused);
-      writeState(outDir, newRunState(runtime, t.project));
-      try {
-        await runtime.up({ build: args.build, onProgress: (m) => ctx.out.info(`  ${m}`), signal });
-      } catch (err) {
-        if (!previous) clearState(outDir);
-        throw placeError(err, `starting ${t.project} in ${args.out}`, 'what it had started was stopped');
-      }
+      const up = await bringUp({
+        outDir,
+        outLabel: args.out,
+        spec: await specSource(args.spec, ctx),
+        runtime: args.runtime ?? 'auto',
+        command: 'up',
+        build: args.build,
+        signal,
+        logger: { info: (l) => ctx.out.info(l), warn: (l) => ctx.out.warn(l) },
+      });
+      lock = up.lock;
+      const { runtime, dir } = up;
+      const t = dir.topology;
 
       const { waitHealthy } = await import('../../runtime/observe/index.js');
       const { connectionHelp } = await import('../../runtime/connection-help.js');
@@ -115,42 +89,8 @@ export const upCommand = defineCommand({
         [`${ctx.out.color.green('healthy')}: ${t.project} on ${runtime.kind} (${seconds} s)`, ...help].join('\n'),
       );
     } finally {
-      lock.release();
+      lock?.release();
       interrupts.dispose();
     }
   },
 });
-
-async function renderIfNeeded(specFile: string, specArg: string, outDir: string, outArg: string, ctx: CommandContext): Promise<void> {
-  const rendered = existsSync(path.join(outDir, 'topology.json'));
-  // Already rendered and no spec to compare with: run it as it is.
-  if (rendered && !existsSync(specFile)) return;
-  const { loadSpecOrDefault, specLabel } = await import('../options.js');
-  const render = await import('../../render/index.js');
-  let label = specArg;
-  const renderSpec = async () => {
-    const loaded = await loadSpecOrDefault(specArg, ctx);
-    label = specLabel(loaded, specArg);
-    return render.renderFiles(loaded.topology, loaded.secrets, {
-      specName: path.basename(loaded.file),
-      sentinelBundle: { file: render.defaultSentinelBundle() },
-    });
-  };
-  if (!rendered) {
-    const files = await renderSpec();
-    render.writeOutput(outDir, files);
-    ctx.out.info(`rendered ${label} into ${outArg} (${files.length} files)`);
-    return;
-  }
-  // Only a hint: a spec that no longer loads or renders does not stop running what was rendered.
-  let diff: { changed: string[]; missing: string[] };
-  try {
-    diff = render.checkOutput(outDir, await renderSpec());
-  } catch {
-    return;
-  }
-  const changed = [...diff.changed, ...diff.missing];
-  if (changed.length) {
-    ctx.out.warn(`${outArg} is not what ${specArg} renders to now (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', ...' : ''}); up runs ${outArg} as it is. Run \`sentinel-compose render\` to update it.`);
-  }
-}

@@ -31,6 +31,11 @@ export interface ContainerInfo {
   service: string;
   status: string;
   health?: ServiceState['health'];
+  /**
+   * Unhealthy only because a pause stopped its health checks: Docker says "unhealthy" from the
+   * pause until the first check after the unpause (one interval later), with no failed check.
+   */
+  healthStale: boolean;
   pid: number;
   exitCode: number;
   restarts: number;
@@ -61,12 +66,14 @@ export class ComposeRuntime implements Runtime {
     // Docker makes each bind mount's data/<service>; data/ itself is made (and marked) here, so
     // that `down --volumes` knows it is the tool's.
     ensureDataDir(this.outDir);
+    await this.waitForFreshHealth();
     try {
       await this.composeRun(['up', '-d', '--remove-orphans'], `${this.opts.compose.command.join(' ')} up failed`, 10 * 60_000, opts.signal);
     } catch (err) {
       if (opts.signal?.aborted) {
         const sig = String(opts.signal.reason);
         progress(`${sig}: taking down what was started`);
+        await this.waitForHalfCreated(String((err as { output?: string })?.output ?? ''), progress);
         await this.takeDown();
         throw new InterruptedError(sig, `interrupted by ${sig} while starting; took down what had started`, { cause: err });
       }
@@ -152,6 +159,32 @@ export class ComposeRuntime implements Runtime {
       failing.length ? `up failed: ${failing.map((c) => c.service).join(', ')} did not come up (logs below); everything was taken down again` : 'up failed; everything was taken down again',
       { cause: err },
     );
+  }
+
+  /**
+   * Compose's up refuses to start anything that depends on an unhealthy container, and a failed up
+   * takes everything down: a container just resumed (by up, or by a drill) is not unhealthy, it
+   * has not been checked yet. Wait (bounded) for that check.
+   */
+  private async waitForFreshHealth(): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while ((await this.containers()).some((c) => c.healthStale && c.status === 'running') && Date.now() < deadline) await sleep(250);
+  }
+
+  /**
+   * Stopping compose does not stop the engine creating a container compose had asked it for: that
+   * container turns up seconds later (minutes with a slow storage driver), after any `compose
+   * down`, and would be left behind. Wait (bounded) until each one the output says was being
+   * created exists, so that the `down` after this removes it too.
+   */
+  private async waitForHalfCreated(composeOutput: string, progress: (m: string) => void): Promise<void> {
+    const names = containersBeingCreated(composeOutput);
+    if (!names.length) return;
+    progress(`waiting for the engine to finish creating ${names.join(', ')} (compose was stopped while it did), to remove it`);
+    const deadline = Date.now() + 60_000;
+    for (const name of names) {
+      while (!(await tryRun('docker', ['container', 'inspect', '--format', '{{.Id}}', name])).ok && Date.now() < deadline) await sleep(250);
+    }
   }
 
   /** After a failed up: best effort, the original error is what the user needs to see. */
@@ -315,8 +348,8 @@ export class ComposeRuntime implements Runtime {
 export interface InspectedContainer {
   Id: string;
   RestartCount?: number;
-  State: { Status: string; Paused?: boolean; Pid: number; ExitCode: number; Health?: { Status: string } };
-  Config: { Labels: Record<string, string> };
+  State: { Status: string; Paused?: boolean; Pid: number; ExitCode: number; Health?: { Status: string; FailingStreak?: number } };
+  Config: { Labels: Record<string, string>; Healthcheck?: { Retries?: number } };
 }
 
 /**
@@ -327,15 +360,41 @@ export interface InspectedContainer {
 export function containersFromInspect(raw: InspectedContainer[]): ContainerInfo[] {
   return raw
     .filter((c) => c.Config.Labels['com.docker.compose.oneoff'] !== 'True')
-    .map((c) => ({
-      id: c.Id,
-      service: c.Config.Labels['com.docker.compose.service'] ?? '',
-      status: c.State.Paused ? 'paused' : c.State.Status,
-      health: c.State.Health?.Status as ServiceState['health'],
-      pid: c.State.Pid,
-      exitCode: c.State.ExitCode,
-      restarts: c.RestartCount ?? 0,
-    }));
+    .map((c) => {
+      const health = c.State.Health;
+      // A check that fails Retries times in a row makes a container unhealthy (3 unless set);
+      // fewer failures than that never do, so the engine said it without a failing check.
+      const retries = c.Config.Healthcheck?.Retries || 3;
+      return {
+        id: c.Id,
+        service: c.Config.Labels['com.docker.compose.service'] ?? '',
+        status: c.State.Paused ? 'paused' : c.State.Status,
+        health: health?.Status as ServiceState['health'],
+        healthStale: health?.Status === 'unhealthy' && (health.FailingStreak ?? 0) < retries,
+        pid: c.State.Pid,
+        exitCode: c.State.ExitCode,
+        restarts: c.RestartCount ?? 0,
+      };
+    });
+}
+
+/**
+ * The containers a stopped `compose up` had asked the engine to create and not seen created: a
+ * "Creating"/"Recreating" line with no outcome after it (v1: `Creating p_redis-master_1 ... `,
+ * later `... done` or `... error`; v2: `Container p-redis-master-1  Creating`, later `Created`).
+ */
+export function containersBeingCreated(output: string): string[] {
+  const inFlight = new Map<string, boolean>();
+  for (const line of output.split(/\r?\n|\r/)) {
+    const v1 = /^(?:Creating|Recreating) (\S+) \.\.\. ?(\S*)\s*$/.exec(line);
+    if (v1) {
+      inFlight.set(v1[1]!, v1[2] === '');
+      continue;
+    }
+    const v2 = /^\s*Container (\S+)\s+(Creating|Recreate|Created|Recreated|Error)\s*$/.exec(line);
+    if (v2) inFlight.set(v2[1]!, v2[2] === 'Creating' || v2[2] === 'Recreate');
+  }
+  return [...inFlight].filter(([, flying]) => flying).map(([name]) => name);
 }
 
 function sleep(ms: number): Promise<void> {

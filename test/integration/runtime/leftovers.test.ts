@@ -10,29 +10,19 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processStateLetter } from '../../../src/runtime/local/process.js';
 import { waitNotListening } from '../../../src/runtime/ports.js';
-import { CLI_SKIP, cleanUpCliFolders, cliBuilt, eventually, liveServices, recordedProcesses, runCli, startCli } from '../../helpers/cli.js';
+import { CLI_SKIP, cleanUpCliFolders, cliBuilt, eventually, HOLD_DRILL, HOLD_SCENARIO, liveServices, recordedProcesses, runCli, startCli } from '../../helpers/cli.js';
 import { drillSpecYaml } from '../../helpers/drill.js';
 import { tempDir } from '../../helpers/procs.js';
 
 const dirs: string[] = [];
 afterEach(() => cleanUpCliFolders(dirs));
 
-// Keeps the master paused long enough for other commands to look at it.
-const HOLD = `- name: pause-and-hold
-  summary: pause the master and keep it paused for a minute
-  steps:
-    - { do: pause, target: { node: master }, mark: fault }
-    - { do: hold, for: 60000 }
-    - { do: unpause, target: { node: master }, mark: heal }
-  expect: [fault-detected]
-`;
-const HOLD_DRILL = ['drill', 'pause-and-hold', '--scenario-file', 'hold.yaml', '--rate', '20', '--read-rate', '0'];
 
 async function folder(): Promise<{ cwd: string; out: string }> {
   const cwd = tempDir('sc-leftover-');
   dirs.push(cwd);
   writeFileSync(path.join(cwd, 'sentinel-compose.yaml'), await drillSpecYaml({ replicas: 1 }));
-  writeFileSync(path.join(cwd, 'hold.yaml'), HOLD);
+  writeFileSync(path.join(cwd, 'hold.yaml'), HOLD_SCENARIO);
   return { cwd, out: path.join(cwd, 'out') };
 }
 

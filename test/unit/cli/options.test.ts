@@ -150,3 +150,17 @@ describe('repeated options', () => {
     expect(r.stderr).toContain('-s: needs a value');
   });
 });
+
+describe('shared options', () => {
+  it('every command with --runtime takes the same one (with -r), drill included', async () => {
+    const { runtimeOption } = await import('../../../src/cli/commands/runtime-shared.js');
+    const withRuntime = commands.filter((c) => 'runtime' in c.options).map((c) => c.name);
+    expect(withRuntime).toEqual(expect.arrayContaining(['up', 'down', 'status', 'logs', 'drill']));
+    for (const c of commands.filter((c) => 'runtime' in c.options)) {
+      expect((c.options as Record<string, unknown>).runtime, c.name).toBe(runtimeOption.runtime);
+    }
+    const r = await run(['drill', '-r', 'nowhere']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--runtime');
+  });
+});

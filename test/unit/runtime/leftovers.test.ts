@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { containersFromInspect, type InspectedContainer } from '../../../src/runtime/compose/runtime.js';
+import { containersBeingCreated, containersFromInspect, type InspectedContainer } from '../../../src/runtime/compose/runtime.js';
 import { clearFault, faultOwnerAlive, readFaults, recordFault, type Fault } from '../../../src/runtime/faults.js';
 import { abandoned, checkServices, describeLeftover, type Leftover } from '../../../src/runtime/leftovers.js';
 import { processStartTime } from '../../../src/runtime/local/process.js';
@@ -88,6 +88,40 @@ describe('paused containers (Docker)', () => {
       ['redis-replica-2', 'running'],
       ['redis-sentinel-1', 'exited'],
     ]);
+  });
+
+  it('a resumed container that Docker still calls unhealthy (its checks were stopped by the pause) is told from one that fails its checks', () => {
+    const health = (Status: string, FailingStreak: number) => ({ Health: { Status, FailingStreak } });
+    const [resumed, failing, fine, defaults] = containersFromInspect([
+      { ...container('redis-master', health('unhealthy', 0)), Config: { Labels: { 'com.docker.compose.service': 'redis-master' }, Healthcheck: { Retries: 30 } } },
+      { ...container('redis-replica-1', health('unhealthy', 30)), Config: { Labels: { 'com.docker.compose.service': 'redis-replica-1' }, Healthcheck: { Retries: 30 } } },
+      container('redis-sentinel-1', health('healthy', 0)),
+      container('redis-sentinel-2', health('unhealthy', 3)),
+    ]);
+    expect(resumed).toMatchObject({ service: 'redis-master', health: 'unhealthy', healthStale: true });
+    expect(failing!.healthStale).toBe(false);
+    expect(fine!.healthStale).toBe(false);
+    // Without a Healthcheck.Retries the engine's default is 3.
+    expect(defaults!.healthStale).toBe(false);
+  });
+
+  it('finds the containers compose was still creating when it was stopped (v1 and v2 output)', () => {
+    // docker-compose 1.29 killed while the engine created the master (lines end in \r\n).
+    const v1 = 'Creating network "p_default" with the default driver\nCreating p_redis-master_1 ... \r\n';
+    expect(containersBeingCreated(v1)).toEqual(['p_redis-master_1']);
+    const v1Later = [
+      'Creating p_redis-master_1 ... \r',
+      'Creating p_redis-master_1 ... done\r',
+      'Recreating p_redis-replica-1_1 ... \r',
+      'Creating p_redis-sentinel-1_1 ... \r',
+      'Creating p_redis-sentinel-2_1 ... \r',
+      'Creating p_redis-sentinel-2_1 ... error\r',
+      'Starting p_redis-sentinel-3_1 ... \r',
+    ].join('\n');
+    expect(containersBeingCreated(v1Later)).toEqual(['p_redis-replica-1_1', 'p_redis-sentinel-1_1']);
+    const v2 = [' Network p_default  Creating', ' Network p_default  Created', ' Container p-redis-master-1  Creating', ' Container p-redis-master-1  Created', ' Container p-redis-replica-1-1  Recreate', ' Container p-redis-sentinel-1-1  Creating'].join('\n');
+    expect(containersBeingCreated(v2)).toEqual(['p-redis-replica-1-1', 'p-redis-sentinel-1-1']);
+    expect(containersBeingCreated('')).toEqual([]);
   });
 
   it('a paused container left by a drill that died is found, and resumed data nodes first', async () => {
