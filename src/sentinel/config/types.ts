@@ -20,11 +20,9 @@ export interface MasterConfig {
   host: string;
   port: number;
   quorum: number;
-  /** Default 30000. */
+  /** Default SENTINEL_DEFAULT_DOWN_AFTER (state/timing.ts), as all three. */
   downAfterMs: number;
-  /** Default 180000. */
   failoverTimeoutMs: number;
-  /** Default 1. */
   parallelSyncs: number;
   notificationScript?: string;
   clientReconfigScript?: string;

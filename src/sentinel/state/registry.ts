@@ -256,9 +256,3 @@ export function propagateDownAfterPeriod(master: Instance): void {
   for (const ri of master.slaves.values()) ri.downAfterPeriod = master.downAfterPeriod;
   for (const ri of master.sentinels.values()) ri.downAfterPeriod = master.downAfterPeriod;
 }
-
-/** rename-command: the name to send for `command` to this instance (replicas use their master's table). */
-export function mapCommand(ri: Instance, command: string): string {
-  const owner = ri.master ?? ri;
-  return owner.renamedCommands.get(command.toLowerCase()) ?? command;
-}
