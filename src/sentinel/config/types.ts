@@ -20,7 +20,7 @@ export interface MasterConfig {
   host: string;
   port: number;
   quorum: number;
-  /** Default SENTINEL_DEFAULT_DOWN_AFTER (state/timing.ts), as all three. */
+  /** Defaults: SENTINEL_DEFAULT_* in state/timing.ts. */
   downAfterMs: number;
   failoverTimeoutMs: number;
   parallelSyncs: number;

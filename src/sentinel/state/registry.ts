@@ -179,8 +179,7 @@ export function resetMaster(ctx: SentinelCtx, ri: Instance, flags: number): void
   ri.link.close();
   ri.flags &= SRI.MASTER;
   ri.leader = null;
-  ri.failoverState = FailoverState.NONE;
-  ri.failoverStateChangeTime = 0;
+  ri.setFailoverState(FailoverState.NONE, 0);
   ri.failoverStartTime = 0; // a reset allows failing over again at once
   ri.promotedSlave = null;
   ri.runid = null;
