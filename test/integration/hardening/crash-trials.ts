@@ -22,7 +22,7 @@ import path from 'node:path';
 import { parseSentinelConfig } from '../../../src/sentinel/config/parse.js';
 import { freePort, waitForPort } from '../../helpers/ports.js';
 import { repoRoot, startProgram, tempDir, type Proc } from '../../helpers/procs.js';
-import { records, text } from '../sentinel/resp-client.js';
+import { records, text } from '../../helpers/resp-conn.js';
 import { masterAddr, masterRecord, redisRole, sentinelCall, startTopology, waitDiscovered, waitFor, type SentinelProc, type Topology } from '../sentinel/topology.js';
 
 export interface TrialResult {

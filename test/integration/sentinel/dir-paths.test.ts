@@ -10,10 +10,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../helpers/ports.js';
-import { RespConn, plain } from '../../helpers/resp-conn.js';
+import { RespConn, plain, pairs, text, toJs } from '../../helpers/resp-conn.js';
 import { startSentinelFrom, stopAll, tempDir, type Proc } from '../../helpers/procs.js';
 import { REWRITE_SIGNATURE } from '../../../src/sentinel/config/index.js';
-import { pairs, text, toJs } from './resp-client.js';
 import { sentinelCall, waitFor } from './topology.js';
 import { transcript } from './transcript.js';
 

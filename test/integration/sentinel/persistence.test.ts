@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSentinelConfig } from '../../../src/sentinel/config/parse.js';
 import { restartSentinel } from '../../helpers/procs.js';
-import { records, text } from './resp-client.js';
+import { records, text } from '../../helpers/resp-conn.js';
 import {
   fileEpoch,
   masterAddr,

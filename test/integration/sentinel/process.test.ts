@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, waitForPort } from '../../helpers/ports.js';
 import { repoRoot, startRedis, startSentinel, stopAll, tempDir } from '../../helpers/procs.js';
 import { sentinelCall } from './topology.js';
-import { text, toJs } from './resp-client.js';
+import { text, toJs } from '../../helpers/resp-conn.js';
 
 afterAll(async () => {
   await stopAll();

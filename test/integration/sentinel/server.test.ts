@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { Server, ListenError, isLoopback, sha256Hex, type AclUser } from '../../src/sentinel/server/index.js';
-import { R } from '../../src/sentinel/resp/types.js';
-import { RespConn, plain } from '../helpers/resp-conn.js';
+import { Server, ListenError, isLoopback, sha256Hex, type AclUser } from '../../../src/sentinel/server/index.js';
+import { R } from '../../../src/sentinel/resp/types.js';
+import { RespConn, plain } from '../../helpers/resp-conn.js';
 
 let server: Server;
 let port: number;

@@ -5,11 +5,11 @@
  * Commands that belong to sentinel-core (SENTINEL, INFO, ROLE, PUBLISH) are not registered here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Server, sha256Hex } from '../../src/sentinel/server/index.js';
-import type { Reply } from '../../src/sentinel/resp/types.js';
-import { freePort } from '../helpers/ports.js';
-import { startSentinel, stopAll } from '../helpers/procs.js';
-import { RespConn, plain } from '../helpers/resp-conn.js';
+import { Server, sha256Hex } from '../../../src/sentinel/server/index.js';
+import type { Reply } from '../../../src/sentinel/resp/types.js';
+import { freePort } from '../../helpers/ports.js';
+import { startSentinel, stopAll } from '../../helpers/procs.js';
+import { RespConn, plain } from '../../helpers/resp-conn.js';
 
 const CORE_COMMANDS = new Set(['role', 'info', 'sentinel', 'publish']);
 let realPort = 0;
