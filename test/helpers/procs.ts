@@ -47,8 +47,8 @@ function startProcess(name: string, cmd: string, args: string[], host: string, p
   const logFile = path.join(dir, `${name}.out`);
   let buf = '';
   const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
-  child.stdout!.on('data', (d: Buffer) => (buf += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (buf += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (buf += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (buf += d.toString()));
   const proc: Proc = {
     name,
     child,

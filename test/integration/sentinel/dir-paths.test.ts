@@ -16,8 +16,7 @@ import { REWRITE_SIGNATURE } from '../../../src/sentinel/config/index.js';
 import { sentinelCall, waitFor } from './topology.js';
 import { transcript } from './transcript.js';
 
-const IMPLS = ['redis', 'bundled'] as const;
-type Impl = (typeof IMPLS)[number];
+type Impl = 'redis' | 'bundled';
 
 afterEach(async () => {
   await stopAll();
@@ -274,7 +273,10 @@ describe('dir takes effect where it stands (redis-sentinel vs bundled)', () => {
       const exited = await new Promise<boolean>((resolve) => {
         const t = setTimeout(() => resolve(false), 2000);
         p.child.once('close', () => (clearTimeout(t), resolve(true)));
-        if (p.child.exitCode !== null) (clearTimeout(t), resolve(true));
+        if (p.child.exitCode !== null) {
+          clearTimeout(t);
+          resolve(true);
+        }
       });
       await p.stop('SIGKILL');
       return exited ? said(p.log()) : 'started';

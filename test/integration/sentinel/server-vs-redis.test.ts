@@ -62,7 +62,7 @@ function normClientText(s: string): string {
 
 function norm(r: Reply, cmd: string[]): unknown {
   const c = cmd.map((x) => x.toLowerCase());
-  const p = plain(r) as unknown;
+  const p = plain(r);
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return /^id=\d+ addr=/m.test(v) ? normClientText(v) : v;
     if (Array.isArray(v)) return v.map(walk);

@@ -51,7 +51,7 @@ describe('sentinel RESP server', () => {
       arity: 2,
       handler: async (_ctx, args) => {
         await new Promise((r) => setTimeout(r, Number(args[1])));
-        return R.bulk(`slept ${args[1]}`);
+        return R.bulk(`slept ${String(args[1])}`);
       },
     });
     const c = await conn();
