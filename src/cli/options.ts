@@ -27,8 +27,8 @@ export const outOption = {
 /** Loads and validates the spec; prints warnings (humans) and returns them (for --json). */
 export async function loadSpec(file: string, ctx: CommandContext): Promise<LoadedSpec> {
   const { loadSpecFile } = await import('../topology/load.js');
-  const path = await import('node:path');
-  const loaded = loadSpecFile(path.resolve(ctx.cwd, file));
+  const { resolve } = await import('node:path');
+  const loaded = loadSpecFile(resolve(ctx.cwd, file));
   for (const w of loaded.warnings) ctx.out.warn(formatWarning(w));
   return loaded;
 }
@@ -40,14 +40,14 @@ export async function loadSpec(file: string, ctx: CommandContext): Promise<Loade
  */
 export async function loadSpecOrDefault(file: string, ctx: CommandContext): Promise<LoadedSpec> {
   const { existsSync } = await import('node:fs');
-  const path = await import('node:path');
+  const { resolve } = await import('node:path');
   const { DEFAULT_SPEC_FILE, parseSpec } = await import('../topology/load.js');
-  if (file !== DEFAULT_SPEC_FILE || existsSync(path.resolve(ctx.cwd, file))) return loadSpec(file, ctx);
+  if (file !== DEFAULT_SPEC_FILE || existsSync(resolve(ctx.cwd, file))) return loadSpec(file, ctx);
   ctx.out.info(
     `no ${DEFAULT_SPEC_FILE} here: using the built-in default (1 master "mymaster", 2 replicas, 3 bundled sentinels, quorum 2, host networking). ` +
       '`sentinel-compose init` writes it to a file you can edit.',
   );
-  const loaded = { ...parseSpec('', { file: path.resolve(ctx.cwd, DEFAULT_SPEC_FILE) }), builtIn: true };
+  const loaded = { ...parseSpec('', { file: resolve(ctx.cwd, DEFAULT_SPEC_FILE) }), builtIn: true };
   for (const w of loaded.warnings) ctx.out.warn(formatWarning(w));
   return loaded;
 }
