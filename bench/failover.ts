@@ -48,7 +48,7 @@ const rate = Number(arg('rate', '50'));
 const outFile = arg('out', '');
 const verbose = flag('verbose');
 
-for (const i of impls) if (i !== 'bundled' && i !== 'redis') usage(`--impl: "${i}" is neither bundled nor redis`);
+for (const i of impls) if (i !== 'bundled' && i !== 'redis') usage(`--impl: "${String(i)}" is neither bundled nor redis`);
 if (!Number.isInteger(rounds) || rounds < 1) usage('--runs must be a whole number of at least 1');
 if (!downAfters.length || downAfters.some((d) => d < 100)) usage('--down-after takes milliseconds (at least 100), comma-separated, e.g. 1000,5000');
 if (!minReplicas.length || minReplicas.some((m) => m !== 0 && m !== 1 && m !== 2)) usage('--min-replicas takes 0, 1 or 2 (the topology has 2 replicas), comma-separated');

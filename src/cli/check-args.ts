@@ -55,7 +55,7 @@ export function needsValue(cmdName: string, flag: string, opt: OptionDef | undef
     : opt?.range
       ? `${rangeText(opt.range)} after it, e.g. ${flag} ${opt.range.example}`
       : `the value after it: ${flag} VALUE`;
-  const def = opt?.default;
+  const def = opt?.default as string | number | boolean | undefined; // yargs types it any
   const otherwise = def !== undefined && def !== false ? `, or leave the option out for the default (${String(def)})` : '';
   return { path: flag, message: 'needs a value', fix: `write ${what}${otherwise}; see sentinel-compose ${cmdName} --help` };
 }

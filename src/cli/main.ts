@@ -50,7 +50,7 @@ async function dispatch(argv: string[], ctx: CommandContext, width: number): Pro
   // `sentinel FILE --port 26380 ...` takes redis-sentinel style arguments: no option parsing.
   const passthrough = commands.find((c) => c.passthrough && c.name === argv[0]);
   if (passthrough && !argv.slice(1).some((a) => a === '--help' || a === '-h')) {
-    return (await passthrough.run({ _: argv.slice(1), json: false, color: true } as never, ctx)) ?? 0;
+    return (await passthrough.run({ _: argv.slice(1), json: false, color: true }, ctx)) ?? 0;
   }
 
   const { default: yargs } = await import('yargs');
@@ -88,7 +88,7 @@ async function dispatch(argv: string[], ctx: CommandContext, width: number): Pro
       handler: async (args) => {
         const problems = checkArgs(cmd.name, cmd.options, argv);
         if (problems.length) throw new UsageError(problems);
-        code = (await cmd.run(args as never, ctx)) ?? 0;
+        code = (await cmd.run(args, ctx)) ?? 0;
       },
     });
   }
@@ -115,7 +115,7 @@ function yargsOptions(options: Record<string, OptionDef>): Record<string, Option
     out[name] = {
       ...opt,
       ...(takesValue ? { requiresArg: true } : {}),
-      ...(!opt.array ? { coerce: (v: unknown) => (Array.isArray(v) ? v.at(-1) : v) } : {}),
+      ...(!opt.array ? { coerce: (v: unknown): unknown => (Array.isArray(v) ? (v as unknown[]).at(-1) : v) } : {}),
     };
   }
   return out;

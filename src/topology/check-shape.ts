@@ -191,7 +191,7 @@ function walk(
     const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const req of s.required ?? []) {
       if (!own(obj, req)) {
-        const d = props[req] ? deref(props[req]!, root) : undefined;
+        const d = props[req] ? deref(props[req], root) : undefined;
         const ex = d ? exampleOf(d, root) : undefined;
         problems.push({ path: childPath(path, req), message: 'is required', fix: ex !== undefined ? `add it, e.g. ${req}: ${yamlScalar(ex)}` : `add it: ${firstSentence(d?.description) ?? req}` });
       }

@@ -202,8 +202,8 @@ function withLine(p: Problem, doc: Document, lc: LineCounter): Problem {
     let range: [number, number, number] | undefined;
     if (isMap(parent)) {
       const pair = parent.items.find((it) => (it.key as { value?: unknown } | null)?.value === last);
-      const node = (pair?.key ?? undefined) as { range?: [number, number, number] } | undefined;
-      range = node?.range;
+      const key: unknown = pair?.key;
+      range = (key as { range?: [number, number, number] } | undefined)?.range;
     } else if (isSeq(parent) && typeof last === 'number') {
       range = (parent.items[last] as { range?: [number, number, number] } | undefined)?.range;
     }

@@ -67,7 +67,7 @@ describe.skipIf(!dockerOk)(`docker compose, host networking${skipNote}`, () => {
     try {
       expect(await master()).toBe(`127.0.0.1:${redisBase}`);
       await waitUntil('sentinels see 2 replicas and 2 other sentinels', async () => {
-        const info = (await sentinel.info('sentinel')) as string;
+        const info = (await sentinel.info('sentinel'));
         return /slaves=2,sentinels=3/.test(info) ? [] : [info];
       }, { timeoutMs: 30_000 });
 
@@ -87,7 +87,7 @@ describe.skipIf(!dockerOk)(`docker compose, host networking${skipNote}`, () => {
       await waitUntil('the promoted node answers again', async () => {
         try {
           if (node.status !== 'ready') await node.connect();
-          const role = (await node.role()) as unknown[];
+          const role = (await node.role());
           return role[0] === 'master' ? [] : [`role ${String(role[0])}`];
         } catch (err) {
           return [String(err)];

@@ -101,7 +101,7 @@ function mutate(doc: unknown, at: Path, op: 'set' | 'delete' | 'add' | 'rename',
 
 export const mutation = fc.record({
   pick: fc.nat(),
-  op: fc.constantFrom('set', 'set', 'delete', 'add', 'rename') as fc.Arbitrary<'set' | 'delete' | 'add' | 'rename'>,
+  op: fc.constantFrom<'set' | 'delete' | 'add' | 'rename'>('set', 'set', 'delete', 'add', 'rename'),
   value: fc.oneof(scalar, tree, fc.integer({ min: -5, max: 100_000 }), fc.constantFrom(0, 1, 2, 25, 26, 65535, 65536, 200, 201, -1)),
   key: fc.oneof(fc.constantFrom('replica', 'quorom', 'slaves', 'replicas', 'password', 'sentinel-password', 'user', 'count', 'name', 'bind'), fc.string({ maxLength: 6 })),
 });

@@ -90,7 +90,7 @@ describe.skipIf(!canMount)('a full disk or a read-only folder', () => {
       for (const out of ['out', 'new/out']) {
         const r = await run(['render', '--out', path.join(full, out)], cwd);
         expect(r.code, r.stderr).toBe(2);
-        expect(r.stderr).toMatch(/^error: rendering into .* failed: no space left on the device; .*\n  fix: free some space there/m);
+        expect(r.stderr).toMatch(/^error: rendering into .* failed: no space left on the device; .*\n {2}fix: free some space there/m);
         expect(listing(full)).toEqual(snapshot);
       }
       expect(readFileSync(path.join(full, 'out', 'compose.yaml'), 'utf8')).toBe(before);

@@ -1,4 +1,4 @@
-import { EXIT_CHECK_FAILED } from '../../common/errors.js';
+import { EXIT_CHECK_FAILED, EXIT_OK } from '../../common/errors.js';
 import { outOption } from '../options.js';
 import { defineCommand } from '../registry.js';
 import { openRendered, runtimeOption } from './runtime-shared.js';
@@ -59,7 +59,7 @@ export const statusCommand = defineCommand({
       const data = { ok: v.healthy, project: t.project, runtime: runtime.kind, startedAt: state ? new Date(state.startedAt).toISOString() : null, ...v };
       ctx.result(data, [formatStatus(t, v, ctx.out.color), ...(v.notes.length ? ['', ...v.notes] : []), ...(notUp ? ['', notUp] : [])].join('\n'));
       // The report above says why; exit 1 so that scripts can wait on `status`.
-      return v.healthy ? 0 : EXIT_CHECK_FAILED;
+      return v.healthy ? EXIT_OK : EXIT_CHECK_FAILED;
     }
 
     const abort = new AbortController();

@@ -26,7 +26,7 @@ import {
   RESET_GENERATE_EVENT,
 } from '../state/registry.js';
 import { SIMFAILURE_CRASH_AFTER_ELECTION, SIMFAILURE_CRASH_AFTER_PROMOTION } from '../state/sentinel-state.js';
-import { DEBUG_NAMES, type Timing } from '../state/timing.js';
+import { DEBUG_NAMES } from '../state/timing.js';
 import { ADMIN, type CommandEnv } from './env.js';
 import { instanceReply, instancesReply } from './instance-reply.js';
 import { NOT_AN_INTEGER, parseLongLong, yesNo } from './parse.js';
@@ -421,7 +421,6 @@ function simulateFailure(env: CommandEnv, a: string[]): Reply {
 function debug(env: CommandEnv, a: string[]): Reply {
   const timing = env.ctx.timing;
   if (a.length === 2) return R.map(DEBUG_NAMES.map(([name, key]) => [name, R.bulk(String(timing[key]))]));
-  const updates: Array<[keyof Timing, number]> = [];
   for (let j = 2; j < a.length; j++) {
     const option = a[j]!;
     const moreArgs = a.length - 1 - j;
@@ -431,7 +430,6 @@ function debug(env: CommandEnv, a: string[]): Reply {
     if (v === null || v <= 0) return R.error(`ERR Invalid argument '${a[j]}' for SENTINEL DEBUG '${option}'`);
     // Redis applies each valid pair as it goes, even when a later one is bad.
     timing[entry[1]] = v;
-    updates.push([entry[1], v]);
   }
   return R.ok();
 }

@@ -12,6 +12,11 @@ import { UsageError, type Problem } from '../../common/errors.js';
 import { splitArgs } from '../resp/splitargs.js';
 import { applyAclRules, defaultUser, sha256Hex } from '../server/auth.js';
 import type { AclUser } from '../server/types.js';
+import {
+  SENTINEL_DEFAULT_DOWN_AFTER,
+  SENTINEL_DEFAULT_FAILOVER_TIMEOUT,
+  SENTINEL_DEFAULT_PARALLEL_SYNCS,
+} from '../state/timing.js';
 import { strerror } from '../strerror.js';
 import { includeFiles, resolveDir } from './paths.js';
 import { REDIS_DIRECTIVES } from './redis-directives.js';
@@ -19,9 +24,9 @@ import type { ConfigLine, MasterConfig, SentinelConfig } from './types.js';
 
 export const DEFAULT_SENTINEL_PORT = 26379;
 export const DEFAULTS = {
-  downAfterMs: 30_000,
-  failoverTimeoutMs: 180_000,
-  parallelSyncs: 1,
+  downAfterMs: SENTINEL_DEFAULT_DOWN_AFTER,
+  failoverTimeoutMs: SENTINEL_DEFAULT_FAILOVER_TIMEOUT,
+  parallelSyncs: SENTINEL_DEFAULT_PARALLEL_SYNCS,
   masterRebootDownAfterPeriodMs: 0,
 } as const;
 

@@ -90,8 +90,8 @@ export function checkObjectivelyDown(ctx: SentinelCtx, master: Instance): void {
 /** Records a peer's answer to SENTINEL IS-MASTER-DOWN-BY-ADDR: its down opinion and its vote. */
 export function receiveIsMasterDownReply(ctx: SentinelCtx, master: Instance, ri: Instance, r: import('../resp/types.js').Reply): void {
   if (r.type !== 'array' || r.value.length !== 3) return;
-  const [down, leader, epoch] = r.value as [any, any, any];
-  if (down.type !== 'integer' || leader.type !== 'bulk' || epoch.type !== 'integer') return;
+  const [down, leader, epoch] = r.value;
+  if (down?.type !== 'integer' || leader?.type !== 'bulk' || epoch?.type !== 'integer') return;
   ri.lastMasterDownReplyTime = ctx.now();
   const wasDown = (ri.flags & SRI.MASTER_DOWN) !== 0;
   if (down.value === 1) ri.flags |= SRI.MASTER_DOWN;

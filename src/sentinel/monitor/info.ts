@@ -111,8 +111,7 @@ export function refreshInstanceInfo(ctx: SentinelCtx, ri: Instance, info: string
       // The promotion is confirmed: from now on the failover cannot be aborted. Take the epoch we
       // won as the configuration epoch so that every other sentinel adopts this configuration.
       master.configEpoch = master.failoverEpoch;
-      master.failoverState = FailoverState.RECONF_SLAVES;
-      master.failoverStateChangeTime = now;
+      master.setFailoverState(FailoverState.RECONF_SLAVES, now);
       ctx.flushConfig();
       ctx.event('warning', '+promoted-slave', ri, '%@');
       if (st.simFailureFlags & SIMFAILURE_CRASH_AFTER_PROMOTION) ctx.crash();

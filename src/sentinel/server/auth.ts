@@ -74,7 +74,7 @@ export function applyAclRules(user: AclUser, rules: string[]): string | null {
     } else if (r === 'sanitize-payload' || r === 'skip-sanitize-payload') {
       user.payloadFlag = r;
     } else if (ALL_COMMANDS[r]) {
-      user.rules = [...user.rules.filter((x) => !isCommandRule(x)), ALL_COMMANDS[r]!];
+      user.rules = [...user.rules.filter((x) => !isCommandRule(x)), ALL_COMMANDS[r]];
     } else if (rule.startsWith('>')) {
       user.passwordHashes.add(sha256Hex(rule.slice(1)));
       user.nopass = false;

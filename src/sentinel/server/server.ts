@@ -88,7 +88,7 @@ export class Server implements SentinelServer {
       ...opts,
     };
     this.now = opts.now ?? Date.now;
-    this.users = opts.users ?? new Map();
+    this.users = opts.users ?? new Map<string, AclUser>();
     registerConnectionCommands(this);
   }
 

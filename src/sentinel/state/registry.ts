@@ -179,8 +179,7 @@ export function resetMaster(ctx: SentinelCtx, ri: Instance, flags: number): void
   ri.link.close();
   ri.flags &= SRI.MASTER;
   ri.leader = null;
-  ri.failoverState = FailoverState.NONE;
-  ri.failoverStateChangeTime = 0;
+  ri.setFailoverState(FailoverState.NONE, 0);
   ri.failoverStartTime = 0; // a reset allows failing over again at once
   ri.promotedSlave = null;
   ri.runid = null;
@@ -255,10 +254,4 @@ export function currentMasterAddress(master: Instance): Addr {
 export function propagateDownAfterPeriod(master: Instance): void {
   for (const ri of master.slaves.values()) ri.downAfterPeriod = master.downAfterPeriod;
   for (const ri of master.sentinels.values()) ri.downAfterPeriod = master.downAfterPeriod;
-}
-
-/** rename-command: the name to send for `command` to this instance (replicas use their master's table). */
-export function mapCommand(ri: Instance, command: string): string {
-  const owner = ri.master ?? ri;
-  return owner.renamedCommands.get(command.toLowerCase()) ?? command;
 }

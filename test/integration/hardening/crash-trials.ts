@@ -22,7 +22,7 @@ import path from 'node:path';
 import { parseSentinelConfig } from '../../../src/sentinel/config/parse.js';
 import { freePort, waitForPort } from '../../helpers/ports.js';
 import { repoRoot, startProgram, tempDir, type Proc } from '../../helpers/procs.js';
-import { records, text } from '../sentinel/resp-client.js';
+import { records, text } from '../../helpers/resp-conn.js';
 import { masterAddr, masterRecord, redisRole, sentinelCall, startTopology, waitDiscovered, waitFor, type SentinelProc, type Topology } from '../sentinel/topology.js';
 
 export interface TrialResult {
@@ -242,7 +242,7 @@ export async function runCrashTrials(opts: TrialOptions): Promise<TrialRun> {
     const leader = [...t.events.all].reverse().find((e) => e.at >= pausedAt && e.channel === '+elected-leader')?.sentinel;
     const victim = stepBy !== undefined && preferLeader ? stepBy : preferLeader && leader !== undefined ? leader : randomVictim;
     const s = t.sentinels[victim]!;
-    const configEpochBefore = Number((await masterRecord(s.port, NAME).catch(() => ({}) as Record<string, string>))['config-epoch'] ?? 0);
+    const configEpochBefore = Number((await masterRecord(s.port, NAME).catch((): Record<string, string> => ({})))['config-epoch'] ?? 0);
     const phaseAtKill = phase(t, victim, pausedAt);
     await sigkill(s);
     const announced = announcedEpoch(t, victim, 0);

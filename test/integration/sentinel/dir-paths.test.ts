@@ -10,15 +10,13 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../helpers/ports.js';
-import { RespConn, plain } from '../../helpers/resp-conn.js';
+import { RespConn, plain, pairs, text, toJs } from '../../helpers/resp-conn.js';
 import { startSentinelFrom, stopAll, tempDir, type Proc } from '../../helpers/procs.js';
 import { REWRITE_SIGNATURE } from '../../../src/sentinel/config/index.js';
-import { pairs, text, toJs } from './resp-client.js';
 import { sentinelCall, waitFor } from './topology.js';
 import { transcript } from './transcript.js';
 
-const IMPLS = ['redis', 'bundled'] as const;
-type Impl = (typeof IMPLS)[number];
+type Impl = 'redis' | 'bundled';
 
 afterEach(async () => {
   await stopAll();
@@ -275,7 +273,10 @@ describe('dir takes effect where it stands (redis-sentinel vs bundled)', () => {
       const exited = await new Promise<boolean>((resolve) => {
         const t = setTimeout(() => resolve(false), 2000);
         p.child.once('close', () => (clearTimeout(t), resolve(true)));
-        if (p.child.exitCode !== null) (clearTimeout(t), resolve(true));
+        if (p.child.exitCode !== null) {
+          clearTimeout(t);
+          resolve(true);
+        }
       });
       await p.stop('SIGKILL');
       return exited ? said(p.log()) : 'started';

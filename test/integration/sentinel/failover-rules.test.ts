@@ -4,7 +4,7 @@
  * SENTINEL FAILOVER, parallel-syncs, safety without a majority, and TILT.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RespClient, records, text } from './resp-client.js';
+import { RespConn, records, text } from '../../helpers/resp-conn.js';
 import { freePort } from '../../helpers/ports.js';
 import { startRedis, type Proc } from '../../helpers/procs.js';
 import {
@@ -28,7 +28,7 @@ afterEach(async (ctx) => {
 const TS3 = ['bundled', 'bundled', 'bundled'] as const;
 
 async function runId(port: number): Promise<string> {
-  const c = await RespClient.connect(port);
+  const c = await RespConn.connect(port);
   try {
     return /run_id:(\w+)/.exec(text(await c.call('INFO', 'server')))![1]!;
   } finally {
@@ -37,7 +37,7 @@ async function runId(port: number): Promise<string> {
 }
 
 async function redisCmd(port: number, ...args: string[]): Promise<string> {
-  const c = await RespClient.connect(port);
+  const c = await RespConn.connect(port);
   try {
     return text(await c.call(...args));
   } finally {
@@ -119,7 +119,7 @@ describe('manual failover', () => {
     t = await startTopology({ sentinels: [...TS3] });
     await waitDiscovered(t);
     const port = t.sentinels[1]!.port;
-    const c = await RespClient.connect(port);
+    const c = await RespConn.connect(port);
     try {
       expect(text(await c.call('SENTINEL', 'FAILOVER', 'mymaster'))).toBe('OK');
       const again = await c.call('SENTINEL', 'FAILOVER', 'mymaster');

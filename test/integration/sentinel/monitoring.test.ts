@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, stopAll } from '../../helpers/procs.js';
 import { parseLog } from './log.js';
-import { record, records } from './resp-client.js';
+import { record, records } from '../../helpers/resp-conn.js';
 import { REDIS_TEST_CONF, sentinelCall, startTopology, waitDiscovered, waitFor, type Topology } from './topology.js';
 
 let t: Topology;

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopAll } from '../../helpers/procs.js';
 import type { Reply } from '../../../src/sentinel/resp/types.js';
-import { RespClient, pairs, text, toJs } from './resp-client.js';
+import { RespConn, pairs, text, toJs } from '../../helpers/resp-conn.js';
 import { sentinelCall, startTopology, waitDiscovered, type Topology } from './topology.js';
 
 let redisT: Topology;
@@ -252,8 +252,8 @@ describe('SENTINEL queries, bundled vs redis-sentinel', () => {
   });
 
   it('replies the same in RESP3 after HELLO 3', async () => {
-    const ca = await RespClient.connect(redisT.sentinels[0]!.port);
-    const cb = await RespClient.connect(tsT.sentinels[0]!.port);
+    const ca = await RespConn.connect(redisT.sentinels[0]!.port);
+    const cb = await RespConn.connect(tsT.sentinels[0]!.port);
     try {
       await ca.call('HELLO', '3');
       await cb.call('HELLO', '3');

@@ -128,6 +128,7 @@ describe('story', () => {
 describe('terminal', () => {
   it('prints the timeline, the numbers and the verdicts without colour codes when asked', () => {
     const text = renderTerminal(report([seedRun(), skipped]), plain);
+    // eslint-disable-next-line no-control-regex -- an ANSI escape is exactly what must not be there
     expect(text).not.toMatch(/\x1b\[/);
     expect(text).toContain('master-pause @ mymaster  FAILED');
     expect(text).toMatch(/\n\s+30000 {2}redis-sentinel-1 {2}\+sdown master mymaster 172\.18\.0\.2 6379 {2}\(redis-master\)\n/);

@@ -60,7 +60,7 @@ describe('monitoring', () => {
     const { master, r1, m } = topology(h);
     await h.run(300);
     const newId = 'c'.repeat(40);
-    master.handle(['PUBLISH', '__sentinel__:hello', `127.0.0.1,26390,${newId},5,mymaster,127.0.0.1,6380,4`]);
+    void master.handle(['PUBLISH', '__sentinel__:hello', `127.0.0.1,26390,${newId},5,mymaster,127.0.0.1,6380,4`]);
     r1.replicaOf(null);
     await h.settle();
     expect(h.types()).toEqual(expect.arrayContaining(['+sentinel', '+new-epoch', '+config-update-from', '+switch-master']));

@@ -295,7 +295,7 @@ class FakePubSubLink implements PubSubLink {
 }
 
 function linkError(kind: LinkError['kind'], o: LinkOptions): LinkError {
-  return Object.assign(new Error(kind), { kind, peer: `${o.host}:${o.port}` }) as LinkError;
+  return Object.assign(new Error(kind), { kind, peer: `${o.host}:${o.port}` });
 }
 
 export class FakeClock {

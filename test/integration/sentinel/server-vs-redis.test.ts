@@ -5,11 +5,11 @@
  * Commands that belong to sentinel-core (SENTINEL, INFO, ROLE, PUBLISH) are not registered here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Server, sha256Hex } from '../../src/sentinel/server/index.js';
-import type { Reply } from '../../src/sentinel/resp/types.js';
-import { freePort } from '../helpers/ports.js';
-import { startSentinel, stopAll } from '../helpers/procs.js';
-import { RespConn, plain } from '../helpers/resp-conn.js';
+import { Server, sha256Hex } from '../../../src/sentinel/server/index.js';
+import type { Reply } from '../../../src/sentinel/resp/types.js';
+import { freePort } from '../../helpers/ports.js';
+import { startSentinel, stopAll } from '../../helpers/procs.js';
+import { RespConn, plain } from '../../helpers/resp-conn.js';
 
 const CORE_COMMANDS = new Set(['role', 'info', 'sentinel', 'publish']);
 let realPort = 0;
@@ -62,7 +62,7 @@ function normClientText(s: string): string {
 
 function norm(r: Reply, cmd: string[]): unknown {
   const c = cmd.map((x) => x.toLowerCase());
-  const p = plain(r) as unknown;
+  const p = plain(r);
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return /^id=\d+ addr=/m.test(v) ? normClientText(v) : v;
     if (Array.isArray(v)) return v.map(walk);

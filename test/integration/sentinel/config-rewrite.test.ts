@@ -7,9 +7,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { freePort } from '../helpers/ports.js';
-import { startSentinel, stopAll } from '../helpers/procs.js';
-import { parseSentinelConfig, renderRewrite, REWRITE_SIGNATURE } from '../../src/sentinel/config/index.js';
+import { freePort } from '../../helpers/ports.js';
+import { startSentinel, stopAll } from '../../helpers/procs.js';
+import { parseSentinelConfig, renderRewrite, REWRITE_SIGNATURE } from '../../../src/sentinel/config/index.js';
 
 afterAll(stopAll);
 

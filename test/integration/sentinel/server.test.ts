@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { Server, ListenError, isLoopback, sha256Hex, type AclUser } from '../../src/sentinel/server/index.js';
-import { R } from '../../src/sentinel/resp/types.js';
-import { RespConn, plain } from '../helpers/resp-conn.js';
+import { Server, ListenError, isLoopback, sha256Hex, type AclUser } from '../../../src/sentinel/server/index.js';
+import { R } from '../../../src/sentinel/resp/types.js';
+import { RespConn, plain } from '../../helpers/resp-conn.js';
 
 let server: Server;
 let port: number;
@@ -51,7 +51,7 @@ describe('sentinel RESP server', () => {
       arity: 2,
       handler: async (_ctx, args) => {
         await new Promise((r) => setTimeout(r, Number(args[1])));
-        return R.bulk(`slept ${args[1]}`);
+        return R.bulk(`slept ${String(args[1])}`);
       },
     });
     const c = await conn();
