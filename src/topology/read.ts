@@ -227,7 +227,7 @@ export function toSpec(read: SpecRead): Spec {
 }
 
 function perReplica(priority: number | number[], replicas: number): number[] {
-  return Array.from({ length: replicas }, (_, k) => (Array.isArray(priority) ? ((priority[k] as number | undefined) ?? DEFAULTS.replicaPriority) : priority));
+  return Array.from({ length: replicas }, (_, k) => (Array.isArray(priority) ? (priority[k] ?? DEFAULTS.replicaPriority) : priority));
 }
 
 function optional<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {

@@ -119,7 +119,7 @@ export const drillCommand = defineCommand({
       else throw err;
     }
     if (problems.length) throw new UsageError(problems);
-    return runDrillCommand(args as DrillArgs, scenarios, ctx);
+    return runDrillCommand(args, scenarios, ctx);
   },
 });
 

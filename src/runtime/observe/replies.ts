@@ -50,6 +50,7 @@ export function errorText(err: unknown): string {
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return 'host unreachable';
+    default:
+      return e?.message ?? String(err);
   }
-  return e?.message ?? String(err);
 }

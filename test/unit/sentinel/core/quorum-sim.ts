@@ -273,7 +273,7 @@ class SimCommandLink implements CommandLink {
   }
 
   send(args: Array<string | Buffer | number>): Promise<Reply> {
-    return this.trySend(args) as Promise<Reply>;
+    return this.trySend(args);
   }
 
   trySend(raw: Array<string | Buffer | number>): Promise<Reply> {
