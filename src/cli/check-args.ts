@@ -71,8 +71,7 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
 function checkNumber(g: Given, r: NumberRange): Problem | undefined {
   const n = DECIMAL.test(g.text.trim()) ? Number(g.text) : NaN;
-  const ok =
-    Number.isFinite(n) && (r.minExclusive ? n > r.min : n >= r.min) && n <= r.max && (!r.integer || Number.isInteger(n));
+  const ok = Number.isFinite(n) && (r.minExclusive ? n > r.min : n >= r.min) && n <= r.max && (!r.integer || Number.isInteger(n));
   if (ok) return undefined;
   return {
     path: g.flag,

@@ -25,7 +25,7 @@ const TOP_EXAMPLES: [string, string][] = [
   ['$0 init && $0 render', 'write a spec, then render it into ./out'],
   ['$0 validate --spec my.yaml', 'check a spec without writing anything'],
 ];
-const TOP_EPILOGUE = 'Run `sentinel-compose <command> --help` for a command\'s options and examples.';
+const TOP_EPILOGUE = "Run `sentinel-compose <command> --help` for a command's options and examples.";
 
 export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
   const json = argv.includes('--json');
@@ -125,10 +125,7 @@ function yargsOptions(options: Record<string, OptionDef>): Record<string, Option
 function usageFromYargs(msg: string, argv: string[]): UsageError {
   const commandNames = commands.map((c) => c.name);
   const cmd: AnyCommand | undefined = commands.find((c) => c.name === argv[0]);
-  const flagNames = [
-    ...GLOBAL_OPTIONS,
-    ...Object.entries(cmd?.options ?? {}).flatMap(([name, o]) => [name, ...[o.alias ?? []].flat()]),
-  ];
+  const flagNames = [...GLOBAL_OPTIONS, ...Object.entries(cmd?.options ?? {}).flatMap(([name, o]) => [name, ...[o.alias ?? []].flat()])];
   const help = cmd ? `sentinel-compose ${cmd.name} --help` : 'sentinel-compose --help';
 
   const unknown = /^Unknown arguments?: (.*)$/.exec(msg);

@@ -110,7 +110,11 @@ export function judge(e: Expectation, input: JudgeInput): ExpectationResult {
       const switches = inGroup.filter((x) => x.channel === '+switch-master');
       if (!final) return result(e, false, noFinal);
       if (master === null || master === ctx.initialMaster) {
-        return result(e, false, `the master is ${master ?? 'unclear'}${master === ctx.initialMaster ? ' still' : ''}; expected a replica of ${ctx.initialMaster} to be promoted`);
+        return result(
+          e,
+          false,
+          `the master is ${master ?? 'unclear'}${master === ctx.initialMaster ? ' still' : ''}; expected a replica of ${ctx.initialMaster} to be promoted`,
+        );
       }
       if (switches.length === 0) return result(e, false, `${master} is master but no sentinel published +switch-master`);
       return result(e, true, `${master} replaced ${ctx.initialMaster} (+switch-master from ${new Set(switches.map((x) => x.sentinel)).size} sentinel(s))`);
@@ -127,7 +131,9 @@ export function judge(e: Expectation, input: JudgeInput): ExpectationResult {
     case 'fault-detected': {
       const missing = sdownMissing(events, input.faulted, ctx.faultFrom);
       if (missing.length) return result(e, false, missing[0]!);
-      const first = sinceFault(events, ctx.faultFrom).find((x) => x.channel === '+sdown' && x.instanceService !== null && input.faulted.includes(x.instanceService))!;
+      const first = sinceFault(events, ctx.faultFrom).find(
+        (x) => x.channel === '+sdown' && x.instanceService !== null && input.faulted.includes(x.instanceService),
+      )!;
       return result(e, true, `${first.sentinel} reported +sdown ${first.instanceService} at ${signedMs(first.t)}`);
     }
     case 'one-master': {
@@ -142,9 +148,7 @@ export function judge(e: Expectation, input: JudgeInput): ExpectationResult {
       if (!final) return result(e, false, noFinal);
       const missing = replicasMissing(final, master, ctx);
       if (master === null) return result(e, false, 'there is no single master to follow');
-      return missing.length
-        ? result(e, false, missing.join('; '))
-        : result(e, true, `${final.nodes.length - 1} replica(s) of ${master}, links up`);
+      return missing.length ? result(e, false, missing.join('; ')) : result(e, true, `${final.nodes.length - 1} replica(s) of ${master}, links up`);
     }
     case 'sentinels-agree': {
       if (!final) return result(e, false, noFinal);
@@ -159,7 +163,8 @@ export function judge(e: Expectation, input: JudgeInput): ExpectationResult {
       if (!old?.reachable) return result(e, false, `${ctx.initialMaster} does not answer`);
       if (master === ctx.initialMaster) return result(e, false, `${ctx.initialMaster} is still (or again) the master`);
       if (old.role !== 'replica') return result(e, false, `${ctx.initialMaster} has role ${old.role}, expected a replica of ${target ?? 'the new master'}`);
-      if (target === null || old.masterService !== target) return result(e, false, `${ctx.initialMaster} replicates ${old.masterService ?? old.masterAddress}, not ${target ?? 'the new master'}`);
+      if (target === null || old.masterService !== target)
+        return result(e, false, `${ctx.initialMaster} replicates ${old.masterService ?? old.masterAddress}, not ${target ?? 'the new master'}`);
       if (old.link !== 'up') return result(e, false, `${ctx.initialMaster} replicates ${target} but the link is down`);
       return result(e, true, `${ctx.initialMaster} is a replica of ${target}, link up`);
     }
@@ -189,7 +194,7 @@ export function judge(e: Expectation, input: JudgeInput): ExpectationResult {
 export function summarizeSeqs(seqs: readonly number[], max = 12): string {
   const sorted = [...seqs].sort((a, b) => a - b);
   const ranges: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
     ranges.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);

@@ -41,7 +41,12 @@ export async function runDrill(runtime: Runtime, scenarios: readonly Scenario[],
       opts.sentinelPassword,
     );
     for (const f of failures) progress(`warning: ${f}`);
-    await learnSentinelIds(observer, book, topology.sentinels.map((s) => s.service), groups[0]?.name);
+    await learnSentinelIds(
+      observer,
+      book,
+      topology.sentinels.map((s) => s.service),
+      groups[0]?.name,
+    );
     const runId = opts.runId ?? randomBytes(4).toString('hex');
     outer: for (const scenario of scenarios) {
       for (const group of groups) {

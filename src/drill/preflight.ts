@@ -12,7 +12,13 @@ import type { Runtime } from '../runtime/types.js';
  * Resolves once the topology can be drilled; 'nothing runs' when no process of it runs and
  * `canStart` (drill --up: the records are stale, after a reboot or a kill, and it starts it).
  */
-export async function preflight(runtime: Runtime, outDir: string, outArg: string, say: (line: string) => void, canStart = false): Promise<'ready' | 'nothing runs'> {
+export async function preflight(
+  runtime: Runtime,
+  outDir: string,
+  outArg: string,
+  say: (line: string) => void,
+  canStart = false,
+): Promise<'ready' | 'nothing runs'> {
   const c = await checkServices(runtime, outDir);
   const project = runtime.topology.project;
   if (nothingRuns(c)) {
@@ -32,7 +38,11 @@ export async function preflight(runtime: Runtime, outDir: string, outArg: string
   }));
   const theirs = c.paused.filter((l) => !abandoned(l));
   for (const l of theirs) {
-    problems.push({ path: l.service, message: describeLeftover(l), fix: `resume it (\`sentinel-compose up --out ${outArg}\` resumes every paused node) and drill again` });
+    problems.push({
+      path: l.service,
+      message: describeLeftover(l),
+      fix: `resume it (\`sentinel-compose up --out ${outArg}\` resumes every paused node) and drill again`,
+    });
   }
   if (problems.length) throw new UsageError(problems);
   for (const l of c.paused) say(`${l.service} ${describeLeftover(l)}; resuming it`);

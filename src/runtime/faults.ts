@@ -51,7 +51,11 @@ export function recordFault(outDir: string, service: string, kind: Fault['kind']
 
 export function clearFault(outDir: string, service: string): void {
   const list = readFaults(outDir);
-  if (list.some((f) => f.service === service)) writeFaults(outDir, list.filter((f) => f.service !== service));
+  if (list.some((f) => f.service === service))
+    writeFaults(
+      outDir,
+      list.filter((f) => f.service !== service),
+    );
 }
 
 export function clearFaults(outDir: string): void {

@@ -54,7 +54,9 @@ export function describeLeftover(l: Leftover): string {
   const who = l.fault ? `sentinel-compose (pid ${l.fault.by.pid}, at ${timeOfDay(l.fault.at)})` : null;
   if (l.state === 'paused') {
     if (!who) return 'is paused, not by sentinel-compose';
-    return l.ownerAlive ? `is paused by ${who}, which is still running and brings it back when it ends` : `was left paused by ${who}, which ended without bringing it back`;
+    return l.ownerAlive
+      ? `is paused by ${who}, which is still running and brings it back when it ends`
+      : `was left paused by ${who}, which ended without bringing it back`;
   }
   if (l.fault?.kind === 'killed' && !l.ownerAlive) return `was left killed by ${who}, which ended without restarting it`;
   return l.state === 'missing' ? 'was never started' : 'is not running (it exited or was stopped)';

@@ -61,4 +61,3 @@ function canBind(host: string): Promise<boolean> {
     srv.listen({ host, port: 0 }, () => srv.close(() => resolve(true)));
   });
 }
-

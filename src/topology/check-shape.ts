@@ -80,7 +80,10 @@ function fixFor(s: JsonSchema, path: string, root: JsonSchema, value?: unknown):
   const ex = exampleOf(s, root);
   const line = ex === undefined ? '' : `, e.g. ${key ? `${key}: ` : '- '}${yamlScalar(ex)}`;
   // `name: 123` or `password: yes` are read by YAML as a number or a boolean.
-  const quote = types.includes('string') && !s.enum && value !== null && typeof value !== 'object' && typeof value !== 'string' ? ' (in quotes if it looks like a number or true/false)' : '';
+  const quote =
+    types.includes('string') && !s.enum && value !== null && typeof value !== 'object' && typeof value !== 'string'
+      ? ' (in quotes if it looks like a number or true/false)'
+      : '';
   return `write ${describeExpected(s, root)}${line}${quote}`;
 }
 
@@ -103,14 +106,7 @@ function yamlScalar(v: unknown): string {
   return /^[A-Za-z${][\w${}./:-]*$/.test(v) && !/^(true|false|yes|no|on|off|null|~)$/i.test(v) ? v : JSON.stringify(v);
 }
 
-function walk(
-  value: unknown,
-  node: JsonSchema,
-  path: string,
-  root: JsonSchema,
-  fromVariables: Set<string>,
-  problems: Problem[],
-): unknown {
+function walk(value: unknown, node: JsonSchema, path: string, root: JsonSchema, fromVariables: Set<string>, problems: Problem[]): unknown {
   const s = deref(node, root);
   const at = path || '(top level)';
 
@@ -168,7 +164,12 @@ function walk(
     } else if (s.pattern && !new RegExp(s.pattern, 'u').test(value)) {
       const ex = exampleOf(s, root);
       const key = lastKey(path);
-      problems.push({ path: at, value, message: 'is not in the allowed format', fix: `${s.description ?? ''}${ex !== undefined && key ? ` E.g. ${key}: ${yamlScalar(ex)}` : ''}`.trim() });
+      problems.push({
+        path: at,
+        value,
+        message: 'is not in the allowed format',
+        fix: `${s.description ?? ''}${ex !== undefined && key ? ` E.g. ${key}: ${yamlScalar(ex)}` : ''}`.trim(),
+      });
     }
     return value;
   }
@@ -193,7 +194,11 @@ function walk(
       if (!own(obj, req)) {
         const d = props[req] ? deref(props[req], root) : undefined;
         const ex = d ? exampleOf(d, root) : undefined;
-        problems.push({ path: childPath(path, req), message: 'is required', fix: ex !== undefined ? `add it, e.g. ${req}: ${yamlScalar(ex)}` : `add it: ${firstSentence(d?.description) ?? req}` });
+        problems.push({
+          path: childPath(path, req),
+          message: 'is required',
+          fix: ex !== undefined ? `add it, e.g. ${req}: ${yamlScalar(ex)}` : `add it: ${firstSentence(d?.description) ?? req}`,
+        });
       }
     }
     for (const [k, v] of Object.entries(obj)) {

@@ -154,7 +154,11 @@ export function readSpec(shaped: unknown, opts: ReadOptions): { spec: SpecRead; 
   const aclUser = (key: string): AclUserRead | undefined => {
     const user = auth.section(key);
     if (!user.given) return undefined;
-    return { path: user.path, name: user.read<string | undefined>('name', 'string', undefined), password: user.read<string | undefined>('password', 'string', undefined) };
+    return {
+      path: user.path,
+      name: user.read<string | undefined>('name', 'string', undefined),
+      password: user.read<string | undefined>('password', 'string', undefined),
+    };
   };
 
   const spec: SpecRead = {
@@ -166,7 +170,11 @@ export function readSpec(shaped: unknown, opts: ReadOptions): { spec: SpecRead; 
       node: images.read('node', 'string', DEFAULTS.images.node),
       sentinel: images.read('sentinel', 'string', DEFAULTS.images.sentinel),
     },
-    ports: { path: ports.path, redis: ports.read('redis', 'number', DEFAULTS.ports.redis), sentinel: ports.read('sentinel', 'number', DEFAULTS.ports.sentinel) },
+    ports: {
+      path: ports.path,
+      redis: ports.read('redis', 'number', DEFAULTS.ports.redis),
+      sentinel: ports.read('sentinel', 'number', DEFAULTS.ports.sentinel),
+    },
     bind,
     announce,
     auth: {
@@ -202,20 +210,18 @@ export function toSpec(read: SpecRead): Spec {
       ...(dataUser ? { user: dataUser } : {}),
       ...(sentinelUser ? { sentinelUser } : {}),
     },
-    masters: read.masters.map(
-      (m): MasterSpec => ({
-        name: m.name.value,
-        replicas: m.replicas.value,
-        quorum: m.quorum.value,
-        persistence: m.persistence.value,
-        minReplicasToWrite: m.minReplicasToWrite.value,
-        minReplicasMaxLag: m.minReplicasMaxLag.value,
-        replicaPriorities: m.replicaPriorities.value,
-        downAfterMs: m.downAfterMs.value,
-        failoverTimeoutMs: m.failoverTimeoutMs.value,
-        parallelSyncs: m.parallelSyncs.value,
-      }),
-    ),
+    masters: read.masters.map((m): MasterSpec => ({
+      name: m.name.value,
+      replicas: m.replicas.value,
+      quorum: m.quorum.value,
+      persistence: m.persistence.value,
+      minReplicasToWrite: m.minReplicasToWrite.value,
+      minReplicasMaxLag: m.minReplicasMaxLag.value,
+      replicaPriorities: m.replicaPriorities.value,
+      downAfterMs: m.downAfterMs.value,
+      failoverTimeoutMs: m.failoverTimeoutMs.value,
+      parallelSyncs: m.parallelSyncs.value,
+    })),
     sentinels: {
       count: read.sentinels.count.value,
       implementation: read.sentinels.implementation.value,

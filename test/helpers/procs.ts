@@ -200,10 +200,7 @@ export function removeDir(dir: string): void {
  * Starts a sentinel again on its existing config file (same port, same directory), as after a
  * crash or a restart: the file is not rewritten first.
  */
-export async function restartSentinel(
-  prev: Proc & { confFile: string },
-  implementation: 'redis' | 'bundled',
-): Promise<Proc & { confFile: string }> {
+export async function restartSentinel(prev: Proc & { confFile: string }, implementation: 'redis' | 'bundled'): Promise<Proc & { confFile: string }> {
   const [cmd, args] = sentinelCommandLine(prev.confFile, { implementation });
   const p = startProcess(`${prev.name}-again`, cmd, args, prev.host, prev.port, prev.dir);
   await waitForPort(prev.port, prev.host);

@@ -53,7 +53,6 @@ function listing(dir: string): string[] {
   return readdirSync(dir, { recursive: true }).map(String).sort();
 }
 
-
 const upDirs: string[] = [];
 afterEach(async () => {
   for (const d of upDirs.splice(0)) await run(['down', '--volumes', '--runtime', 'local', '--out', d], path.dirname(d));

@@ -17,15 +17,31 @@ export const initCommand = defineCommand({
       requiresArg: true,
     },
     // The ranges are the spec's (a test checks them against the schema).
-    replicas: { type: 'number', default: DEFAULTS.replicas, describe: 'Replicas per master', requiresArg: true, range: { min: 0, max: 20, integer: true, example: 2 } },
-    sentinels: { type: 'number', default: DEFAULTS.sentinels.count, describe: 'Number of sentinels (odd: 3 or 5)', requiresArg: true, range: { min: 1, max: 25, integer: true, example: 3 } },
+    replicas: {
+      type: 'number',
+      default: DEFAULTS.replicas,
+      describe: 'Replicas per master',
+      requiresArg: true,
+      range: { min: 0, max: 20, integer: true, example: 2 },
+    },
+    sentinels: {
+      type: 'number',
+      default: DEFAULTS.sentinels.count,
+      describe: 'Number of sentinels (odd: 3 or 5)',
+      requiresArg: true,
+      range: { min: 1, max: 25, integer: true, example: 3 },
+    },
     quorum: {
       type: 'number',
       describe: 'Sentinels that must agree a master is down (default: a majority)',
       requiresArg: true,
       range: { min: 1, max: 25, integer: true, example: 2 },
     },
-    implementation: { choices: ['bundled', 'redis'] as const, default: DEFAULTS.sentinels.implementation, describe: 'bundled TypeScript Sentinel, or redis-sentinel' },
+    implementation: {
+      choices: ['bundled', 'redis'] as const,
+      default: DEFAULTS.sentinels.implementation,
+      describe: 'bundled TypeScript Sentinel, or redis-sentinel',
+    },
     password: {
       type: 'boolean',
       default: false,
@@ -43,10 +59,14 @@ export const initCommand = defineCommand({
     const path = await import('node:path');
     const file = path.resolve(ctx.cwd, args.spec);
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) {
-      throw new UsageError([{ path: '--spec', value: args.spec, message: 'is a folder', fix: 'give the path of the spec file to write, e.g. --spec sentinel-compose.yaml' }]);
+      throw new UsageError([
+        { path: '--spec', value: args.spec, message: 'is a folder', fix: 'give the path of the spec file to write, e.g. --spec sentinel-compose.yaml' },
+      ]);
     }
     if (fs.existsSync(file) && !args.force) {
-      throw new UsageError([{ path: '--spec', value: args.spec, message: 'already exists', fix: 'pass --force to overwrite it, or --spec to write another file' }]);
+      throw new UsageError([
+        { path: '--spec', value: args.spec, message: 'already exists', fix: 'pass --force to overwrite it, or --spec to write another file' },
+      ]);
     }
     const { renderTemplate } = await import('../../render/templates.js');
     const { parseSpec } = await import('../../topology/load.js');
@@ -58,7 +78,9 @@ export const initCommand = defineCommand({
       .map((s) => s.trim())
       .filter(Boolean);
     if (!names.length) {
-      throw new UsageError([{ path: '--masters', value: args.masters, message: 'names no master', fix: 'e.g. --masters mymaster, or --masters orders,sessions for two groups' }]);
+      throw new UsageError([
+        { path: '--masters', value: args.masters, message: 'names no master', fix: 'e.g. --masters mymaster, or --masters orders,sessions for two groups' },
+      ]);
     }
     const sentinels = args.sentinels;
     const quorum = args.quorum ?? majorityOf(sentinels);
@@ -96,7 +118,11 @@ export const initCommand = defineCommand({
     if (newPassword) {
       const before = fs.existsSync(envFile) ? fs.readFileSync(envFile, 'utf8') : '';
       const prefix = before && !before.endsWith('\n') ? '\n' : '';
-      files.push({ file: envFile, content: `${before}${prefix}# Written by sentinel-compose init: the data nodes' password.\nREDIS_PASSWORD=${newPassword}\n`, mode: 0o600 });
+      files.push({
+        file: envFile,
+        content: `${before}${prefix}# Written by sentinel-compose init: the data nodes' password.\nREDIS_PASSWORD=${newPassword}\n`,
+        mode: 0o600,
+      });
       notes.push(`${ctx.out.color.green('wrote')} a random REDIS_PASSWORD to ${path.relative(ctx.cwd, envFile) || envFile} (mode 0600)`);
     }
     writeFilesAtomic(files, `writing ${args.spec}`);

@@ -20,7 +20,8 @@ export const renderCommand = defineCommand({
     },
     'sentinel-bundle': {
       type: 'string',
-      describe: 'The bundled sentinel program to copy into sentinel-image/: a file, or "placeholder" for committed fixtures (default: this package\'s dist/sentinel.bundle.mjs)',
+      describe:
+        'The bundled sentinel program to copy into sentinel-image/: a file, or "placeholder" for committed fixtures (default: this package\'s dist/sentinel.bundle.mjs)',
       requiresArg: true,
     },
   },
@@ -41,7 +42,12 @@ export const renderCommand = defineCommand({
     if (!rel.startsWith('..') && !path.isAbsolute(rel)) {
       // Render replaces --out as a whole: the spec (and its .env) must live outside it.
       throw new UsageError([
-        { path: '--out', value: args.out, message: `contains the spec ${args.spec}, and render replaces everything in it`, fix: 'render into a folder of its own, e.g. --out out' },
+        {
+          path: '--out',
+          value: args.out,
+          message: `contains the spec ${args.spec}, and render replaces everything in it`,
+          fix: 'render into a folder of its own, e.g. --out out',
+        },
       ]);
     }
     const files = render.renderFiles(loaded.topology, loaded.secrets, {
@@ -51,17 +57,19 @@ export const renderCommand = defineCommand({
     });
     if (args.check) {
       const r = render.checkOutput(outDir, files);
-      const differences = [
-        ...r.changed.map((f) => `changed: ${f}`),
-        ...r.missing.map((f) => `missing: ${f}`),
-        ...r.extra.map((f) => `not rendered: ${f}`),
-      ];
+      const differences = [...r.changed.map((f) => `changed: ${f}`), ...r.missing.map((f) => `missing: ${f}`), ...r.extra.map((f) => `not rendered: ${f}`)];
       if (differences.length) {
-        throw Object.assign(new CheckFailedError(
-          `${args.out} differs from what ${args.spec} renders to (${differences.length} file${differences.length === 1 ? '' : 's'}):\n${differences.map((d) => `  ${d}`).join('\n')}\nRun \`sentinel-compose render --spec ${args.spec} --out ${args.out}\` to update it.`,
-        ), { details: { outDir: r.outDir, changed: r.changed, missing: r.missing, extra: r.extra } });
+        throw Object.assign(
+          new CheckFailedError(
+            `${args.out} differs from what ${args.spec} renders to (${differences.length} file${differences.length === 1 ? '' : 's'}):\n${differences.map((d) => `  ${d}`).join('\n')}\nRun \`sentinel-compose render --spec ${args.spec} --out ${args.out}\` to update it.`,
+          ),
+          { details: { outDir: r.outDir, changed: r.changed, missing: r.missing, extra: r.extra } },
+        );
       }
-      ctx.result({ ok: true, outDir: r.outDir, changed: [], missing: [], extra: [] }, `${ctx.out.color.green('up to date')}: ${args.out} (${files.length} files)`);
+      ctx.result(
+        { ok: true, outDir: r.outDir, changed: [], missing: [], extra: [] },
+        `${ctx.out.color.green('up to date')}: ${args.out} (${files.length} files)`,
+      );
       return;
     }
     const w = render.writeOutput(outDir, files, { force: args.force });

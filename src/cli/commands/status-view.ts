@@ -40,10 +40,7 @@ function nodeTable(t: Topology, nodes: NodeView[], c: ChalkInstance): string {
   const rows: string[][] = [['NODE', 'GROUP', 'PROCESS', 'ADDRESS', 'ROLE', 'OFFSET', 'LAG', 'LINK'].map((h) => c.bold(h))];
   for (const n of nodes) {
     const role = !n.reachable ? c.red(n.error ?? 'unreachable') : n.role === 'master' ? c.bold('master') : 'replica';
-    const lag =
-      n.role === 'replica' && (n.lagBytes !== undefined || n.lagSeconds !== undefined)
-        ? `${n.lagBytes ?? '?'} B / ${n.lagSeconds ?? '?'} s`
-        : '-';
+    const lag = n.role === 'replica' && (n.lagBytes !== undefined || n.lagSeconds !== undefined) ? `${n.lagBytes ?? '?'} B / ${n.lagSeconds ?? '?'} s` : '-';
     let link = '-';
     if (n.role === 'master') {
       const expected = (t.masters.find((m) => m.name === n.group)?.nodes.length ?? 1) - 1;
@@ -106,18 +103,30 @@ function countCell(peers: SentinelMasterView['replicas'], expected: number, c: C
 }
 
 /** Lines under the status table: who works on the folder, and what a command that died left behind, each with its fix. */
-export function statusNotes(a: { project: string; out: string; holder: LockHolder | null; busy: LockHolder | null; startedBy?: string; leftovers: Leftover[] }): string[] {
+export function statusNotes(a: {
+  project: string;
+  out: string;
+  holder: LockHolder | null;
+  busy: LockHolder | null;
+  startedBy?: string;
+  leftovers: Leftover[];
+}): string[] {
   const up = `\`sentinel-compose up --out ${a.out}\``;
   const fix = (l: Leftover) => {
     if (l.ownerAlive) return '';
     if (l.state === 'paused') return `: ${up} resumes it`;
-    return l.state === 'missing' ? `: ${up} starts it` : `: ${up} starts it again (\`sentinel-compose logs --out ${a.out} -s ${l.service}\` shows why it stopped)`;
+    return l.state === 'missing'
+      ? `: ${up} starts it`
+      : `: ${up} starts it again (\`sentinel-compose logs --out ${a.out} -s ${l.service}\` shows why it stopped)`;
   };
   const notes: string[] = [];
   if (a.busy) notes.push(`\`sentinel-compose ${a.busy.command}\` (pid ${a.busy.pid}) is working on ${a.out} since ${timeOfDay(a.busy.since)}`);
-  else if (a.holder) notes.push(`\`sentinel-compose ${a.holder.command}\` (pid ${a.holder.pid}, from ${timeOfDay(a.holder.since)}) ended without finishing (killed?)`);
+  else if (a.holder)
+    notes.push(`\`sentinel-compose ${a.holder.command}\` (pid ${a.holder.pid}, from ${timeOfDay(a.holder.since)}) ended without finishing (killed?)`);
   if (!a.busy && a.startedBy === 'drill --up') {
-    notes.push(`${a.project} was started by a \`drill --up\` that did not finish (and so did not take it down): \`sentinel-compose down --out ${a.out}\` takes it down, ${up} keeps it`);
+    notes.push(
+      `${a.project} was started by a \`drill --up\` that did not finish (and so did not take it down): \`sentinel-compose down --out ${a.out}\` takes it down, ${up} keeps it`,
+    );
   }
   for (const l of a.leftovers) notes.push(`${l.service} ${describeLeftover(l)}${fix(l)}`);
   return notes;

@@ -52,7 +52,8 @@ export const statusCommand = defineCommand({
       const notes = statusNotes({ project: t.project, out: args.out, holder, busy, startedBy: state?.startedBy, leftovers });
       return { snapshot, problems, disagreements: dis, healthy: problems.length === 0, busy, leftovers, notes };
     };
-    const notUp = !state && !args.runtime ? `${t.project} is not up (nothing recorded in ${dir.outDir}/run/state.json); start it with \`sentinel-compose up\`` : null;
+    const notUp =
+      !state && !args.runtime ? `${t.project} is not up (nothing recorded in ${dir.outDir}/run/state.json); start it with \`sentinel-compose up\`` : null;
 
     if (!args.watch) {
       const v = await look().finally(() => observer.close());
@@ -73,7 +74,12 @@ export const statusCommand = defineCommand({
         const v = await look();
         if (ctx.out.json) ctx.out.out(JSON.stringify({ ok: v.healthy, project: t.project, runtime: runtime.kind, ...v }));
         else {
-          const text = [formatStatus(t, v, ctx.out.color), ...(v.notes.length ? ['', ...v.notes] : []), '', ctx.out.color.dim(`every ${args.interval} s; Ctrl-C to stop`)].join('\n');
+          const text = [
+            formatStatus(t, v, ctx.out.color),
+            ...(v.notes.length ? ['', ...v.notes] : []),
+            '',
+            ctx.out.color.dim(`every ${args.interval} s; Ctrl-C to stop`),
+          ].join('\n');
           // Home the cursor and clear below it: the table redraws in place without flicker.
           ctx.out.out(tty ? `\x1b[H\x1b[J${text}` : text);
         }

@@ -31,7 +31,14 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
   const { runtime, scenario, group, opts, clock, book } = a;
   const say = (line: string) => a.progress(`[${scenario.name} @ ${group.name}] ${line}`);
   const sentinels = runtime.topology.sentinels.map((s) => s.service);
-  const record = newRecord(scenario, group.name, group.nodes.map((n) => n.service), sentinels, clock.monotonic(), clock.now());
+  const record = newRecord(
+    scenario,
+    group.name,
+    group.nodes.map((n) => n.service),
+    sentinels,
+    clock.monotonic(),
+    clock.now(),
+  );
   const report = () => buildRunReport(record, { names: book, blockedAfterMs: opts.blockedAfterMs });
 
   const unmet = unmetRequirement(scenario, group, sentinels.length);
@@ -66,7 +73,10 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
     run.markFault();
     await run.sleep(opts.settleMs);
   } catch (err) {
-    record.stopped = err instanceof DrillAborted ? { interrupted: true, message: err.message } : { interrupted: false, message: err instanceof Error ? err.message : String(err) };
+    record.stopped =
+      err instanceof DrillAborted
+        ? { interrupted: true, message: err.message }
+        : { interrupted: false, message: err instanceof Error ? err.message : String(err) };
     say(`stopped: ${record.stopped.message.split('\n')[0]}`);
   } finally {
     try {

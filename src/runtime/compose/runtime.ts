@@ -112,7 +112,13 @@ export class ComposeRuntime implements Runtime {
       /* never built from this folder */
     }
     const current = await imageId();
-    const why = force ? '--build' : !current ? 'not built yet' : record.hash !== hash || record.imageId !== current ? 'its build context changed since it was built' : null;
+    const why = force
+      ? '--build'
+      : !current
+        ? 'not built yet'
+        : record.hash !== hash || record.imageId !== current
+          ? 'its build context changed since it was built'
+          : null;
     if (!why) return;
     progress(`building the bundled sentinel image ${image} (${why})`);
     await this.composeRun(['build'], `building the sentinel image ${image} failed`, 15 * 60_000);
@@ -146,7 +152,9 @@ export class ComposeRuntime implements Runtime {
     const sections: string[] = [];
     for (const c of failing) {
       const logs = await this.composeTry(['logs', '--no-color', '--tail', '40', c.service]);
-      const state = [c.status, c.health, c.restarts ? `restarted ${c.restarts} times` : '', c.status === 'running' ? '' : `exit code ${c.exitCode}`].filter(Boolean).join(', ');
+      const state = [c.status, c.health, c.restarts ? `restarted ${c.restarts} times` : '', c.status === 'running' ? '' : `exit code ${c.exitCode}`]
+        .filter(Boolean)
+        .join(', ');
       sections.push(`--- ${c.service} (${state}) ---\n${logs.out.all.trim()}`);
     }
     progress('up failed; taking down what was started');
@@ -156,7 +164,9 @@ export class ComposeRuntime implements Runtime {
     throw new ExternalToolError(
       original?.command ?? commandLine(...this.composeLine(['up', '-d'])),
       output,
-      failing.length ? `up failed: ${failing.map((c) => c.service).join(', ')} did not come up (logs below); everything was taken down again` : 'up failed; everything was taken down again',
+      failing.length
+        ? `up failed: ${failing.map((c) => c.service).join(', ')} did not come up (logs below); everything was taken down again`
+        : 'up failed; everything was taken down again',
       { cause: err },
     );
   }
@@ -307,7 +317,12 @@ export class ComposeRuntime implements Runtime {
   private service(service: string): string {
     if (!this.nodes.has(service)) {
       throw new UsageError([
-        { path: 'service', message: `no service named "${service}" in project ${this.topology.project}`, value: service, fix: `use one of: ${[...this.nodes.keys()].join(', ')}` },
+        {
+          path: 'service',
+          message: `no service named "${service}" in project ${this.topology.project}`,
+          value: service,
+          fix: `use one of: ${[...this.nodes.keys()].join(', ')}`,
+        },
       ]);
     }
     return service;
@@ -334,7 +349,9 @@ export class ComposeRuntime implements Runtime {
 
   /** The project's containers, by label (works the same for v1 and v2). */
   private async containers(): Promise<ContainerInfo[]> {
-    const ids = (await run('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.topology.project}`], { summary: 'docker ps failed' })).stdout
+    const ids = (
+      await run('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.topology.project}`], { summary: 'docker ps failed' })
+    ).stdout
       .split('\n')
       .map((s) => s.trim())
       .filter(Boolean);
@@ -411,7 +428,10 @@ function hashDir(dir: string): string {
   }
   for (const name of names) {
     try {
-      h.update(name).update('\0').update(readFileSync(path.join(dir, name))).update('\0');
+      h.update(name)
+        .update('\0')
+        .update(readFileSync(path.join(dir, name)))
+        .update('\0');
     } catch {
       /* a directory */
     }

@@ -27,15 +27,7 @@ import { dataDir, ensureDataDir, ensureRunDir, runDir } from '../state.js';
 import type { Endpoint, LogLine, NodeConfig, Runtime, ServiceState, UpOptions } from '../types.js';
 import { redisServerCommand, sentinelCommand, type Command } from './binaries.js';
 import { readLogs } from './logs.js';
-import {
-  isSameProcess,
-  processStateLetter,
-  signalOwn,
-  spawnDetached,
-  stopOwn,
-  waitForExit,
-  type ProcessRecord,
-} from './process.js';
+import { isSameProcess, processStateLetter, signalOwn, spawnDetached, stopOwn, waitForExit, type ProcessRecord } from './process.js';
 
 export interface LocalRuntimeOptions {
   /** The rendered output directory. */
@@ -73,11 +65,7 @@ export class LocalRuntime implements Runtime {
     ensureRunDir(this.outDir);
     // Data nodes first (masters before their replicas), sentinels last, so that every process
     // finds what it points at.
-    const ordered = [
-      ...this.topology.masters.map((m) => m.nodes[0]!),
-      ...this.topology.masters.flatMap((m) => m.nodes.slice(1)),
-      ...this.topology.sentinels,
-    ];
+    const ordered = [...this.topology.masters.map((m) => m.nodes[0]!), ...this.topology.masters.flatMap((m) => m.nodes.slice(1)), ...this.topology.sentinels];
     const toStart = ordered.filter((node) => {
       const current = this.readRecord(node.service);
       if (current && isSameProcess(current)) {
@@ -228,7 +216,12 @@ export class LocalRuntime implements Runtime {
     const node = this.nodes.get(service);
     if (!node) {
       throw new UsageError([
-        { path: 'service', message: `no service named "${service}" in project ${this.topology.project}`, value: service, fix: `use one of: ${[...this.nodes.keys()].join(', ')}` },
+        {
+          path: 'service',
+          message: `no service named "${service}" in project ${this.topology.project}`,
+          value: service,
+          fix: `use one of: ${[...this.nodes.keys()].join(', ')}`,
+        },
       ]);
     }
     return node;
@@ -335,9 +328,7 @@ export class LocalRuntime implements Runtime {
   private signal(service: string, signal: NodeJS.Signals, verb: string): ProcessRecord {
     const rec = this.readRecord(this.node(service).service);
     if (!rec || !signalOwn(rec, signal)) {
-      throw new UsageError([
-        { path: 'service', message: `cannot ${verb} ${service}: it is not running (start it with up, or restart it)`, value: service },
-      ]);
+      throw new UsageError([{ path: 'service', message: `cannot ${verb} ${service}: it is not running (start it with up, or restart it)`, value: service }]);
     }
     return rec;
   }
@@ -378,7 +369,10 @@ function readFileSafe(file: string): string {
 }
 
 function tail(text: string, lines: number): string {
-  return text.split('\n').slice(-lines - 1).join('\n');
+  return text
+    .split('\n')
+    .slice(-lines - 1)
+    .join('\n');
 }
 
 function shellQuote(s: string): string {

@@ -26,7 +26,11 @@ export interface ListedReplica {
 }
 
 /** A data node's INFO replication as a view; `listed` is what a master says about its replicas (for lag). */
-export function nodeViewFromInfo(base: Pick<NodeView, 'service' | 'group' | 'address' | 'process'>, info: Record<string, string>, book: AddressBook): { view: NodeView; listed: ListedReplica[] } {
+export function nodeViewFromInfo(
+  base: Pick<NodeView, 'service' | 'group' | 'address' | 'process'>,
+  info: Record<string, string>,
+  book: AddressBook,
+): { view: NodeView; listed: ListedReplica[] } {
   if (info.role === 'master') {
     const listed = listedReplicas(info);
     return {
@@ -82,7 +86,11 @@ function peer(reply: unknown, book: AddressBook): SentinelPeerView {
  * One group as a sentinel sees it, from its replies to GET-MASTER-ADDR-BY-NAME, MASTER, REPLICAS
  * and SENTINELS. The address is GET-MASTER-ADDR-BY-NAME's: what clients are told.
  */
-export function sentinelMasterView(name: string, replies: { addr: unknown; master: unknown; replicas: unknown; sentinels: unknown }, book: AddressBook): SentinelMasterView {
+export function sentinelMasterView(
+  name: string,
+  replies: { addr: unknown; master: unknown; replicas: unknown; sentinels: unknown },
+  book: AddressBook,
+): SentinelMasterView {
   const m = pairs(replies.master);
   const addr = Array.isArray(replies.addr) && replies.addr.length >= 2 ? `${replies.addr[0]}:${replies.addr[1]}` : `${m.ip}:${m.port}`;
   const replicas = Array.isArray(replies.replicas) ? replies.replicas.map((r) => peer(r, book)) : [];
@@ -175,13 +183,14 @@ export class Observer {
     const prober = this.prober(service, true);
     let res: [Error | null, unknown][];
     try {
-      res = (await prober.ask((c) => {
-        const p = c.pipeline().info('sentinel');
-        for (const g of groups) {
-          p.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', g).call('SENTINEL', 'MASTER', g).call('SENTINEL', 'REPLICAS', g).call('SENTINEL', 'SENTINELS', g);
-        }
-        return p.exec();
-      })) ?? [];
+      res =
+        (await prober.ask((c) => {
+          const p = c.pipeline().info('sentinel');
+          for (const g of groups) {
+            p.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', g).call('SENTINEL', 'MASTER', g).call('SENTINEL', 'REPLICAS', g).call('SENTINEL', 'SENTINELS', g);
+          }
+          return p.exec();
+        })) ?? [];
     } catch (err) {
       return { ...base, error: process === 'paused' ? 'paused' : err instanceof NoReply ? err.message : errorText(err) };
     }
@@ -288,7 +297,13 @@ export async function lookAt(target: ProbeTarget, observer: Observer): Promise<S
   const states = new Map((await target.ps()).map((s) => [s.service, s.state]));
   const nodes = t.masters.flatMap((m) => m.nodes.map((n) => n.service));
   const time = Date.now();
-  const obs = await observer.observe(nodes, t.sentinels.map((s) => s.service), t.masters.map((m) => m.name), time, states);
+  const obs = await observer.observe(
+    nodes,
+    t.sentinels.map((s) => s.service),
+    t.masters.map((m) => m.name),
+    time,
+    states,
+  );
   return { project: t.project, runtime: target.kind, time, ...obs };
 }
 

@@ -442,10 +442,12 @@ function sub(name: string, arity: number, handler: Handler, env: () => CommandEn
 
 export function sentinelCommand(env: () => CommandEnv): CommandSpec {
   const e = env;
-  const masterArg = (f: (env: CommandEnv, m: Instance) => Reply): Handler => (x, a) => {
-    const m = masterOr(x, a[2]!);
-    return isInstance(m) ? f(x, m) : m;
-  };
+  const masterArg =
+    (f: (env: CommandEnv, m: Instance) => Reply): Handler =>
+    (x, a) => {
+      const m = masterOr(x, a[2]!);
+      return isInstance(m) ? f(x, m) : m;
+    };
   return {
     name: 'sentinel',
     arity: -2,
@@ -454,10 +456,30 @@ export function sentinelCommand(env: () => CommandEnv): CommandSpec {
     subcommands: [
       sub('help', 2, () => R.array(HELP.map((l) => R.simple(l))), e, { flags: ['loading', 'stale'] as never, categories: ['@slow'] }),
       sub('masters', 2, (x) => instancesReply(x.ctx.state.masters.values(), now(x), annHost(x)), e),
-      sub('master', 3, masterArg((x, m) => instanceReply(m, now(x), annHost(x))), e),
-      sub('replicas', 3, masterArg((x, m) => instancesReply(m.slaves.values(), now(x), annHost(x))), e),
-      sub('slaves', 3, masterArg((x, m) => instancesReply(m.slaves.values(), now(x), annHost(x))), e),
-      sub('sentinels', 3, masterArg((x, m) => instancesReply(m.sentinels.values(), now(x), annHost(x))), e),
+      sub(
+        'master',
+        3,
+        masterArg((x, m) => instanceReply(m, now(x), annHost(x))),
+        e,
+      ),
+      sub(
+        'replicas',
+        3,
+        masterArg((x, m) => instancesReply(m.slaves.values(), now(x), annHost(x))),
+        e,
+      ),
+      sub(
+        'slaves',
+        3,
+        masterArg((x, m) => instancesReply(m.slaves.values(), now(x), annHost(x))),
+        e,
+      ),
+      sub(
+        'sentinels',
+        3,
+        masterArg((x, m) => instancesReply(m.sentinels.values(), now(x), annHost(x))),
+        e,
+      ),
       sub('myid', 2, (x) => R.bulk(x.ctx.state.myid), e),
       sub('is-master-down-by-addr', 6, isMasterDownByAddr, e),
       sub('reset', 3, (x, a) => R.int(resetMastersByPattern(x.ctx, a[2]!, RESET_GENERATE_EVENT)), e),

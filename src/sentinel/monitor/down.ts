@@ -36,12 +36,7 @@ export function checkSubjectivelyDown(ctx: SentinelCtx, ri: Instance): void {
     link.cc.disconnect('no reply to PING');
   }
   // Likewise a pub/sub link with no traffic (our own hellos come through it) for 3 periods.
-  if (
-    link.pc &&
-    link.pc.state === 'connected' &&
-    now - link.pcConnTime > t.minLinkReconnectPeriod &&
-    now - link.pcLastActivity > t.publishPeriod * 3
-  ) {
+  if (link.pc && link.pc.state === 'connected' && now - link.pcConnTime > t.minLinkReconnectPeriod && now - link.pcLastActivity > t.publishPeriod * 3) {
     link.pc.disconnect('no pub/sub activity');
   }
 

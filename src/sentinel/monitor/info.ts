@@ -129,12 +129,7 @@ export function refreshInstanceInfo(ctx: SentinelCtx, ri: Instance, info: string
       forceHelloUpdateForMaster(ctx, master);
     } else {
       const wait = convertToSlaveWait(ctx.timing.publishPeriod);
-      if (
-        !(ri.flags & SRI.PROMOTED) &&
-        masterLooksSane(master, now, ctx.timing.infoPeriod) &&
-        noDownFor(ri, wait, now) &&
-        now - ri.roleReportedTime > wait
-      ) {
+      if (!(ri.flags & SRI.PROMOTED) && masterLooksSane(master, now, ctx.timing.infoPeriod) && noDownFor(ri, wait, now) && now - ri.roleReportedTime > wait) {
         const host = announceHost(master.addr, st.announceHostnames);
         if (sendSlaveOf(ri, host, master.addr.port)) ctx.event('notice', '+convert-to-slave', ri, '%@');
       }
@@ -144,8 +139,7 @@ export function refreshInstanceInfo(ctx: SentinelCtx, ri: Instance, info: string
   if (
     ri.flags & SRI.SLAVE &&
     role === SRI.SLAVE &&
-    (ri.slaveMasterPort !== ri.master!.addr.port ||
-      !addrMatchesHost(ri.master!.addr, ri.slaveMasterHost, st.resolveHostnames, ctx.resolver))
+    (ri.slaveMasterPort !== ri.master!.addr.port || !addrMatchesHost(ri.master!.addr, ri.slaveMasterHost, st.resolveHostnames, ctx.resolver))
   ) {
     const master = ri.master!;
     const wait = master.failoverTimeout;

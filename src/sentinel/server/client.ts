@@ -225,8 +225,7 @@ export class Client implements ClientState {
           if (f.type === 'push') this.write(f);
           else this.reply(f);
         }
-      }
-      else if (result.type === 'raw-error') this.replyRawError(result.value);
+      } else if (result.type === 'raw-error') this.replyRawError(result.value);
       else this.reply(result);
     }
     // CLIENT REPLY SKIP silences exactly the next command's reply.

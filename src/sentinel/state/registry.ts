@@ -3,16 +3,7 @@
  * keyed by name, replicas by `ip:port`, sentinels by run id; duplicates are refused.
  */
 import type { SentinelCtx } from '../context.js';
-import {
-  addrEqual,
-  addrOrHostnameEqual,
-  announceHost,
-  createAddr,
-  hostPort,
-  isAddrError,
-  type Addr,
-  type AddrError,
-} from './addr.js';
+import { addrEqual, addrOrHostnameEqual, announceHost, createAddr, hostPort, isAddrError, type Addr, type AddrError } from './addr.js';
 import { SRI } from './flags.js';
 import { globMatch } from '../server/glob.js';
 import { FailoverState, Instance } from './instance.js';
@@ -241,11 +232,7 @@ export function noDownFor(ri: Instance, ms: number, now: number): boolean {
  * RECONF_SLAVES (the replica acknowledged its promotion), else the master's.
  */
 export function currentMasterAddress(master: Instance): Addr {
-  if (
-    master.flags & SRI.FAILOVER_IN_PROGRESS &&
-    master.promotedSlave &&
-    master.failoverState >= FailoverState.RECONF_SLAVES
-  ) {
+  if (master.flags & SRI.FAILOVER_IN_PROGRESS && master.promotedSlave && master.failoverState >= FailoverState.RECONF_SLAVES) {
     return master.promotedSlave.addr;
   }
   return master.addr;

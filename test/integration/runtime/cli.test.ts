@@ -22,7 +22,6 @@ afterEach(async () => {
   }
 });
 
-
 function records(out: string, services: string[]): ProcessRecord[] {
   return services.map((s) => JSON.parse(readFileSync(path.join(out, 'run', s, 'process.json'), 'utf8')) as ProcessRecord);
 }
@@ -56,7 +55,12 @@ describe('CLI on local processes', () => {
 
     const logs = await run(['logs', '--service', 'redis-master', '--service', 'redis-sentinel-1'], cwd);
     expect(logs.code).toBe(0);
-    const services = new Set(logs.stdout.trim().split('\n').map((l) => l.split('|')[0]!.trim()));
+    const services = new Set(
+      logs.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('|')[0]!.trim()),
+    );
     expect(services).toEqual(new Set(['redis-master', 'redis-sentinel-1']));
     expect(logs.stdout).toContain('+monitor master mymaster');
 
@@ -69,7 +73,11 @@ describe('CLI on local processes', () => {
     expect(watched.stdout.match(/clitest on local at .*: healthy/g)!.length).toBeGreaterThan(1);
     const following = run(['logs', '--follow', '--service', 'redis-master'], cwd);
     await new Promise((r) => setTimeout(r, 800));
-    const master = new Redis({ host: '127.0.0.1', port: Number(/redis: (\d+)/.exec(readFileSync(path.join(cwd, 'sentinel-compose.yaml'), 'utf8'))![1]), lazyConnect: true });
+    const master = new Redis({
+      host: '127.0.0.1',
+      port: Number(/redis: (\d+)/.exec(readFileSync(path.join(cwd, 'sentinel-compose.yaml'), 'utf8'))![1]),
+      lazyConnect: true,
+    });
     await master.connect();
     await master.config('REWRITE');
     master.disconnect();
@@ -130,7 +138,11 @@ describe('CLI on local processes', () => {
     const app = path.join(cwd, 'app');
     mkdirSync(path.join(app, 'data'), { recursive: true });
     writeFileSync(path.join(app, 'data', 'users.db'), 'precious');
-    for (const argv of [['render', '--out', 'app'], ['render', '--out', 'app', '--force'], ['up', '--out', 'app', '--runtime', 'local']]) {
+    for (const argv of [
+      ['render', '--out', 'app'],
+      ['render', '--out', 'app', '--force'],
+      ['up', '--out', 'app', '--runtime', 'local'],
+    ]) {
       const r = await run(argv, cwd);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stderr).toContain('holds data/, which sentinel-compose uses for its own files');

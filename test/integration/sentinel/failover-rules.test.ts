@@ -7,17 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RespConn, records, text } from '../../helpers/resp-conn.js';
 import { freePort } from '../../helpers/ports.js';
 import { startRedis, type Proc } from '../../helpers/procs.js';
-import {
-  REDIS_TEST_CONF,
-  masterAddr,
-  redisRole,
-  sentinelCall,
-  startTopology,
-  stopTopology,
-  waitDiscovered,
-  waitFor,
-  type Topology,
-} from './topology.js';
+import { REDIS_TEST_CONF, masterAddr, redisRole, sentinelCall, startTopology, stopTopology, waitDiscovered, waitFor, type Topology } from './topology.js';
 
 let t: Topology | undefined;
 afterEach(async (ctx) => {
@@ -182,7 +172,7 @@ describe('replica selection on real servers', () => {
     // replica of the master whose link is down since a moment.
     await redisCmd(behind.port, 'REPLICAOF', '127.0.0.1', String(t.master.port));
     expect(await runId(behind.port)).toBe(ids[t.replicas.indexOf(behind)]);
-    expect(await runId(behind.port) < (await runId(ahead.port))).toBe(true);
+    expect((await runId(behind.port)) < (await runId(ahead.port))).toBe(true);
     expect(await replOffset(behind.port)).toBeLessThan(await replOffset(ahead.port));
     await waitEvent('+switch-master');
     expect(selectedPort()).toBe(ahead.port);
@@ -192,9 +182,7 @@ describe('replica selection on real servers', () => {
     t = await startTopology({ sentinels: [...TS3], masterConf: ['repl-ping-replica-period 60'] });
     await waitDiscovered(t);
     const ids = await Promise.all(t.replicas.map((r) => runId(r.port)));
-    const offsets = await Promise.all(
-      t.replicas.map(async (r) => /slave_repl_offset:(\d+)/.exec(await redisCmd(r.port, 'INFO', 'replication'))![1]),
-    );
+    const offsets = await Promise.all(t.replicas.map(async (r) => /slave_repl_offset:(\d+)/.exec(await redisCmd(r.port, 'INFO', 'replication'))![1]));
     expect(offsets[0]).toBe(offsets[1]);
     t.master.pause();
     await waitEvent('+switch-master');

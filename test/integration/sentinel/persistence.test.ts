@@ -64,8 +64,9 @@ describe('restart', () => {
     t = await startTopology({ sentinels: ['bundled', 'bundled', 'bundled'] });
     await waitDiscovered(t);
     t.master.pause();
-    const newMaster = await waitFor('failover', async () => ((await masterAddr(t!.sentinels[2]!.port)) !== `127.0.0.1:${t!.master.port}` ? [] : ['not yet']))
-      .then(() => allAgree());
+    const newMaster = await waitFor('failover', async () =>
+      (await masterAddr(t!.sentinels[2]!.port)) !== `127.0.0.1:${t!.master.port}` ? [] : ['not yet'],
+    ).then(() => allAgree());
     const s = t.sentinels[2]!;
     const id = text(await sentinelCall(s.port, 'SENTINEL', 'MYID'));
     await s.stop('SIGTERM');
@@ -75,7 +76,9 @@ describe('restart', () => {
     expect(await masterAddr(again.port)).toBe(newMaster);
     expect((await masterRecord(again.port))['config-epoch']).toBe('1');
     expect(fileEpoch(t.sentinels[2])).toBe(1);
-    const reps = records(await sentinelCall(again.port, 'SENTINEL', 'REPLICAS', 'mymaster')).map((r) => Number(r.port)).sort();
+    const reps = records(await sentinelCall(again.port, 'SENTINEL', 'REPLICAS', 'mymaster'))
+      .map((r) => Number(r.port))
+      .sort();
     const expected = [t.master.port, ...t.replicas.map((r) => r.port)].filter((p) => `127.0.0.1:${p}` !== newMaster).sort();
     expect(reps).toEqual(expected);
     expect(records(await sentinelCall(again.port, 'SENTINEL', 'SENTINELS', 'mymaster'))).toHaveLength(2);

@@ -135,7 +135,9 @@ describe('the sentinel process', () => {
         fd = openSync(conf, constants.O_WRONLY | constants.O_NONBLOCK);
       } catch (err) {
         await exitOf(child);
-        throw new Error(`the sentinel did not survive ${signal} during startup (exit code ${child.exitCode}, signal ${child.signalCode})\n${out}`, { cause: err });
+        throw new Error(`the sentinel did not survive ${signal} during startup (exit code ${child.exitCode}, signal ${child.signalCode})\n${out}`, {
+          cause: err,
+        });
       }
       try {
         writeSync(fd, body);

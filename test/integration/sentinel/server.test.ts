@@ -207,7 +207,11 @@ describe('sentinel RESP server', () => {
     const idA = (plain(await a.call('CLIENT', 'ID')) as { integer: number }).integer;
     const idB = (plain(await b.call('CLIENT', 'ID')) as { integer: number }).integer;
     const info = plain(await a.call('CLIENT', 'INFO')) as string;
-    expect(info).toMatch(new RegExp(`^id=${idA} addr=127\\.0\\.0\\.1:\\d+ laddr=127\\.0\\.0\\.1:${port} fd=\\d+ name=alpha age=\\d+ idle=\\d+ flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=\\d+ qbuf-free=\\d+ argv-mem=\\d+ multi-mem=0 rbs=\\d+ rbp=\\d+ obl=\\d+ oll=0 omem=0 tot-mem=\\d+ events=rw? cmd=client\\|info user=default redir=-1 resp=2\\n$`));
+    expect(info).toMatch(
+      new RegExp(
+        `^id=${idA} addr=127\\.0\\.0\\.1:\\d+ laddr=127\\.0\\.0\\.1:${port} fd=\\d+ name=alpha age=\\d+ idle=\\d+ flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=\\d+ qbuf-free=\\d+ argv-mem=\\d+ multi-mem=0 rbs=\\d+ rbp=\\d+ obl=\\d+ oll=0 omem=0 tot-mem=\\d+ events=rw? cmd=client\\|info user=default redir=-1 resp=2\\n$`,
+      ),
+    );
     const list = plain(await a.call('CLIENT', 'LIST')) as string;
     expect(list.trim().split('\n')).toHaveLength(2);
     expect(plain(await a.call('CLIENT', 'LIST', 'ID', String(idB)))).toMatch(new RegExp(`^id=${idB} `));

@@ -31,7 +31,10 @@ describe('CLI', () => {
   });
 
   it('--help never breaks an example mid-command, nor a `quoted command` in prose, at any width', async () => {
-    const cases = [{ argv: ['--help'], examples: [['$0 init && $0 render'], ['$0 validate --spec my.yaml']], epilogue: 'Run `sentinel-compose <command> --help`' }, ...commands.map((c) => ({ argv: [c.name, '--help'], examples: c.examples, epilogue: c.epilogue }))];
+    const cases = [
+      { argv: ['--help'], examples: [['$0 init && $0 render'], ['$0 validate --spec my.yaml']], epilogue: 'Run `sentinel-compose <command> --help`' },
+      ...commands.map((c) => ({ argv: [c.name, '--help'], examples: c.examples, epilogue: c.epilogue })),
+    ];
     for (const columns of [30, 50, 80, 100, 200]) {
       for (const c of cases) {
         stdout = '';
@@ -39,10 +42,16 @@ describe('CLI', () => {
         const lines = stdout.split('\n').map((l) => l.trim());
         for (const [example] of c.examples) {
           const command = example.replace(/\$0/g, 'sentinel-compose');
-          expect(lines.some((l) => l.startsWith(command)), `${c.argv.join(' ')} at ${columns} columns: ${command}\n${stdout}`).toBe(true);
+          expect(
+            lines.some((l) => l.startsWith(command)),
+            `${c.argv.join(' ')} at ${columns} columns: ${command}\n${stdout}`,
+          ).toBe(true);
         }
         for (const quoted of (c.epilogue ?? '').match(/`[^`]+`/g) ?? []) {
-          expect(lines.some((l) => l.includes(quoted)), `${quoted} at ${columns} columns\n${stdout}`).toBe(true);
+          expect(
+            lines.some((l) => l.includes(quoted)),
+            `${quoted} at ${columns} columns\n${stdout}`,
+          ).toBe(true);
         }
       }
     }
@@ -87,7 +96,9 @@ describe('CLI', () => {
     expect(spec.split('\n')[0]).toMatch(/^# yaml-language-server: \$schema=\S+sentinel-compose\.schema\.json$/);
     expect(await run(['init'], cwd)).toBe(2);
     expect(stderr).toMatch(/already exists/);
-    expect(await run(['init', '--force', '--network', 'bridge', '--masters', 'orders,users', '--sentinels', '5', '--implementation', 'redis', '--password'], cwd)).toBe(0);
+    expect(
+      await run(['init', '--force', '--network', 'bridge', '--masters', 'orders,users', '--sentinels', '5', '--implementation', 'redis', '--password'], cwd),
+    ).toBe(0);
     expect(statSync(path.join(cwd, '.env')).mode & 0o777).toBe(0o600);
     expect(readFileSync(path.join(cwd, '.env'), 'utf8')).toMatch(/^REDIS_PASSWORD=[A-Za-z0-9_-]{24}$/m);
     expect(await run(['validate'], cwd)).toBe(0);

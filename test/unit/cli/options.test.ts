@@ -75,7 +75,15 @@ describe('an option without its value', () => {
   });
 
   it('the ones the issue names', async () => {
-    for (const argv of [['validate', '--spec'], ['render', '--out'], ['up', '--runtime'], ['drill', '--report'], ['logs', '-s'], ['status', '--interval'], ['init', '--masters']]) {
+    for (const argv of [
+      ['validate', '--spec'],
+      ['render', '--out'],
+      ['up', '--runtime'],
+      ['drill', '--report'],
+      ['logs', '-s'],
+      ['status', '--interval'],
+      ['init', '--masters'],
+    ]) {
       const r = await run(argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`^error: 1 problem:\\n  - ${argv[1]}: needs a value\\n    fix: `));
@@ -133,7 +141,11 @@ describe('numbers in flags', () => {
     const root = specSchema();
     const master = deref({ $ref: '#/definitions/master' }, root).properties!;
     const field = (s: object) => deref(s, root);
-    for (const [flag, s] of [['replicas', master.replicas!], ['quorum', master.quorum!], ['sentinels', root.properties!.sentinels!.properties!.count!]] as const) {
+    for (const [flag, s] of [
+      ['replicas', master.replicas!],
+      ['quorum', master.quorum!],
+      ['sentinels', root.properties!.sentinels!.properties!.count!],
+    ] as const) {
       expect([init[flag]!.range!.min, init[flag]!.range!.max], flag).toEqual([field(s).minimum, field(s).maximum]);
     }
   });

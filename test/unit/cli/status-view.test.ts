@@ -14,7 +14,17 @@ const snap: Snapshot = {
   at: 0,
   nodes: [
     { service: 'redis-master', group: 'mymaster', address: '127.0.0.1:6379', process: 'paused', reachable: false, error: 'paused' },
-    { service: 'redis-replica-1', group: 'mymaster', address: '127.0.0.1:6380', process: 'running', reachable: true, role: 'master', offset: 99, onlineReplicas: 0, connectedReplicas: 0 },
+    {
+      service: 'redis-replica-1',
+      group: 'mymaster',
+      address: '127.0.0.1:6380',
+      process: 'running',
+      reachable: true,
+      role: 'master',
+      offset: 99,
+      onlineReplicas: 0,
+      connectedReplicas: 0,
+    },
   ],
   sentinels: [
     {
@@ -23,7 +33,18 @@ const snap: Snapshot = {
       process: 'running',
       reachable: true,
       masters: {
-        mymaster: { name: 'mymaster', address: '127.0.0.1:6380', service: 'redis-replica-1', flags: ['master'], configEpoch: 1, quorum: 2, numSlaves: 1, numOtherSentinels: 1, replicas: [{ address: '127.0.0.1:6379', service: 'redis-master', flags: ['slave', 's_down'] }], sentinels: [{ address: '127.0.0.1:26380', flags: ['sentinel'] }] },
+        mymaster: {
+          name: 'mymaster',
+          address: '127.0.0.1:6380',
+          service: 'redis-replica-1',
+          flags: ['master'],
+          configEpoch: 1,
+          quorum: 2,
+          numSlaves: 1,
+          numOtherSentinels: 1,
+          replicas: [{ address: '127.0.0.1:6379', service: 'redis-master', flags: ['slave', 's_down'] }],
+          sentinels: [{ address: '127.0.0.1:26380', flags: ['sentinel'] }],
+        },
       },
     },
     {
@@ -32,7 +53,18 @@ const snap: Snapshot = {
       process: 'running',
       reachable: true,
       masters: {
-        mymaster: { name: 'mymaster', address: '127.0.0.1:6379', service: 'redis-master', flags: ['master', 's_down'], configEpoch: 0, quorum: 2, numSlaves: 1, numOtherSentinels: 1, replicas: [], sentinels: [] },
+        mymaster: {
+          name: 'mymaster',
+          address: '127.0.0.1:6379',
+          service: 'redis-master',
+          flags: ['master', 's_down'],
+          configEpoch: 0,
+          quorum: 2,
+          numSlaves: 1,
+          numOtherSentinels: 1,
+          replicas: [],
+          sentinels: [],
+        },
       },
     },
   ],
@@ -40,7 +72,11 @@ const snap: Snapshot = {
 
 describe('status view', () => {
   it('tables of nodes and beliefs, with problems and disagreements listed', () => {
-    const text = formatStatus(t, { snapshot: snap, problems: ['redis-master: paused'], disagreements: ['mymaster: sentinels disagree'] }, new Chalk({ level: 0 }));
+    const text = formatStatus(
+      t,
+      { snapshot: snap, problems: ['redis-master: paused'], disagreements: ['mymaster: sentinels disagree'] },
+      new Chalk({ level: 0 }),
+    );
     const lines = text.split('\n');
     expect(lines[0]).toContain('p on local');
     expect(lines[0]).toContain('not healthy');
@@ -71,6 +107,11 @@ describe('status view', () => {
 
   it('pads columns by visible width, ignoring colour codes', () => {
     const c = new Chalk({ level: 1 });
-    expect(table([[c.red('ab'), 'x'], ['abcd', 'y']])).toBe(`${c.red('ab')}    x\nabcd  y`);
+    expect(
+      table([
+        [c.red('ab'), 'x'],
+        ['abcd', 'y'],
+      ]),
+    ).toBe(`${c.red('ab')}    x\nabcd  y`);
   });
 });

@@ -82,7 +82,16 @@ describe('expectations', () => {
   const after = healthyOn('redis-replica-2');
 
   it('pass on the seed story: promotion, one master, replicas, sentinels, old master back', () => {
-    for (const check of ['failover-happened', 'fault-detected', 'one-master', 'replicas-follow', 'sentinels-agree', 'old-master-replica', 'no-lost-writes', 'writes-resumed'] as const) {
+    for (const check of [
+      'failover-happened',
+      'fault-detected',
+      'one-master',
+      'replicas-follow',
+      'sentinels-agree',
+      'old-master-replica',
+      'no-lost-writes',
+      'writes-resumed',
+    ] as const) {
       const r = judge({ check }, input(after));
       expect(r, `${check}: ${r.message}`).toMatchObject({ check, passed: true, severity: 'fail' });
     }
@@ -119,7 +128,9 @@ describe('expectations', () => {
   });
 
   it('lost writes fail, listed as ranges; a warn expectation does not fail the run', () => {
-    const lost = input(after, { writes: { stats: stats(), check: { key: 'k', checkedOn: 'redis-replica-2', lost: [5, 6, 7, 9], appliedDespiteError: [], duplicates: [] } } });
+    const lost = input(after, {
+      writes: { stats: stats(), check: { key: 'k', checkedOn: 'redis-replica-2', lost: [5, 6, 7, 9], appliedDespiteError: [], duplicates: [] } },
+    });
     const r = judge({ check: 'no-lost-writes' }, lost);
     expect(r.passed).toBe(false);
     expect(r.message).toBe('4 of 90 acknowledged writes are missing on redis-replica-2: seq 5-7, 9');

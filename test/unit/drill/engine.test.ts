@@ -6,7 +6,10 @@ import { seedTopology } from './fixtures.js';
 describe('announcedToReachable', () => {
   it('maps announced addresses the client cannot use to the runtime endpoints', () => {
     const t = seedTopology();
-    const rt = { topology: t, endpoint: (s: string) => ({ host: '127.0.0.1', port: 6379 + t.masters[0]!.nodes.findIndex((n) => n.service === s) }) } as unknown as Runtime;
+    const rt = {
+      topology: t,
+      endpoint: (s: string) => ({ host: '127.0.0.1', port: 6379 + t.masters[0]!.nodes.findIndex((n) => n.service === s) }),
+    } as unknown as Runtime;
     expect(announcedToReachable(rt)).toEqual({
       '172.18.0.2:6379': { host: '127.0.0.1', port: 6379 },
       '172.18.0.3:6379': { host: '127.0.0.1', port: 6380 },

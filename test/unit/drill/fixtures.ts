@@ -61,7 +61,14 @@ export function seedTopology(): Topology {
     network: 'bridge',
     timezone: 'Asia/Shanghai',
     images: { redis: 'redis:7.0', node: 'node:20-bookworm-slim', sentinel: 'x' },
-    auth: { redisPassword: false, sentinelPassword: false, redisPasswordVar: 'REDIS_PASSWORD', sentinelPasswordVar: 'SENTINEL_PASSWORD', dataUser: null, sentinelUser: null },
+    auth: {
+      redisPassword: false,
+      sentinelPassword: false,
+      redisPasswordVar: 'REDIS_PASSWORD',
+      sentinelPasswordVar: 'SENTINEL_PASSWORD',
+      dataUser: null,
+      sentinelUser: null,
+    },
     clientHost: '127.0.0.1',
     masters: [
       {

@@ -49,7 +49,14 @@ describe('render', () => {
     const c = parse(file(render(SPECS.host), 'compose.yaml'));
     expect(c.name).toBeUndefined(); // docker-compose 1.29 rejects a top-level name
     const services = Object.entries<Record<string, any>>(c.services);
-    expect(services.map(([n]) => n)).toEqual(['redis-master', 'redis-replica-1', 'redis-replica-2', 'redis-sentinel-1', 'redis-sentinel-2', 'redis-sentinel-3']);
+    expect(services.map(([n]) => n)).toEqual([
+      'redis-master',
+      'redis-replica-1',
+      'redis-replica-2',
+      'redis-sentinel-1',
+      'redis-sentinel-2',
+      'redis-sentinel-3',
+    ]);
     for (const [, s] of services) {
       expect(s.network_mode).toBe('host');
       expect(s.ports).toBeUndefined();
@@ -182,7 +189,7 @@ describe('render', () => {
 });
 
 describe('renderNodeConfig for the local-process runtime', () => {
-  it('host mode: loopback addresses and the nodes\' ports, no dir, secrets inline', () => {
+  it("host mode: loopback addresses and the nodes' ports, no dir, secrets inline", () => {
     const l = load(SPECS.auth);
     const r = renderNodeConfig(l.topology, 'users-replica-1', 'local', l.secrets);
     expect(r.fileName).toBe('redis.conf');

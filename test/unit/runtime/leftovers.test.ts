@@ -57,7 +57,9 @@ describe('fault records', () => {
     expect(faultOwnerAlive(fault)).toBe(false);
     const l: Leftover = { service: 'redis-master', state: 'paused', fault, ownerAlive: false };
     expect(abandoned(l)).toBe(true);
-    expect(describeLeftover(l)).toMatch(new RegExp(`^was left paused by sentinel-compose \\(pid ${by.pid}, at \\d\\d:\\d\\d:\\d\\d\\), which ended without bringing it back$`));
+    expect(describeLeftover(l)).toMatch(
+      new RegExp(`^was left paused by sentinel-compose \\(pid ${by.pid}, at \\d\\d:\\d\\d:\\d\\d\\), which ended without bringing it back$`),
+    );
     expect(abandoned({ ...l, ownerAlive: true })).toBe(false);
     expect(describeLeftover({ ...l, ownerAlive: true })).toContain('which is still running and brings it back when it ends');
     expect(describeLeftover({ ...l, fault: null })).toBe('is paused, not by sentinel-compose');
@@ -93,8 +95,14 @@ describe('paused containers (Docker)', () => {
   it('a resumed container that Docker still calls unhealthy (its checks were stopped by the pause) is told from one that fails its checks', () => {
     const health = (Status: string, FailingStreak: number) => ({ Health: { Status, FailingStreak } });
     const [resumed, failing, fine, defaults] = containersFromInspect([
-      { ...container('redis-master', health('unhealthy', 0)), Config: { Labels: { 'com.docker.compose.service': 'redis-master' }, Healthcheck: { Retries: 30 } } },
-      { ...container('redis-replica-1', health('unhealthy', 30)), Config: { Labels: { 'com.docker.compose.service': 'redis-replica-1' }, Healthcheck: { Retries: 30 } } },
+      {
+        ...container('redis-master', health('unhealthy', 0)),
+        Config: { Labels: { 'com.docker.compose.service': 'redis-master' }, Healthcheck: { Retries: 30 } },
+      },
+      {
+        ...container('redis-replica-1', health('unhealthy', 30)),
+        Config: { Labels: { 'com.docker.compose.service': 'redis-replica-1' }, Healthcheck: { Retries: 30 } },
+      },
       container('redis-sentinel-1', health('healthy', 0)),
       container('redis-sentinel-2', health('unhealthy', 3)),
     ]);
@@ -119,7 +127,14 @@ describe('paused containers (Docker)', () => {
       'Starting p_redis-sentinel-3_1 ... \r',
     ].join('\n');
     expect(containersBeingCreated(v1Later)).toEqual(['p_redis-replica-1_1', 'p_redis-sentinel-1_1']);
-    const v2 = [' Network p_default  Creating', ' Network p_default  Created', ' Container p-redis-master-1  Creating', ' Container p-redis-master-1  Created', ' Container p-redis-replica-1-1  Recreate', ' Container p-redis-sentinel-1-1  Creating'].join('\n');
+    const v2 = [
+      ' Network p_default  Creating',
+      ' Network p_default  Created',
+      ' Container p-redis-master-1  Creating',
+      ' Container p-redis-master-1  Created',
+      ' Container p-redis-replica-1-1  Recreate',
+      ' Container p-redis-sentinel-1-1  Creating',
+    ].join('\n');
     expect(containersBeingCreated(v2)).toEqual(['p-redis-replica-1-1', 'p-redis-sentinel-1-1']);
     expect(containersBeingCreated('')).toEqual([]);
   });

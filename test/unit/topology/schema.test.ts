@@ -71,9 +71,9 @@ function valueFor(node: JsonSchema, depth: number): fc.Arbitrary<unknown> {
     const record: Record<string, fc.Arbitrary<unknown>> = {};
     for (const [k, v] of props) record[k] = valueFor(v, depth + 1);
     good.push(
-      fc.tuple(fc.record(record, { requiredKeys: [] }), fc.option(fc.constantFrom('typo', 'replica', 'count_'), { nil: undefined })).map(([obj, extra]) =>
-        extra ? { ...obj, [extra]: 1 } : obj,
-      ),
+      fc
+        .tuple(fc.record(record, { requiredKeys: [] }), fc.option(fc.constantFrom('typo', 'replica', 'count_'), { nil: undefined }))
+        .map(([obj, extra]) => (extra ? { ...obj, [extra]: 1 } : obj)),
     );
   }
   return good.length ? fc.oneof({ weight: 4, arbitrary: fc.oneof(...good) }, { weight: 1, arbitrary: junk }) : junk;

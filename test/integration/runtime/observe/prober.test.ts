@@ -49,13 +49,17 @@ describe('prober', () => {
     await expect(prober.ask((c) => c.ping())).rejects.toThrow(NoReply);
     // A node that has not answered is not asked again at once (a paused node would pile them up).
     await expect(prober.ask((c) => c.ping())).rejects.toThrow(/has not answered the previous question/);
-    await waitUntil('the prober gets an answer through a new connection', async () => {
-      try {
-        return (await prober.ask((c) => c.ping())) === 'PONG' ? [] : ['no PONG'];
-      } catch (err) {
-        return [String(err)];
-      }
-    }, { timeoutMs: 10_000, intervalMs: 200 });
+    await waitUntil(
+      'the prober gets an answer through a new connection',
+      async () => {
+        try {
+          return (await prober.ask((c) => c.ping())) === 'PONG' ? [] : ['no PONG'];
+        } catch (err) {
+          return [String(err)];
+        }
+      },
+      { timeoutMs: 10_000, intervalMs: 200 },
+    );
     expect(proxy.connections()).toBe(2);
   });
 });

@@ -27,7 +27,7 @@ function obs(at: number, master: string, over: Record<string, Partial<NodeView>>
 }
 
 describe('recordFault', () => {
-  it('is t = 0 once: a later fault does not move it; its consequences count from the marked step\'s start', () => {
+  it("is t = 0 once: a later fault does not move it; its consequences count from the marked step's start", () => {
     const r = record();
     r.steps.push({ index: 0, label: 'pause 1 sentinel(s)', services: ['redis-sentinel-3'], startedAt: 1500, endedAt: 1510 });
     r.steps.push({ index: 1, label: 'pause the master', services: ['redis-master'], startedAt: 2000, endedAt: null, mark: 'fault' });

@@ -36,11 +36,49 @@ function healthy(): Snapshot {
     time: 0,
     at: 0,
     nodes: [
-      { service: 'redis-master', group: 'mymaster', address: '127.0.0.1:6379', process: 'running', reachable: true, role: 'master', offset: 10, onlineReplicas: 2, connectedReplicas: 2 },
-      { service: 'redis-replica-1', group: 'mymaster', address: '127.0.0.1:6380', process: 'running', reachable: true, role: 'replica', offset: 10, link: 'up', masterAddress: '127.0.0.1:6379', masterService: 'redis-master' },
-      { service: 'redis-replica-2', group: 'mymaster', address: '127.0.0.1:6381', process: 'running', reachable: true, role: 'replica', offset: 10, link: 'up', masterAddress: '127.0.0.1:6379', masterService: 'redis-master' },
+      {
+        service: 'redis-master',
+        group: 'mymaster',
+        address: '127.0.0.1:6379',
+        process: 'running',
+        reachable: true,
+        role: 'master',
+        offset: 10,
+        onlineReplicas: 2,
+        connectedReplicas: 2,
+      },
+      {
+        service: 'redis-replica-1',
+        group: 'mymaster',
+        address: '127.0.0.1:6380',
+        process: 'running',
+        reachable: true,
+        role: 'replica',
+        offset: 10,
+        link: 'up',
+        masterAddress: '127.0.0.1:6379',
+        masterService: 'redis-master',
+      },
+      {
+        service: 'redis-replica-2',
+        group: 'mymaster',
+        address: '127.0.0.1:6381',
+        process: 'running',
+        reachable: true,
+        role: 'replica',
+        offset: 10,
+        link: 'up',
+        masterAddress: '127.0.0.1:6379',
+        masterService: 'redis-master',
+      },
     ],
-    sentinels: t.sentinels.map((s) => ({ service: s.service, address: `127.0.0.1:${s.port}`, process: 'running' as const, reachable: true, masters: { mymaster: view() } })),
+    sentinels: t.sentinels.map((s) => ({
+      service: s.service,
+      address: `127.0.0.1:${s.port}`,
+      process: 'running' as const,
+      reachable: true,
+      masters: { mymaster: view() },
+    })),
   };
 }
 
@@ -111,7 +149,13 @@ describe('health of a master group (the drill: before a run, and wait until heal
     expect(missing).toContain('mymaster: 2 nodes report role master (redis-master, redis-replica-1)');
     expect(missing).toContain('redis-replica-2: no reply (no reply within 500 ms)');
     expect(missing.some((m) => m.includes('sentinels disagree'))).toBe(true);
-    const link = healthyMissing(obs([master('redis-master'), replica('redis-replica-1', 'redis-master', false), replica('redis-replica-2', 'redis-master')], ctx.sentinels.map((s) => sentinel(s, 'redis-master'))), ctx);
+    const link = healthyMissing(
+      obs(
+        [master('redis-master'), replica('redis-replica-1', 'redis-master', false), replica('redis-replica-2', 'redis-master')],
+        ctx.sentinels.map((s) => sentinel(s, 'redis-master')),
+      ),
+      ctx,
+    );
     expect(link).toEqual(['redis-replica-1: link to redis-master is down']);
   });
 
@@ -122,7 +166,10 @@ describe('health of a master group (the drill: before a run, and wait until heal
       view: {
         numOtherSentinels: 1,
         sentinels: [{ address: 'c', service: 'redis-sentinel-1', flags: ['sentinel'] }],
-        replicas: [{ address: 'a', service: 'redis-replica-1', flags: ['slave'] }, { address: 'b', service: 'redis-replica-2', flags: ['s_down', 'slave'] }],
+        replicas: [
+          { address: 'a', service: 'redis-replica-1', flags: ['slave'] },
+          { address: 'b', service: 'redis-replica-2', flags: ['s_down', 'slave'] },
+        ],
       },
     });
     o.sentinels[2] = sentinel('redis-sentinel-3', 'redis-master', { view: { flags: ['s_down', 'master'] } });
@@ -151,7 +198,12 @@ describe('where the two observers disagreed', () => {
   it('a failover in progress is not healthy for the drill either: a promoted replica, or the master flagged failover_in_progress (only up/status checked promoted)', () => {
     const o = groupOf();
     o.sentinels[0] = sentinel('redis-sentinel-1', 'redis-master', {
-      view: { replicas: [{ address: 'a', service: 'redis-replica-1', flags: ['slave', 'promoted'] }, { address: 'b', service: 'redis-replica-2', flags: ['slave'] }] },
+      view: {
+        replicas: [
+          { address: 'a', service: 'redis-replica-1', flags: ['slave', 'promoted'] },
+          { address: 'b', service: 'redis-replica-2', flags: ['slave'] },
+        ],
+      },
     });
     o.sentinels[1] = sentinel('redis-sentinel-2', 'redis-master', { view: { flags: ['master', 'failover_in_progress'] } });
     expect(healthyMissing(o, scope)).toEqual([
@@ -209,7 +261,10 @@ describe('where the two observers disagreed', () => {
 
   it('a topology of several groups lists a silent sentinel once, not once per group', () => {
     const two = parseSpec('version: 1\nproject: p\nmasters:\n  - name: a\n  - name: b\nsentinels:\n  implementation: redis\n').topology;
-    const o = obs([], two.sentinels.map((s) => ({ service: s.service, address: 'x', reachable: false, error: 'connection refused', masters: { a: null, b: null } })));
+    const o = obs(
+      [],
+      two.sentinels.map((s) => ({ service: s.service, address: 'x', reachable: false, error: 'connection refused', masters: { a: null, b: null } })),
+    );
     const missing = missingForHealth(two, o);
     for (const s of two.sentinels) expect(missing.filter((m) => m.startsWith(`${s.service}:`))).toEqual([`${s.service}: no reply (connection refused)`]);
     expect(scopeOf(two, two.masters[1]!).nodes.every((n) => n.startsWith('b-'))).toBe(true);

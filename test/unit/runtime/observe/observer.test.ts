@@ -38,16 +38,44 @@ describe('a data node from INFO replication', () => {
 });
 
 describe('a sentinel’s belief about a group', () => {
-  const master = ['name', 'mymaster', 'ip', m!.local.host, 'port', String(m!.local.port), 'flags', 'master', 'config-epoch', '2', 'quorum', '2', 'num-slaves', '2', 'num-other-sentinels', '2'];
+  const master = [
+    'name',
+    'mymaster',
+    'ip',
+    m!.local.host,
+    'port',
+    String(m!.local.port),
+    'flags',
+    'master',
+    'config-epoch',
+    '2',
+    'quorum',
+    '2',
+    'num-slaves',
+    '2',
+    'num-other-sentinels',
+    '2',
+  ];
 
   it('reads SENTINEL MASTER, REPLICAS and SENTINELS into services and flags', () => {
-    const v = sentinelMasterView('mymaster', {
-      addr: [m!.local.host, String(m!.local.port)],
-      master,
-      replicas: [['ip', r1!.local.host, 'port', String(r1!.local.port), 'flags', 'slave,s_down']],
-      sentinels: [['ip', '127.0.0.1', 'port', '26380', 'flags', 'sentinel', 'runid', 'abc']],
-    }, book);
-    expect(v).toMatchObject({ address: `${m!.local.host}:${m!.local.port}`, service: 'redis-master', flags: ['master'], configEpoch: 2, quorum: 2, numOtherSentinels: 2 });
+    const v = sentinelMasterView(
+      'mymaster',
+      {
+        addr: [m!.local.host, String(m!.local.port)],
+        master,
+        replicas: [['ip', r1!.local.host, 'port', String(r1!.local.port), 'flags', 'slave,s_down']],
+        sentinels: [['ip', '127.0.0.1', 'port', '26380', 'flags', 'sentinel', 'runid', 'abc']],
+      },
+      book,
+    );
+    expect(v).toMatchObject({
+      address: `${m!.local.host}:${m!.local.port}`,
+      service: 'redis-master',
+      flags: ['master'],
+      configEpoch: 2,
+      quorum: 2,
+      numOtherSentinels: 2,
+    });
     expect(v.replicas).toEqual([{ address: `${r1!.local.host}:${r1!.local.port}`, service: 'redis-replica-1', flags: ['slave', 's_down'] }]);
     expect(v.sentinels).toEqual([{ address: '127.0.0.1:26380', service: 'redis-sentinel-2', flags: ['sentinel'], runId: 'abc' }]);
   });
@@ -56,7 +84,11 @@ describe('a sentinel’s belief about a group', () => {
   // differ once a failover has promoted a replica and until it ends: clients are then already
   // sent to the new master, so that is what the sentinel "names".
   it('names the master clients are given (GET-MASTER-ADDR-BY-NAME), not the entry SENTINEL MASTER still shows mid-failover', () => {
-    const v = sentinelMasterView('mymaster', { addr: [r2!.local.host, String(r2!.local.port)], master: [...master.slice(0, 7), 'master,failover_in_progress'], replicas: [], sentinels: [] }, book);
+    const v = sentinelMasterView(
+      'mymaster',
+      { addr: [r2!.local.host, String(r2!.local.port)], master: [...master.slice(0, 7), 'master,failover_in_progress'], replicas: [], sentinels: [] },
+      book,
+    );
     expect(v.address).toBe(`${r2!.local.host}:${r2!.local.port}`);
     expect(v.service).toBe('redis-replica-2');
     expect(v.flags).toEqual(['master', 'failover_in_progress']);
