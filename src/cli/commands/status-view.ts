@@ -4,7 +4,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { timeOfDay } from '../../common/clock.js';
-import { describeLeftover, type Leftover } from '../../runtime/leftovers.js';
+import { describeLeftover, onPurpose, undoCommand, type Leftover } from '../../runtime/leftovers.js';
 import type { LockHolder } from '../../runtime/lock.js';
 import { badFlags, type NodeView, type SentinelMasterView, type Snapshot } from '../../runtime/observe/index.js';
 import type { Topology } from '../../topology/types.js';
@@ -113,6 +113,7 @@ export function statusNotes(a: {
 }): string[] {
   const up = `\`sentinel-compose up --out ${a.out}\``;
   const fix = (l: Leftover) => {
+    if (onPurpose(l)) return `; ${undoCommand(l, a.out)} ${l.state === 'paused' ? 'resumes it' : 'starts it again'}`;
     if (l.ownerAlive) return '';
     if (l.state === 'paused') return `: ${up} resumes it`;
     return l.state === 'missing'
