@@ -60,7 +60,7 @@ export const upCommand = defineCommand({
       const { runtime, dir } = up;
       const t = dir.topology;
 
-      const { waitHealthy } = await import('../../runtime/observe/index.js');
+      const { waitHealthy } = await import('../../runtime/control/observe.js');
       const { connectionHelp } = await import('../../runtime/connection-help.js');
       const services = await runtime.ps();
       if (!args.wait) {
@@ -75,7 +75,9 @@ export const upCommand = defineCommand({
       const started = Date.now();
       const stillRunning = `It keeps running: \`sentinel-compose status --out ${args.out}\` and \`sentinel-compose logs --out ${args.out}\` show how it is; \`sentinel-compose down --out ${args.out}\` stops it.`;
       try {
+        // A node paused on purpose (`sentinel-compose pause`) stays paused: healthy apart from it.
         await waitHealthy(runtime, dir.secrets, {
+          except: up.held,
           timeoutMs: args.timeout * 1000,
           signal,
           onProgress: (missing) =>
@@ -98,11 +100,12 @@ export const upCommand = defineCommand({
           outDir,
           healthy: true,
           secondsToHealthy: Number(seconds),
+          pausedOnPurpose: up.held,
           sentinels: t.sentinels.map((s) => ({ service: s.service, ...runtime.endpoint(s.service) })),
           masters: t.masters.map((m) => m.name),
           services,
         },
-        [`${ctx.out.color.green('healthy')}: ${t.project} on ${runtime.kind} (${seconds} s)`, ...help].join('\n'),
+        [`${ctx.out.color.green('healthy')}: ${t.project} on ${runtime.kind} (${seconds} s)${up.held.length ? `, apart from ${up.held.join(', ')} (paused by \`sentinel-compose pause\`)` : ''}`, ...help].join('\n'),
       );
     } finally {
       lock?.release();
