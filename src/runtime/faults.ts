@@ -24,6 +24,8 @@ export interface Fault {
   kind: 'paused' | 'killed';
   /** Set when a fault command did it on purpose (see above); absent for a drill's faults, which it brings back itself. */
   command?: FaultCommand;
+  /** A data node's role when a fault command took it down, as it said just before. */
+  role?: 'master' | 'replica';
   /** Wall-clock ms. */
   at: number;
   /** The sentinel-compose process that put it in place. */
@@ -55,8 +57,8 @@ function writeFaults(outDir: string, list: Fault[]): void {
   renameSync(tmp, file);
 }
 
-export function recordFault(outDir: string, service: string, kind: Fault['kind'], command?: FaultCommand): void {
-  const fault: Fault = { service, kind, ...(command ? { command } : {}), at: Date.now(), by: thisProcess() };
+export function recordFault(outDir: string, service: string, kind: Fault['kind'], how: { command?: FaultCommand; role?: Fault['role'] } = {}): void {
+  const fault: Fault = { service, kind, ...(how.command ? { command: how.command } : {}), ...(how.role ? { role: how.role } : {}), at: Date.now(), by: thisProcess() };
   writeFaults(outDir, [...readFaults(outDir).filter((f) => f.service !== service), fault]);
 }
 

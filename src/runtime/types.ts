@@ -46,6 +46,8 @@ export interface UpOptions {
 /** Who puts a fault in place: a fault command records itself, so that the fault outlives it (see faults.ts). */
 export interface FaultOptions {
   command?: FaultCommand;
+  /** What the node was just before, for the record (a `wait --master-changed` started after the failover can say so). */
+  role?: 'master' | 'replica';
 }
 
 /** A node's config file as the local runtime starts it (render's `renderNodeConfig`, target local). */

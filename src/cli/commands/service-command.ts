@@ -62,7 +62,9 @@ function hints(r: ServiceOpResult, out: string): string[] {
   const masters = changed.filter((s) => s.role === 'master');
   const lines: string[] = [];
   if (r.op === 'pause' || r.op === 'kill') {
-    for (const m of masters) lines.push(`the sentinels fail ${m.group} over once ${m.service} has been silent for down-after-milliseconds: \`sentinel-compose wait --master-changed ${m.group} --out ${out}\` waits for it`);
+    for (const m of masters) {
+      lines.push(`the sentinels fail ${m.group} over once ${m.service} has been silent for down-after-milliseconds: \`sentinel-compose wait --master-changed ${m.group} --from ${m.service} --out ${out}\` waits for it`);
+    }
     if (names) lines.push(`\`sentinel-compose ${r.op === 'pause' ? 'unpause' : 'restart'} ${names} --out ${out}\` ${r.op === 'pause' ? 'resumes' : 'starts'} ${changed.length > 1 ? 'them' : 'it'} again`);
   } else if (names) {
     lines.push(`\`sentinel-compose wait --out ${out}\` waits until the topology is healthy again`);

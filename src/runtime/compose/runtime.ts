@@ -234,7 +234,7 @@ export class ComposeRuntime implements Runtime {
   async pause(service: string, opts: FaultOptions = {}): Promise<void> {
     // Recorded first: a CLI killed in between leaves a record of a running node, never a frozen
     // node without one (see faults.ts).
-    recordFault(this.outDir, this.service(service), 'paused', opts.command);
+    recordFault(this.outDir, this.service(service), 'paused', opts);
     await this.composeRun(['pause', service], `pausing ${service} failed`);
   }
 
@@ -245,7 +245,7 @@ export class ComposeRuntime implements Runtime {
 
   async kill(service: string, signal: NodeJS.Signals = 'SIGKILL', opts: FaultOptions = {}): Promise<void> {
     // The engine kills a paused container too (it resumes it after sending SIGKILL).
-    if (signal === 'SIGKILL') recordFault(this.outDir, this.service(service), 'killed', opts.command);
+    if (signal === 'SIGKILL') recordFault(this.outDir, this.service(service), 'killed', opts);
     await this.composeRun(['kill', '-s', signal, this.service(service)], `killing ${service} failed`);
   }
 

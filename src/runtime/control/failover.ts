@@ -87,7 +87,7 @@ export async function failover(group: string | undefined, opts: FailoverOptions)
           { path: 'MASTER', value: g.name, message: 'no sentinel of it is running (all paused or stopped)', fix: `\`sentinel-compose status --out ${s.outLabel}\` shows them; \`unpause\` or \`restart\` one` },
         ]);
       }
-      before = sentinelsSay(await watcher.look(), g.name);
+      before = sentinelsSay(await watcher.lookAtMaster(g.name), g.name);
       const named = namedMaster(before);
       if (!named) throw new CheckFailedError(`${g.name}: no sentinel answered with its master, so no failover was asked for:\n${before.map((x) => `  - ${x.sentinel}: ${x.error ?? 'no answer'}`).join('\n')}`);
       from = named.master;

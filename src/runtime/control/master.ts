@@ -2,7 +2,7 @@
  * Who the master of a group is, as the sentinels say, and when it has changed: what `failover`
  * and `wait --master-changed` decide on.
  */
-import type { MasterRef, SentinelSays, Snapshot } from './observe.js';
+import type { MasterRef, Observation, SentinelSays } from './observe.js';
 import { roleIn, sentinelsSay } from './observe.js';
 
 export function sameMaster(a: MasterRef, b: MasterRef): boolean {
@@ -39,7 +39,7 @@ export interface ChangeCheck {
  * new master, and that node must say role master, so that a client asking any sentinel is sent
  * to a node that takes writes.
  */
-export function masterChanged(snap: Snapshot, group: string, from: MasterRef): ChangeCheck {
+export function masterChanged(snap: Observation, group: string, from: MasterRef): ChangeCheck {
   const says = sentinelsSay(snap, group).filter((s) => s.process === 'running');
   if (!says.length) return { missing: ['no sentinel is running'] };
   const missing: string[] = [];

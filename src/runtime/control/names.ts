@@ -7,6 +7,7 @@
 import { UsageError, type Problem } from '../../common/errors.js';
 import { closest } from '../../common/suggest.js';
 import { allNodes, type MasterGroup, type Topology } from '../../topology/types.js';
+import { AddressBook } from '../observe/index.js';
 import type { Endpoint } from '../types.js';
 
 /** Every service named once, in the order given; every unknown one is a problem, all reported together. */
@@ -61,14 +62,15 @@ export function resolveGroup(t: Topology, name: string | undefined, argName = 'M
 export function resolveMasterRef(t: Topology, group: MasterGroup, value: string, endpoint: (service: string) => Endpoint, argName = '--from'): string {
   const services = group.nodes.map((n) => n.service);
   if (services.includes(value)) return value;
+  const book = new AddressBook(t, endpoint);
+  const found = book.service(value);
+  if (found && services.includes(found)) return found;
   const byAddress = new Map<string, string>();
   for (const n of group.nodes) {
     const ep = endpoint(n.service);
     byAddress.set(`${ep.host}:${ep.port}`, n.service);
     if (n.announce) byAddress.set(`${n.announce.ip}:${n.announce.port}`, n.service);
   }
-  const found = byAddress.get(value);
-  if (found) return found;
   const near = closest(value, [...services, ...byAddress.keys()]);
   const list = group.nodes.map((n) => `${n.service} (${[...byAddress.entries()].filter(([, s]) => s === n.service).map(([a]) => a).join(', ')})`);
   throw new UsageError([

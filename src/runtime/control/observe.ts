@@ -1,15 +1,15 @@
 /**
- * Everything the fault commands need to see of a running topology, in one file: looks (a
- * snapshot of every node and what each sentinel believes), health (apart from nodes paused on
- * purpose), which master each sentinel names, and a node's role. Written against runtime/probe.ts
- * and health.ts; when they give way to one observation module, only this file changes.
+ * Everything the fault commands need to see of a running topology, in one file, through
+ * runtime/observe: looks (every node, and what each sentinel believes), health (apart from nodes
+ * paused on purpose), which master each sentinel names, and a node's role.
  */
 import { systemClock, type Clock } from '../../common/clock.js';
 import { waitUntil } from '../../common/retry.js';
+import { progressGate } from './progress.js';
 import type { Topology } from '../../topology/types.js';
-import { addressIndex, missingForHealth, takeSnapshot, type ProbeTarget, type Secrets, type Snapshot } from '../probe.js';
+import { AddressBook, healthyMissing, lookAt, observerFor, scopeOf, type Observation, type ProbeTarget, type Secrets, type Snapshot } from '../observe/index.js';
 
-export type { ProbeTarget, Secrets, Snapshot };
+export type { Observation, ProbeTarget, Secrets, Snapshot };
 
 /** A master as a sentinel names it: its address, and the topology's service at that address when there is one. */
 export interface MasterRef {
@@ -29,30 +29,37 @@ export interface SentinelSays {
   error?: string;
 }
 
-/** Deadline of each question in a look: a paused node costs at most this much per look. */
+/** Deadline of each question in a look. */
 const QUESTION_MS = 1000;
 
 /**
- * Looks at a topology repeatedly (a wait polls through one of these). Today each look is a fresh
- * snapshot; the observation module keeps connections across looks, which `close` ends.
+ * Looks at a topology repeatedly (a wait polls through one of these), on connections kept across
+ * looks: a paused node keeps one question pending instead of costing a deadline per look.
  */
 export interface Watcher {
+  /** Every node and sentinel. */
   look(): Promise<Snapshot>;
+  /**
+   * What the sentinels believe about `group`, and the role of each node they name as its master:
+   * all a master change needs, without waiting on a paused data node's deadline.
+   */
+  lookAtMaster(group: string): Promise<Observation>;
   close(): void;
 }
 
 export function watch(target: ProbeTarget, secrets: Secrets): Watcher {
-  return { look: () => takeSnapshot(target, secrets, { timeoutMs: QUESTION_MS }), close() {} };
-}
-
-/** The topology reduced to `group` (all when undefined) and without `except`, for health judged on what is left. */
-function narrowed(t: Topology, snap: Snapshot, group: string | undefined, except: readonly string[]): { t: Topology; snap: Snapshot } {
-  const keep = (s: string) => !except.includes(s);
-  const masters = t.masters.filter((m) => group === undefined || m.name === group).map((m) => ({ ...m, nodes: m.nodes.filter((n) => keep(n.service)) }));
-  const groupNodes = new Set(masters.flatMap((m) => m.nodes.map((n) => n.service)));
+  const observer = observerFor(target, secrets, QUESTION_MS);
+  const sentinels = target.topology.sentinels.map((s) => s.service);
   return {
-    t: { ...t, masters, sentinels: t.sentinels.filter((s) => keep(s.service)) },
-    snap: { ...snap, nodes: snap.nodes.filter((n) => groupNodes.has(n.service)), sentinels: snap.sentinels.filter((s) => keep(s.service)) },
+    look: () => lookAt(target, observer),
+    async lookAtMaster(group) {
+      const states = new Map((await target.ps()).map((s) => [s.service, s.state]));
+      const obs = await observer.observe([], sentinels, group, Date.now(), states);
+      const named = [...new Set(obs.sentinels.flatMap((s) => s.masters[group]?.service ?? []))];
+      const nodes = await Promise.all(named.map((n) => observer.node(n, states.get(n) ?? 'missing')));
+      return { ...obs, nodes };
+    },
+    close: () => observer.close(),
   };
 }
 
@@ -62,17 +69,25 @@ function narrowed(t: Topology, snap: Snapshot, group: string | undefined, except
  * new master has every other replica and the sentinels agree on it. Empty means healthy.
  */
 export function healthMissing(t: Topology, snap: Snapshot, opts: { group?: string; except?: readonly string[] } = {}): string[] {
-  const n = narrowed(t, snap, opts.group, opts.except ?? []);
-  return missingForHealth(n.t, n.snap);
+  const keep = (s: string) => !(opts.except ?? []).includes(s);
+  const groups = t.masters.filter((m) => opts.group === undefined || m.name === opts.group);
+  return [
+    ...new Set(
+      groups.flatMap((g) => {
+        const scope = scopeOf(t, g);
+        return healthyMissing(snap, { group: scope.group, nodes: scope.nodes.filter(keep), sentinels: scope.sentinels.filter(keep) });
+      }),
+    ),
+  ];
 }
 
 /** What each sentinel names as the master of `group`. */
-export function sentinelsSay(snap: Snapshot, group: string): SentinelSays[] {
+export function sentinelsSay(snap: Observation, group: string): SentinelSays[] {
   return snap.sentinels.map((s) => {
     const v = s.reachable ? s.masters[group] : null;
     return {
       sentinel: s.service,
-      process: s.process,
+      process: s.process ?? 'running',
       reachable: s.reachable,
       master: v ? { address: v.address, ...(v.service ? { service: v.service } : {}) } : null,
       flags: v?.flags ?? [],
@@ -82,14 +97,14 @@ export function sentinelsSay(snap: Snapshot, group: string): SentinelSays[] {
 }
 
 /** The role a data node reported in this look, if it answered. */
-export function roleIn(snap: Snapshot, service: string): 'master' | 'replica' | undefined {
+export function roleIn(snap: Observation, service: string): 'master' | 'replica' | undefined {
   const n = snap.nodes.find((x) => x.service === service);
   return n?.reachable ? n.role : undefined;
 }
 
 /** The service at `address` (`host:port`) as sentinels and nodes report addresses. */
 export function serviceAt(t: Topology, target: Pick<ProbeTarget, 'endpoint'>, address: string): string | undefined {
-  return addressIndex(t, target).get(address);
+  return new AddressBook(t, (s) => target.endpoint(s)).service(address) ?? undefined;
 }
 
 export interface WaitHealthyOptions {
@@ -98,8 +113,10 @@ export interface WaitHealthyOptions {
   timeoutMs: number;
   signal?: AbortSignal;
   clock?: Clock;
-  /** What is still missing, at most every 2 s. */
+  /** What is still missing, for progress (see progressGate). */
   onProgress?: (missing: string[]) => void;
+  /** What each look found missing (empty: healthy), every look. */
+  onLook?: (missing: string[]) => void;
 }
 
 /** Resolves with the healthy snapshot; TimeoutError naming what is still missing; InterruptedError when `signal` aborts. */
@@ -107,24 +124,21 @@ export async function waitHealthy(target: ProbeTarget, secrets: Secrets, opts: W
   const clock = opts.clock ?? systemClock;
   const watcher = watch(target, secrets);
   let last: Snapshot | undefined;
-  let reported = -Infinity;
   try {
     await waitUntil(
       `${target.topology.project}${opts.group ? ` (${opts.group})` : ''}: healthy`,
       async () => {
         last = await watcher.look();
-        return healthMissing(target.topology, last, opts);
+        const missing = healthMissing(target.topology, last, opts);
+        opts.onLook?.(missing);
+        return missing;
       },
       {
         timeoutMs: opts.timeoutMs,
         intervalMs: 250,
         clock,
         signal: opts.signal,
-        onPending: (missing) => {
-          if (clock.monotonic() - reported < 2000) return;
-          reported = clock.monotonic();
-          opts.onProgress?.(missing);
-        },
+        onPending: progressGate(clock, opts.onProgress),
       },
     );
   } finally {

@@ -102,9 +102,10 @@ export async function changeServicesIn(s: Session, op: ServiceOp, names: readonl
         continue;
       }
       const t0 = performance.now();
-      if (op === 'pause') await s.runtime.pause(p.svc, { command: 'pause' });
+      const dataRole = role === 'master' || role === 'replica' ? { role } : {};
+      if (op === 'pause') await s.runtime.pause(p.svc, { command: 'pause', ...dataRole });
       else if (op === 'unpause') await s.runtime.unpause(p.svc);
-      else if (op === 'kill') await s.runtime.kill(p.svc, 'SIGKILL', { command: 'kill' });
+      else if (op === 'kill') await s.runtime.kill(p.svc, 'SIGKILL', { command: 'kill', ...dataRole });
       else await s.runtime.restart(p.svc);
       changes.push({ ...base, after: AFTER[op], changed: true, ms: Math.round(performance.now() - t0) });
     }

@@ -3,12 +3,14 @@
  * from what it was when the wait started (or from a master the caller names). Read-only, so it
  * takes no lock: it can run beside the `pause` or `failover` it waits for.
  */
-import { systemClock, type Clock } from '../../common/clock.js';
+import { systemClock, timeOfDay, type Clock } from '../../common/clock.js';
+import { readFaults } from '../faults.js';
 import { waitUntil } from '../../common/retry.js';
+import { progressGate } from './progress.js';
 import { TimeoutError } from '../../common/errors.js';
 import { masterChanged, masterLabel, namedMaster } from './master.js';
 import { resolveGroup, resolveMasterRef } from './names.js';
-import { sentinelsSay, waitHealthy, watch, type MasterRef, type SentinelSays, type Snapshot, type Watcher } from './observe.js';
+import { sentinelsSay, waitHealthy, watch, type MasterRef, type Observation, type SentinelSays, type Watcher } from './observe.js';
 import { openSession, requireRunning, type ControlOptions, type Session } from './session.js';
 
 export interface WaitOptions extends ControlOptions {
@@ -31,19 +33,20 @@ export async function waitForHealthy(group: string | undefined, opts: WaitOption
   await requireRunning(s);
   const clock = opts.clock ?? systemClock;
   const t0 = clock.monotonic();
-  // The first look that finds something missing reports it: none means it was healthy at once.
   let looks = 0;
+  let unhealthyLooks = 0;
   await waitHealthy(s.runtime, s.dir.secrets, {
     group: g,
     timeoutMs: opts.timeoutMs,
     signal: opts.signal,
     clock,
-    onProgress: (m) => {
+    onProgress: opts.onProgress,
+    onLook: (missing) => {
       looks++;
-      opts.onProgress?.(m);
+      if (missing.length) unhealthyLooks++;
     },
   });
-  return { group: g ?? null, already: looks === 0, ms: Math.round(clock.monotonic() - t0) };
+  return { group: g ?? null, already: looks > 0 && unhealthyLooks === 0, ms: Math.round(clock.monotonic() - t0) };
 }
 
 export interface MasterChangedOptions extends WaitOptions {
@@ -74,10 +77,29 @@ export async function waitForMasterChange(group: string | undefined, opts: Maste
       ? { service: fromService, address: address(s, fromService) }
       : await currentMaster(s, watcher, g.name, { ...opts, clock, t0 });
     s.log.info(`${g.name}: waiting for the master to change from ${masterLabel(from)}`);
+    if (!fromService) {
+      const late = failedOverAlready(s, g.name, from);
+      if (late) s.log.warn(late);
+    }
     return { ...(await untilChanged(watcher, g.name, from, { ...opts, clock, t0 })), group: g.name, from };
   } finally {
     watcher.close();
   }
+}
+
+/**
+ * `pause redis-master && wait --master-changed` races a fast failover: the wait may start after
+ * the sentinels already name the new master, and then waits for the next change. When a master
+ * of the group that a fault command took down is no longer the one named, say so.
+ */
+function failedOverAlready(s: Session, group: string, now: MasterRef): string | null {
+  const members = s.dir.topology.masters.find((m) => m.name === group)?.nodes.map((n) => n.service) ?? [];
+  const f = readFaults(s.dir.outDir).find((x) => x.command && x.role === 'master' && members.includes(x.service) && x.service !== now.service);
+  if (!f) return null;
+  return (
+    `${f.service} was master when \`sentinel-compose ${f.command}\` took it down at ${timeOfDay(f.at)}, and the sentinels already name ${masterLabel(now)}: ` +
+    `this waits for the next change. To wait for the failover away from ${f.service}, use \`--from ${f.service}\` (it returns at once when that happened already).`
+  );
 }
 
 function address(s: Session, service: string): string {
@@ -93,7 +115,7 @@ export async function currentMaster(s: Session, watcher: Watcher, group: string,
   await waitUntil(
     `${group}: asking the sentinels for the master`,
     async () => {
-      const says = sentinelsSay(await watcher.look(), group);
+      const says = sentinelsSay(await watcher.lookAtMaster(group), group);
       found = namedMaster(says)?.master;
       return found ? [] : says.map((x) => `${x.sentinel}: ${x.error ?? 'no answer'}`);
     },
@@ -104,14 +126,13 @@ export async function currentMaster(s: Session, watcher: Watcher, group: string,
 
 /** Polls until masterChanged holds; TimeoutError naming the sentinels that still disagree. */
 export async function untilChanged(watcher: Watcher, group: string, from: MasterRef, opts: Timed): Promise<{ to: MasterRef; ms: number; sentinels: SentinelSays[] }> {
-  let last: Snapshot | undefined;
+  let last: Observation | undefined;
   let to: MasterRef | undefined;
-  let reported = -Infinity;
   try {
     await waitUntil(
       `${group}: master changed from ${masterLabel(from)}`,
       async () => {
-        last = await watcher.look();
+        last = await watcher.lookAtMaster(group);
         const c = masterChanged(last, group, from);
         to = c.to;
         return c.missing;
@@ -121,11 +142,7 @@ export async function untilChanged(watcher: Watcher, group: string, from: Master
         intervalMs: 100,
         clock: opts.clock,
         signal: opts.signal,
-        onPending: (missing) => {
-          if (opts.clock.monotonic() - reported < 2000) return;
-          reported = opts.clock.monotonic();
-          opts.onProgress?.(missing);
-        },
+        onPending: progressGate(opts.clock, opts.onProgress),
       },
     );
   } catch (err) {

@@ -132,7 +132,7 @@ export class LocalRuntime implements Runtime {
   async pause(service: string, opts: FaultOptions = {}): Promise<void> {
     // Recorded before it happens: a CLI killed in between leaves a record of a running node
     // (harmless), never a frozen node without one.
-    recordFault(this.outDir, this.node(service).service, 'paused', opts.command);
+    recordFault(this.outDir, this.node(service).service, 'paused', opts);
     const rec = this.signal(service, 'SIGSTOP', 'pause');
     await waitForState(rec, isStopped);
   }
@@ -144,7 +144,7 @@ export class LocalRuntime implements Runtime {
   }
 
   async kill(service: string, signal: NodeJS.Signals = 'SIGKILL', opts: FaultOptions = {}): Promise<void> {
-    if (signal === 'SIGKILL') recordFault(this.outDir, this.node(service).service, 'killed', opts.command);
+    if (signal === 'SIGKILL') recordFault(this.outDir, this.node(service).service, 'killed', opts);
     const rec = this.signal(service, signal, 'kill');
     // A paused process would sit on any signal but SIGKILL; wake it so that it can act on it.
     if (signal !== 'SIGKILL' && signal !== 'SIGSTOP') signalOwn(rec, 'SIGCONT');

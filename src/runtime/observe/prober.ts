@@ -100,6 +100,9 @@ export class Prober {
   }
 
   close(): void {
+    // Destroyed, not ended (as above): a paused peer never answers the FIN, and the half-closed
+    // socket would keep the process alive for seconds after a command is done.
+    this.client.stream?.destroy();
     this.client.disconnect();
   }
 }
