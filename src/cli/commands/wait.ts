@@ -37,7 +37,7 @@ export const waitCommand = defineCommand({
     ['$0 pause redis-master && $0 wait --master-changed --from redis-master --json', 'fault, then the new master and how long it took as JSON'],
   ],
   epilogue:
-    'Without --from, the master to change from is the one the sentinels name when the wait starts: after a fault that a fast failover follows, name the old master with --from, or start the wait first (`$0 wait --master-changed & $0 pause redis-master`).\n' +
+    'Without --from, the master to change from is the one the sentinels name when the wait starts: after a fault that a fast failover follows, name the old master with --from, or start the wait first (`sentinel-compose wait --master-changed & sentinel-compose pause redis-master`).\n' +
       'Healthy: every data node answers, one master per group with every replica online and linked, every sentinel answers and agrees on the master and sees every replica and sentinel. A node left paused (by `pause`) keeps it from being healthy until it is resumed.\n' +
     'wait only looks: it takes no lock, so it can run beside the pause, kill or failover it waits for. Exit codes: 0 it happened, 1 not within --timeout (the message says what is still missing), 2 bad input or nothing running.',
   async run(args, ctx) {

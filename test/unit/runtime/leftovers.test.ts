@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { containersBeingCreated, containersFromInspect, type InspectedContainer } from '../../../src/runtime/compose/runtime.js';
-import { clearFault, faultOwnerAlive, readFaults, recordFault, type Fault } from '../../../src/runtime/faults.js';
-import { abandoned, checkServices, describeLeftover, type Leftover } from '../../../src/runtime/leftovers.js';
+import { clearFault, clearFaultsExcept, faultOwnerAlive, readFaults, recordFault, type Fault } from '../../../src/runtime/faults.js';
+import { abandoned, checkServices, describeLeftover, onPurpose, undoCommand, type Leftover } from '../../../src/runtime/leftovers.js';
 import { processStartTime } from '../../../src/runtime/local/process.js';
 import type { Runtime, ServiceState } from '../../../src/runtime/types.js';
 import { testTopology } from '../../helpers/topology.js';
@@ -35,6 +35,34 @@ async function goneOwner(): Promise<Fault['by']> {
 }
 
 describe('fault records', () => {
+  it('a pause or kill done on purpose by a fault command is not abandoned when that command ends, and is named with the command that undoes it', async () => {
+    const by = await goneOwner();
+    const at = Date.UTC(2026, 0, 1, 12, 0, 5);
+    const paused: Leftover = { service: 'redis-master', state: 'paused', fault: { service: 'redis-master', kind: 'paused', command: 'pause', role: 'master', at, by }, ownerAlive: false };
+    expect(onPurpose(paused)).toBe(true);
+    expect(abandoned(paused)).toBe(false);
+    expect(describeLeftover(paused)).toMatch(/^was paused by `sentinel-compose pause` at \d\d:\d\d:\d\d$/);
+    expect(undoCommand(paused, 'out')).toBe('`sentinel-compose unpause redis-master --out out`');
+    // Run in-process (a library user's test runner), the owner is alive: still on purpose, not "brought back when it ends".
+    expect(describeLeftover({ ...paused, ownerAlive: true })).toMatch(/^was paused by `sentinel-compose pause`/);
+    const killed: Leftover = { service: 'redis-replica-1', state: 'stopped', fault: { service: 'redis-replica-1', kind: 'killed', command: 'kill', at, by }, ownerAlive: false };
+    expect(onPurpose(killed)).toBe(true);
+    expect(describeLeftover(killed)).toMatch(/^was killed by `sentinel-compose kill` at /);
+    expect(undoCommand(killed, 'o')).toBe('`sentinel-compose restart redis-replica-1 --out o`');
+    // Killed on purpose but found paused (someone froze it since): not what the command left.
+    expect(onPurpose({ ...killed, state: 'paused' })).toBe(false);
+  });
+
+  it('records the command and role with the fault; clearFaultsExcept keeps only records of nodes still paused', () => {
+    const dir = outDir();
+    recordFault(dir, 'redis-master', 'paused', { command: 'pause', role: 'master' });
+    recordFault(dir, 'redis-replica-1', 'killed', { command: 'kill' });
+    recordFault(dir, 'redis-replica-2', 'paused');
+    expect(readFaults(dir)[0]).toMatchObject({ service: 'redis-master', kind: 'paused', command: 'pause', role: 'master' });
+    clearFaultsExcept(dir, ['redis-master']);
+    expect(readFaults(dir).map((f) => f.service)).toEqual(['redis-master']);
+  });
+
   it('keep one record per service, by this process, until it is healed', () => {
     const dir = outDir();
     recordFault(dir, 'redis-master', 'paused');
