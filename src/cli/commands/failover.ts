@@ -29,7 +29,7 @@ export const failoverCommand = defineCommand({
   ],
   epilogue:
     'The sentinels are asked in order. One that sees no replica it may promote (-NOGOODSLAVE, e.g. right after another failover) is passed over for the next, and all are asked again until --timeout. ' +
-    'One already leading a failover (-INPROG) is followed instead of starting a second. A forced failover needs no quorum; a majority of the sentinels still has to be running for the others to learn the new master.\n' +
+    'A failover a sentinel is still leading (-INPROG; redis-sentinel finishes reconfiguring replicas for seconds after the new master is named) is waited for first, so that each failover moves the master once more, never two at once. A forced failover needs no quorum; a majority of the sentinels still has to be running for the others to learn the new master.\n' +
     'Exit codes: 0 done (with --no-wait: accepted), 1 no sentinel accepted it or the sentinels did not all name a new master within --timeout, 2 bad input, no replicas, nothing running, or the folder in use.',
   async run(args, ctx) {
     const { failover } = await import('../../runtime/control/index.js');
@@ -58,7 +58,7 @@ export const failoverCommand = defineCommand({
 function human(r: FailoverResult, ctx: CommandContext, out: string): string {
   const c = ctx.out.color;
   const label = (m: { service?: string; address: string }) => (m.service ? `${m.service} (${m.address})` : m.address);
-  const how = r.inProgress ? `followed the failover ${r.inProgress.sentinel} was already leading` : `${r.sentinel} accepted SENTINEL FAILOVER`;
+  const how = `${r.sentinel} accepted SENTINEL FAILOVER${r.waitedForPrevious ? ` after ${r.waitedForPrevious.sentinel} finished the previous one (${r.waitedForPrevious.ms} ms)` : ''}`;
   if (!r.to) return `${c.green('started')}: ${r.group}: ${how} after ${r.acceptedMs} ms; the master was ${label(r.from)} (not waiting: \`sentinel-compose wait --master-changed ${r.group} --from ${r.from.service ?? r.from.address} --out ${out}\` waits for it)`;
   return `${c.green('failed over')} ${r.group}: ${label(r.from)} -> ${c.bold(label(r.to))} in ${r.ms} ms (${how}; every running sentinel names the new master)`;
 }
