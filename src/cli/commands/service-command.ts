@@ -34,7 +34,7 @@ export function serviceCommand(op: ServiceOp, text: { describe: string; examples
           runtime: args.runtime,
           logger: { info: (l) => ctx.out.info(l), warn: (l) => ctx.out.warn(l) },
         });
-        ctx.result({ ok: true, command: op, ...result }, human(result, ctx));
+        ctx.result({ ok: true, ...result }, human(result, ctx));
         for (const hint of hints(result, args.out)) ctx.out.info(hint);
       } finally {
         interrupts.dispose();
@@ -51,7 +51,7 @@ function what(c: ServiceChange): string {
 function human(r: ServiceOpResult, ctx: CommandContext): string {
   const c = ctx.out.color;
   return r.services
-    .map((s) => (s.changed ? `${c.green(DONE[r.op])} ${what(s)} in ${s.ms} ms` : `${c.dim('unchanged')} ${s.service}: ${s.note}`))
+    .map((s) => (s.changed ? `${c.green(DONE[r.command])} ${what(s)} in ${s.ms} ms` : `${c.dim('unchanged')} ${s.service}: ${s.note}`))
     .join('\n');
 }
 
@@ -61,11 +61,11 @@ function hints(r: ServiceOpResult, out: string): string[] {
   const names = changed.map((s) => s.service).join(' ');
   const masters = changed.filter((s) => s.role === 'master');
   const lines: string[] = [];
-  if (r.op === 'pause' || r.op === 'kill') {
+  if (r.command === 'pause' || r.command === 'kill') {
     for (const m of masters) {
       lines.push(`the sentinels fail ${m.group} over once ${m.service} has been silent for down-after-milliseconds: \`sentinel-compose wait --master-changed ${m.group} --from ${m.service} --out ${out}\` waits for it`);
     }
-    if (names) lines.push(`\`sentinel-compose ${r.op === 'pause' ? 'unpause' : 'restart'} ${names} --out ${out}\` ${r.op === 'pause' ? 'resumes' : 'starts'} ${changed.length > 1 ? 'them' : 'it'} again`);
+    if (names) lines.push(`\`sentinel-compose ${r.command === 'pause' ? 'unpause' : 'restart'} ${names} --out ${out}\` ${r.command === 'pause' ? 'resumes' : 'starts'} ${changed.length > 1 ? 'them' : 'it'} again`);
   } else if (names) {
     lines.push(`\`sentinel-compose wait --out ${out}\` waits until the topology is healthy again`);
   }

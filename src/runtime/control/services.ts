@@ -32,7 +32,7 @@ export interface ServiceChange {
 }
 
 export interface ServiceOpResult {
-  op: ServiceOp;
+  command: ServiceOp;
   project: string;
   runtime: string;
   services: ServiceChange[];
@@ -109,7 +109,7 @@ export async function changeServicesIn(s: Session, op: ServiceOp, names: readonl
       else await s.runtime.restart(p.svc);
       changes.push({ ...base, after: AFTER[op], changed: true, ms: Math.round(performance.now() - t0) });
     }
-    return { op, project: t.project, runtime: s.runtime.kind, services: changes, ms: Math.round(performance.now() - started) };
+    return { command: op, project: t.project, runtime: s.runtime.kind, services: changes, ms: Math.round(performance.now() - started) };
   } finally {
     lock.release();
   }

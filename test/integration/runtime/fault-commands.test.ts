@@ -34,9 +34,9 @@ describe.skipIf(!canRun)(`fault commands on local processes${CLI_SKIP}`, () => {
     const wait = startCli(['wait', '--master-changed', '--timeout', '60'], cwd);
     await wait.waitFor(/waiting for the master to change from redis-master/);
 
-    const pause = await runCli(['pause', 'redis-master', '--json'], cwd);
+    const pause = await runCli(['pause', 'redis-master'], cwd);
     expect(pause.code, pause.stderr).toBe(0);
-    expect(json(pause)).toMatchObject({ ok: true, command: 'pause', services: [{ service: 'redis-master', role: 'master', group: 'mymaster', before: 'running', after: 'paused', changed: true }] });
+    expect(pause.stdout).toMatch(/^paused redis-master \(master of mymaster\) in \d+ ms$/m);
     expect(pause.stderr).toContain('`sentinel-compose wait --master-changed mymaster --from redis-master --out out` waits for it');
     expect(processStateLetter(pidOf(out, 'redis-master'))).toBe('T');
 
@@ -107,8 +107,10 @@ describe.skipIf(!canRun)(`fault commands on local processes${CLI_SKIP}`, () => {
     expect((await runCli(['wait', '--timeout', '60'], cwd)).code).toBe(0);
 
     // Two invocations at once: the second waits for the first's lock instead of failing.
-    const [a, b] = await Promise.all([runCli(['pause', 'redis-replica-2'], cwd), runCli(['pause', 'redis-sentinel-3'], cwd)]);
-    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    const [a, b] = await Promise.all([runCli(['pause', 'redis-replica-2', '--json'], cwd), runCli(['pause', 'redis-sentinel-3', '--json'], cwd)]);
+    expect([a.code, b.code], a.stdout + b.stdout).toEqual([0, 0]);
+    expect(json(a)).toMatchObject({ ok: true, command: 'pause', runtime: 'local', services: [{ service: 'redis-replica-2', role: 'replica', group: 'mymaster', before: 'running', after: 'paused', changed: true }] });
+    expect(json(b).services[0]).toMatchObject({ service: 'redis-sentinel-3', role: 'sentinel', after: 'paused' });
     expect(processStateLetter(pidOf(out, 'redis-replica-2'))).toBe('T');
     expect(processStateLetter(pidOf(out, 'redis-sentinel-3'))).toBe('T');
     const resumed = await runCli(['unpause', 'redis-sentinel-3', 'redis-replica-2', '--json'], cwd);
