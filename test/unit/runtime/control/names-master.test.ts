@@ -7,8 +7,8 @@ import { sentinelsSay } from '../../../../src/runtime/control/observe.js';
 import { parseSpec } from '../../../../src/topology/load.js';
 import { healthyOn, master, obs, replica, scope, sentinel, silent, silentSentinel } from '../observe/fixtures.js';
 
-const one = parseSpec('version: 1\nproject: p\n', { file: 'x.yaml' }).topology!;
-const two = parseSpec('version: 1\nproject: p\nmasters:\n  - name: orders\n  - name: sessions\n', { file: 'x.yaml' }).topology!;
+const one = parseSpec('version: 1\nproject: p\n', { file: 'x.yaml' }).topology;
+const two = parseSpec('version: 1\nproject: p\nmasters:\n  - name: orders\n  - name: sessions\n', { file: 'x.yaml' }).topology;
 
 function problems(fn: () => unknown): { path: string; message: string; value?: unknown; fix?: string }[] {
   try {
