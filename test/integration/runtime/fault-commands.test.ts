@@ -72,6 +72,13 @@ describe.skipIf(!canRun)(`fault commands on local processes${CLI_SKIP}`, () => {
     expect(up.stdout).toContain('apart from redis-master (paused by `sentinel-compose pause`)');
     expect(processStateLetter(pidOf(out, 'redis-master'))).toBe('T');
 
+    // A drill will not start on it: it names the pause and the command that undoes it.
+    const drill = await runCli(['drill', '--rate', '20', '--read-rate', '0'], cwd);
+    expect(drill.code).toBe(2);
+    expect(drill.stderr).toContain('redis-master: was paused by `sentinel-compose pause` at');
+    expect(drill.stderr).toContain('`sentinel-compose unpause redis-master --out out` resumes it; then drill again');
+    expect(processStateLetter(pidOf(out, 'redis-master'))).toBe('T');
+
     // Healthy cannot happen while it is paused: wait gives up after its timeout, saying why.
     const notYet = await runCli(['wait', '--timeout', '1'], cwd);
     expect(notYet.code).toBe(1);
@@ -121,6 +128,13 @@ describe.skipIf(!canRun)(`fault commands on local processes${CLI_SKIP}`, () => {
     expect(again.code).toBe(0);
     expect(json(again).services[0]).toMatchObject({ changed: false, note: 'was not paused' });
     expect((await runCli(['wait', '--timeout', '60'], cwd)).code).toBe(0);
+
+    // Ctrl-C stops a wait: 128 + SIGINT, saying so.
+    const waiting = startCli(['wait', 'mymaster', '--master-changed'], cwd);
+    await waiting.waitFor(/waiting for the master to change/);
+    waiting.child.kill('SIGINT');
+    expect(await waiting.exited).toBe(130);
+    expect(waiting.stderr()).toContain('SIGINT: no longer waiting');
   }, 180_000);
 
   for (const implementation of ['bundled', 'redis'] as const) {
