@@ -34,9 +34,7 @@ export async function preflight(
   const problems: Problem[] = c.down.map((l) => ({
     path: l.service,
     message: describeLeftover(l),
-    fix: onPurpose(l)
-      ? `${undoCommand(l, outArg)} starts it again`
-      : `\`sentinel-compose up --out ${outArg}\` starts what is not running and keeps what is`,
+    fix: onPurpose(l) ? `${undoCommand(l, outArg)} starts it again` : `\`sentinel-compose up --out ${outArg}\` starts what is not running and keeps what is`,
   }));
   const theirs = c.paused.filter((l) => !abandoned(l));
   for (const l of theirs) {

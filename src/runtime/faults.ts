@@ -58,7 +58,14 @@ function writeFaults(outDir: string, list: Fault[]): void {
 }
 
 export function recordFault(outDir: string, service: string, kind: Fault['kind'], how: { command?: FaultCommand; role?: Fault['role'] } = {}): void {
-  const fault: Fault = { service, kind, ...(how.command ? { command: how.command } : {}), ...(how.role ? { role: how.role } : {}), at: Date.now(), by: thisProcess() };
+  const fault: Fault = {
+    service,
+    kind,
+    ...(how.command ? { command: how.command } : {}),
+    ...(how.role ? { role: how.role } : {}),
+    at: Date.now(),
+    by: thisProcess(),
+  };
   writeFaults(outDir, [...readFaults(outDir).filter((f) => f.service !== service), fault]);
 }
 

@@ -29,7 +29,11 @@ describe.skipIf(!usable || !cliBuilt)(`fault commands under Docker Compose, host
 
     const pause = await runCli(['pause', 'redis-master', '--json'], cwd);
     expect(pause.code, pause.stderr).toBe(0);
-    expect(JSON.parse(pause.stdout)).toMatchObject({ ok: true, runtime: 'docker', services: [{ service: 'redis-master', role: 'master', after: 'paused', changed: true }] });
+    expect(JSON.parse(pause.stdout)).toMatchObject({
+      ok: true,
+      runtime: 'docker',
+      services: [{ service: 'redis-master', role: 'master', after: 'paused', changed: true }],
+    });
     expect(pausedServices(project)).toEqual(['redis-master']);
 
     const changed = await runCli(['wait', '--master-changed', '--from', 'redis-master', '--json', '--timeout', '120'], cwd);
@@ -38,7 +42,9 @@ describe.skipIf(!usable || !cliBuilt)(`fault commands under Docker Compose, host
     expect(to).toMatch(/^redis-replica-/);
 
     const status = await runCli(['status'], cwd);
-    expect(status.stdout).toMatch(/redis-master was paused by `sentinel-compose pause` at \d\d:\d\d:\d\d; `sentinel-compose unpause redis-master --out out` resumes it/);
+    expect(status.stdout).toMatch(
+      /redis-master was paused by `sentinel-compose pause` at \d\d:\d\d:\d\d; `sentinel-compose unpause redis-master --out out` resumes it/,
+    );
 
     const unpause = await runCli(['unpause', 'redis-master'], cwd);
     expect(unpause.code, unpause.stderr).toBe(0);

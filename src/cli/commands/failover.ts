@@ -43,11 +43,13 @@ export const failoverCommand = defineCommand({
         timeoutMs: args.timeout * 1000,
         signal: interrupts.signal,
         logger: { info: (l) => ctx.out.info(l), warn: (l) => ctx.out.warn(l) },
-        onProgress: (missing) => ctx.out.info(`  waiting for: ${missing.slice(0, 3).join('; ')}${missing.length > 3 ? `; and ${missing.length - 3} more` : ''}`),
+        onProgress: (missing) =>
+          ctx.out.info(`  waiting for: ${missing.slice(0, 3).join('; ')}${missing.length > 3 ? `; and ${missing.length - 3} more` : ''}`),
       });
       ctx.result({ ok: true, ...result }, human(result, ctx, args.out));
     } catch (err) {
-      if (err instanceof InterruptedError) throw new InterruptedError(err.signal, `${err.message}; \`sentinel-compose status --out ${args.out}\` shows where it is`, { cause: err });
+      if (err instanceof InterruptedError)
+        throw new InterruptedError(err.signal, `${err.message}; \`sentinel-compose status --out ${args.out}\` shows where it is`, { cause: err });
       throw err;
     } finally {
       interrupts.dispose();
@@ -59,6 +61,7 @@ function human(r: FailoverResult, ctx: CommandContext, out: string): string {
   const c = ctx.out.color;
   const label = (m: { service?: string; address: string }) => (m.service ? `${m.service} (${m.address})` : m.address);
   const how = `${r.sentinel} accepted SENTINEL FAILOVER${r.waitedForPrevious ? ` after ${r.waitedForPrevious.sentinel} finished the previous one (${r.waitedForPrevious.ms} ms)` : ''}`;
-  if (!r.to) return `${c.green('started')}: ${r.group}: ${how} after ${r.acceptedMs} ms; the master was ${label(r.from)} (not waiting: \`sentinel-compose wait --master-changed ${r.group} --from ${r.from.service ?? r.from.address} --out ${out}\` waits for it)`;
+  if (!r.to)
+    return `${c.green('started')}: ${r.group}: ${how} after ${r.acceptedMs} ms; the master was ${label(r.from)} (not waiting: \`sentinel-compose wait --master-changed ${r.group} --from ${r.from.service ?? r.from.address} --out ${out}\` waits for it)`;
   return `${c.green('failed over')} ${r.group}: ${label(r.from)} -> ${c.bold(label(r.to))} in ${r.ms} ms (${how}; every running sentinel names the new master)`;
 }

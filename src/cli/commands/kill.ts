@@ -6,5 +6,6 @@ export const killCommand = serviceCommand('kill', {
     ['$0 kill redis-replica-1', 'crash a replica'],
     ['$0 kill redis-master && $0 wait --master-changed --from redis-master', 'crash the master and wait for the failover'],
   ],
-  epilogue: 'A killed service stays down until `sentinel-compose restart` (or `up`, which starts whatever is not running); `status` names it as killed by this command.',
+  epilogue:
+    'A killed service stays down until `sentinel-compose restart` (or `up`, which starts whatever is not running); `status` names it as killed by this command.',
 });

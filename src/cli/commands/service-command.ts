@@ -15,13 +15,19 @@ export function serviceCommand(op: ServiceOp, text: { describe: string; examples
   return defineCommand({
     name: op,
     positionalSyntax: '[service..]',
-    positionals: { service: { type: 'string', array: true, describe: 'Services as `sentinel-compose status` lists them (redis-master, redis-replica-1, redis-sentinel-2, ...)' } },
+    positionals: {
+      service: {
+        type: 'string',
+        array: true,
+        describe: 'Services as `sentinel-compose status` lists them (redis-master, redis-replica-1, redis-sentinel-2, ...)',
+      },
+    },
     describe: text.describe,
     options: { ...outOption, ...runtimeOption },
     examples: text.examples,
     epilogue:
       `${text.epilogue}\n` +
-      'Takes the folder\'s lock while it works (another fault command waits for it; up, down and a drill are refused while they run). ' +
+      "Takes the folder's lock while it works (another fault command waits for it; up, down and a drill are refused while they run). " +
       'Exit codes: 0 done (also when a service already was so), 2 an unknown service, one the operation cannot apply to, nothing running, or the folder in use.',
     async run(args, ctx) {
       const { changeServices } = await import('../../runtime/control/index.js');
@@ -63,9 +69,14 @@ function hints(r: ServiceOpResult, out: string): string[] {
   const lines: string[] = [];
   if (r.command === 'pause' || r.command === 'kill') {
     for (const m of masters) {
-      lines.push(`the sentinels fail ${m.group} over once ${m.service} has been silent for down-after-milliseconds: \`sentinel-compose wait --master-changed ${m.group} --from ${m.service} --out ${out}\` waits for it`);
+      lines.push(
+        `the sentinels fail ${m.group} over once ${m.service} has been silent for down-after-milliseconds: \`sentinel-compose wait --master-changed ${m.group} --from ${m.service} --out ${out}\` waits for it`,
+      );
     }
-    if (names) lines.push(`\`sentinel-compose ${r.command === 'pause' ? 'unpause' : 'restart'} ${names} --out ${out}\` ${r.command === 'pause' ? 'resumes' : 'starts'} ${changed.length > 1 ? 'them' : 'it'} again`);
+    if (names)
+      lines.push(
+        `\`sentinel-compose ${r.command === 'pause' ? 'unpause' : 'restart'} ${names} --out ${out}\` ${r.command === 'pause' ? 'resumes' : 'starts'} ${changed.length > 1 ? 'them' : 'it'} again`,
+      );
   } else if (names) {
     lines.push(`\`sentinel-compose wait --out ${out}\` waits until the topology is healthy again`);
   }

@@ -6,5 +6,6 @@ export const unpauseCommand = serviceCommand('unpause', {
     ['$0 unpause redis-master', 'resume it; an old master that was failed over rejoins as a replica'],
     ['$0 unpause redis-master && $0 wait', 'resume it and return once the topology is healthy again'],
   ],
-  epilogue: 'Data nodes are resumed before sentinels, whatever the order given: a sentinel resumed before a frozen master could start a failover nobody asked for.',
+  epilogue:
+    'Data nodes are resumed before sentinels, whatever the order given: a sentinel resumed before a frozen master could start a failover nobody asked for.',
 });

@@ -105,7 +105,10 @@ export const upCommand = defineCommand({
           masters: t.masters.map((m) => m.name),
           services,
         },
-        [`${ctx.out.color.green('healthy')}: ${t.project} on ${runtime.kind} (${seconds} s)${up.held.length ? `, apart from ${up.held.join(', ')} (paused by \`sentinel-compose pause\`)` : ''}`, ...help].join('\n'),
+        [
+          `${ctx.out.color.green('healthy')}: ${t.project} on ${runtime.kind} (${seconds} s)${up.held.length ? `, apart from ${up.held.join(', ')} (paused by \`sentinel-compose pause\`)` : ''}`,
+          ...help,
+        ].join('\n'),
       );
     } finally {
       lock?.release();

@@ -8,7 +8,7 @@ export const waitCommand = defineCommand({
   name: 'wait',
   positionalSyntax: '[group]',
   positionals: { group: { type: 'string', describe: 'Only this master group (default: the whole topology; with --master-changed: the only group)' } },
-  describe: 'Wait until the topology is healthy, or until a group\'s master has changed',
+  describe: "Wait until the topology is healthy, or until a group's master has changed",
   options: {
     ...outOption,
     ...runtimeOption,
@@ -19,7 +19,8 @@ export const waitCommand = defineCommand({
     },
     from: {
       type: 'string',
-      describe: 'With --master-changed: the master to wait for a change from, as a service or host:port (default: the one the sentinels name when the wait starts)',
+      describe:
+        'With --master-changed: the master to wait for a change from, as a service or host:port (default: the one the sentinels name when the wait starts)',
       requiresArg: true,
     },
     timeout: {
@@ -38,12 +39,19 @@ export const waitCommand = defineCommand({
   ],
   epilogue:
     'Without --from, the master to change from is the one the sentinels name when the wait starts: after a fault that a fast failover follows, name the old master with --from, or start the wait first (`sentinel-compose wait --master-changed & sentinel-compose pause redis-master`).\n' +
-      'Healthy: every data node answers, one master per group with every replica online and linked, every sentinel answers and agrees on the master and sees every replica and sentinel. A node left paused (by `pause`) keeps it from being healthy until it is resumed.\n' +
+    'Healthy: every data node answers, one master per group with every replica online and linked, every sentinel answers and agrees on the master and sees every replica and sentinel. A node left paused (by `pause`) keeps it from being healthy until it is resumed.\n' +
     'wait only looks: it takes no lock, so it can run beside the pause, kill or failover it waits for. Exit codes: 0 it happened, 1 not within --timeout (the message says what is still missing), 2 bad input or nothing running.',
   async run(args, ctx) {
     const { waitForHealthy, waitForMasterChange } = await import('../../runtime/control/index.js');
     if (args.from !== undefined && !args['master-changed']) {
-      throw new UsageError([{ path: '--from', value: args.from, message: 'only applies with --master-changed', fix: `add --master-changed, or leave out --from to wait for health` }]);
+      throw new UsageError([
+        {
+          path: '--from',
+          value: args.from,
+          message: 'only applies with --master-changed',
+          fix: `add --master-changed, or leave out --from to wait for health`,
+        },
+      ]);
     }
     const interrupts = catchInterrupts({ onStop: (sig) => ctx.out.info(`${sig}: no longer waiting`) });
     const base = {
@@ -53,17 +61,24 @@ export const waitCommand = defineCommand({
       timeoutMs: args.timeout * 1000,
       signal: interrupts.signal,
       logger: { info: (l: string) => ctx.out.info(l), warn: (l: string) => ctx.out.warn(l) },
-      onProgress: (missing: string[]) => ctx.out.info(`  waiting for: ${missing.slice(0, 3).join('; ')}${missing.length > 3 ? `; and ${missing.length - 3} more` : ''}`),
+      onProgress: (missing: string[]) =>
+        ctx.out.info(`  waiting for: ${missing.slice(0, 3).join('; ')}${missing.length > 3 ? `; and ${missing.length - 3} more` : ''}`),
     };
     const group = args.group as string | undefined;
     try {
       if (args['master-changed']) {
         const r = await waitForMasterChange(group, { ...base, from: args.from });
         const label = (m: { service?: string; address: string }) => (m.service ? `${m.service} (${m.address})` : m.address);
-        ctx.result({ ok: true, waitedFor: 'master-changed', ...r }, `${ctx.out.color.green('master changed')}: ${r.group}: ${label(r.from)} -> ${ctx.out.color.bold(label(r.to))} after ${r.ms} ms`);
+        ctx.result(
+          { ok: true, waitedFor: 'master-changed', ...r },
+          `${ctx.out.color.green('master changed')}: ${r.group}: ${label(r.from)} -> ${ctx.out.color.bold(label(r.to))} after ${r.ms} ms`,
+        );
       } else {
         const r = await waitForHealthy(group, base);
-        ctx.result({ ok: true, waitedFor: 'healthy', ...r }, `${ctx.out.color.green('healthy')}: ${r.group ?? 'every group'}${r.already ? ' (already)' : ` after ${r.ms} ms`}`);
+        ctx.result(
+          { ok: true, waitedFor: 'healthy', ...r },
+          `${ctx.out.color.green('healthy')}: ${r.group ?? 'every group'}${r.already ? ' (already)' : ` after ${r.ms} ms`}`,
+        );
       }
     } finally {
       interrupts.dispose();

@@ -89,7 +89,10 @@ export class ComposeRuntime implements Runtime {
       throw err;
     }
     // A container paused on purpose stays paused through `up -d` (see bring-up): keep its record.
-    clearFaultsExcept(this.outDir, (await this.ps()).filter((s) => s.state === 'paused').map((s) => s.service));
+    clearFaultsExcept(
+      this.outDir,
+      (await this.ps()).filter((s) => s.state === 'paused').map((s) => s.service),
+    );
   }
 
   /**

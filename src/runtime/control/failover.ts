@@ -69,7 +69,9 @@ export async function failover(group: string | undefined, opts: FailoverOptions)
   const t = s.dir.topology;
   const g = resolveGroup(t, group, 'MASTER');
   if (g.nodes.length < 2) {
-    throw new UsageError([{ path: 'MASTER', value: g.name, message: 'has no replicas: there is nothing to fail over to', fix: `give it replicas in the spec (masters[].replicas)` }]);
+    throw new UsageError([
+      { path: 'MASTER', value: g.name, message: 'has no replicas: there is nothing to fail over to', fix: `give it replicas in the spec (masters[].replicas)` },
+    ]);
   }
   const clock = opts.clock ?? systemClock;
   const t0 = clock.monotonic();
@@ -87,20 +89,32 @@ export async function failover(group: string | undefined, opts: FailoverOptions)
     const pause = async (why: () => string) => {
       if (clock.monotonic() + ROUND_GAP_MS > deadline) throw new CheckFailedError(why());
       await sleepOrAbort(clock, ROUND_GAP_MS, opts.signal);
-      if (opts.signal?.aborted) throw new InterruptedError(String(opts.signal.reason), `interrupted by ${String(opts.signal.reason)} before any sentinel accepted SENTINEL FAILOVER ${g.name}; nothing was failed over`);
+      if (opts.signal?.aborted)
+        throw new InterruptedError(
+          String(opts.signal.reason),
+          `interrupted by ${String(opts.signal.reason)} before any sentinel accepted SENTINEL FAILOVER ${g.name}; nothing was failed over`,
+        );
     };
     try {
       const c = await requireRunning(s);
       const running = t.sentinels.map((x) => x.service).filter((x) => c.states.find((st) => st.service === x)?.state === 'running');
       if (!running.length) {
         throw new UsageError([
-          { path: 'MASTER', value: g.name, message: 'no sentinel of it is running (all paused or stopped)', fix: `\`sentinel-compose status --out ${s.outLabel}\` shows them; \`unpause\` or \`restart\` one` },
+          {
+            path: 'MASTER',
+            value: g.name,
+            message: 'no sentinel of it is running (all paused or stopped)',
+            fix: `\`sentinel-compose status --out ${s.outLabel}\` shows them; \`unpause\` or \`restart\` one`,
+          },
         ]);
       }
       while (!accepted) {
         before = sentinelsSay(await watcher.lookAtMaster(g.name), g.name);
         const named = namedMaster(before);
-        if (!named) throw new CheckFailedError(`${g.name}: no sentinel answered with its master, so no failover was asked for:\n${before.map((x) => `  - ${x.sentinel}: ${x.error ?? 'no answer'}`).join('\n')}`);
+        if (!named)
+          throw new CheckFailedError(
+            `${g.name}: no sentinel answered with its master, so no failover was asked for:\n${before.map((x) => `  - ${x.sentinel}: ${x.error ?? 'no answer'}`).join('\n')}`,
+          );
         from = named.master;
         const leading = before.find((x) => x.flags.includes('failover_in_progress'))?.sentinel;
         if (leading) {
@@ -133,7 +147,10 @@ export async function failover(group: string | undefined, opts: FailoverOptions)
         }
         if (!attempts.some((a) => /^NOGOODSLAVE/.test(a.reply))) throw new CheckFailedError(`no sentinel accepted SENTINEL FAILOVER ${g.name}:\n${why}`);
         if (rounds === 1) s.log.info(`no sentinel sees a replica of ${g.name} it can promote yet (NOGOODSLAVE); asking again`);
-        await pause(() => `no sentinel saw a replica of ${g.name} it could promote within ${Math.round(opts.timeoutMs / 1000)} s (after ${rounds} rounds of asking):\n${why}`);
+        await pause(
+          () =>
+            `no sentinel saw a replica of ${g.name} it could promote within ${Math.round(opts.timeoutMs / 1000)} s (after ${rounds} rounds of asking):\n${why}`,
+        );
       }
     } finally {
       lock.release();

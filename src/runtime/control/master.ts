@@ -50,7 +50,8 @@ export function masterChanged(snap: Observation, group: string, from: MasterRef)
   const news = says.filter((s) => s.master && !sameMaster(s.master, from));
   const to = news[0]?.master;
   if (!to) return { missing };
-  for (const s of news) if (!sameMaster(s.master!, to)) missing.push(`${s.sentinel}: names ${masterLabel(s.master!)}, ${news[0]!.sentinel} names ${masterLabel(to)}`);
+  for (const s of news)
+    if (!sameMaster(s.master!, to)) missing.push(`${s.sentinel}: names ${masterLabel(s.master!)}, ${news[0]!.sentinel} names ${masterLabel(to)}`);
   const role = to.service ? roleIn(snap, to.service) : undefined;
   if (to.service && role !== 'master') missing.push(`${to.service}: ${role ? `reports role ${role}` : 'does not answer'}, not master yet`);
   return { missing, to };

@@ -72,7 +72,13 @@ export function resolveMasterRef(t: Topology, group: MasterGroup, value: string,
     if (n.announce) byAddress.set(`${n.announce.ip}:${n.announce.port}`, n.service);
   }
   const near = closest(value, [...services, ...byAddress.keys()]);
-  const list = group.nodes.map((n) => `${n.service} (${[...byAddress.entries()].filter(([, s]) => s === n.service).map(([a]) => a).join(', ')})`);
+  const list = group.nodes.map(
+    (n) =>
+      `${n.service} (${[...byAddress.entries()]
+        .filter(([, s]) => s === n.service)
+        .map(([a]) => a)
+        .join(', ')})`,
+  );
   throw new UsageError([
     {
       path: argName,

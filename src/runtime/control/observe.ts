@@ -7,7 +7,17 @@ import { systemClock, type Clock } from '../../common/clock.js';
 import { waitUntil } from '../../common/retry.js';
 import { progressGate } from './progress.js';
 import type { Topology } from '../../topology/types.js';
-import { AddressBook, healthyMissing, lookAt, observerFor, scopeOf, type Observation, type ProbeTarget, type Secrets, type Snapshot } from '../observe/index.js';
+import {
+  AddressBook,
+  healthyMissing,
+  lookAt,
+  observerFor,
+  scopeOf,
+  type Observation,
+  type ProbeTarget,
+  type Secrets,
+  type Snapshot,
+} from '../observe/index.js';
 
 export type { Observation, ProbeTarget, Secrets, Snapshot };
 

@@ -43,7 +43,12 @@ export interface ServiceOpResult {
 const AFTER: Record<ServiceOp, ServiceState['state']> = { pause: 'paused', unpause: 'running', kill: 'stopped', restart: 'running' };
 
 /** What `op` does to a service in `state`: do it, nothing to do (why), or refuse (why, and what to run). */
-function plan(op: ServiceOp, l: Leftover | undefined, state: ServiceState['state'], outLabel: string): { act: boolean; note?: string; problem?: Omit<Problem, 'path'> } {
+function plan(
+  op: ServiceOp,
+  l: Leftover | undefined,
+  state: ServiceState['state'],
+  outLabel: string,
+): { act: boolean; note?: string; problem?: Omit<Problem, 'path'> } {
   const how = l ? ` (${l.service} ${describeLeftover(l)})` : '';
   const restart = (svc: string) => `\`sentinel-compose restart ${svc} --out ${outLabel}\` starts it`;
   switch (op) {
@@ -87,14 +92,23 @@ export async function changeServicesIn(s: Session, op: ServiceOp, names: readonl
     const c = await requireRunning(s);
     const stateOf = new Map(c.states.map((x) => [x.service, x.state]));
     const leftover = new Map([...c.paused, ...c.down].map((l) => [l.service, l]));
-    const plans = services.map((svc) => ({ svc, state: stateOf.get(svc) ?? 'missing', ...plan(op, leftover.get(svc), stateOf.get(svc) ?? 'missing', s.outLabel) }));
+    const plans = services.map((svc) => ({
+      svc,
+      state: stateOf.get(svc) ?? 'missing',
+      ...plan(op, leftover.get(svc), stateOf.get(svc) ?? 'missing', s.outLabel),
+    }));
     const problems = plans.filter((p) => p.problem).map((p) => ({ path: p.svc, ...p.problem! }));
     if (problems.length) throw new UsageError(problems);
 
     const changes: ServiceChange[] = [];
     for (const p of plans) {
       const node = allNodes(t).find((n) => n.service === p.svc)!;
-      const role = node.kind === 'sentinel' ? ('sentinel' as const) : p.state === 'running' ? await roleOf(s.runtime.endpoint(p.svc), s.dir.secrets.redisPassword) : undefined;
+      const role =
+        node.kind === 'sentinel'
+          ? ('sentinel' as const)
+          : p.state === 'running'
+            ? await roleOf(s.runtime.endpoint(p.svc), s.dir.secrets.redisPassword)
+            : undefined;
       const base = { service: p.svc, ...(role ? { role } : {}), ...(node.kind === 'redis' ? { group: node.group } : {}), before: p.state };
       if (!p.act) {
         changes.push({ ...base, after: p.state, changed: false, note: p.note, ms: 0 });

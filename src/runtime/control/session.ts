@@ -77,6 +77,10 @@ export async function lockFor(s: Session, command: string, signal?: AbortSignal)
       if (!brief || systemClock.monotonic() > deadline) throw err;
     }
     await sleepOrAbort(systemClock, 50, signal);
-    if (signal?.aborted) throw new InterruptedError(String(signal.reason), `${command}: interrupted by ${String(signal.reason)} while waiting for the folder's lock; nothing was changed`);
+    if (signal?.aborted)
+      throw new InterruptedError(
+        String(signal.reason),
+        `${command}: interrupted by ${String(signal.reason)} while waiting for the folder's lock; nothing was changed`,
+      );
   }
 }

@@ -125,7 +125,12 @@ export async function currentMaster(s: Session, watcher: Watcher, group: string,
 }
 
 /** Polls until masterChanged holds; TimeoutError naming the sentinels that still disagree. */
-export async function untilChanged(watcher: Watcher, group: string, from: MasterRef, opts: Timed): Promise<{ to: MasterRef; ms: number; sentinels: SentinelSays[] }> {
+export async function untilChanged(
+  watcher: Watcher,
+  group: string,
+  from: MasterRef,
+  opts: Timed,
+): Promise<{ to: MasterRef; ms: number; sentinels: SentinelSays[] }> {
   let last: Observation | undefined;
   let to: MasterRef | undefined;
   try {
@@ -147,7 +152,11 @@ export async function untilChanged(watcher: Watcher, group: string, from: Master
     );
   } catch (err) {
     if (err instanceof TimeoutError) {
-      throw new TimeoutError(`${group}: the master did not change from ${masterLabel(from)} within ${Math.round(opts.timeoutMs / 1000)} s; still:`, err.missing, { cause: err });
+      throw new TimeoutError(
+        `${group}: the master did not change from ${masterLabel(from)} within ${Math.round(opts.timeoutMs / 1000)} s; still:`,
+        err.missing,
+        { cause: err },
+      );
     }
     throw err;
   }
@@ -157,4 +166,3 @@ export async function untilChanged(watcher: Watcher, group: string, from: Master
 function remaining(opts: Timed): number {
   return Math.max(1, opts.timeoutMs - (opts.clock.monotonic() - opts.t0));
 }
-

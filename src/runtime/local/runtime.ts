@@ -90,7 +90,10 @@ export class LocalRuntime implements Runtime {
       if (opts.signal?.aborted) throw interrupted(opts.signal, started.length);
       // Everything runs now: no record of a kill still applies, nor of a pause but for a node
       // that stays paused (bring-up keeps a node paused on purpose paused).
-      clearFaultsExcept(this.outDir, (await this.ps()).filter((s) => s.state === 'paused').map((s) => s.service));
+      clearFaultsExcept(
+        this.outDir,
+        (await this.ps()).filter((s) => s.state === 'paused').map((s) => s.service),
+      );
     } catch (err) {
       // Leave nothing half-up behind: stop what this call started, newest first.
       for (const s of started.reverse()) {

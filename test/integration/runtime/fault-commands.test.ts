@@ -61,7 +61,9 @@ describe.skipIf(!canRun)(`fault commands on local processes${CLI_SKIP}`, () => {
 
     // status: who paused it and how to undo it, not "left paused by a process that ended".
     const status = await runCli(['status'], cwd);
-    expect(status.stdout).toMatch(/redis-master was paused by `sentinel-compose pause` at \d\d:\d\d:\d\d; `sentinel-compose unpause redis-master --out out` resumes it/);
+    expect(status.stdout).toMatch(
+      /redis-master was paused by `sentinel-compose pause` at \d\d:\d\d:\d\d; `sentinel-compose unpause redis-master --out out` resumes it/,
+    );
     expect(status.stdout).not.toContain('ended without');
 
     // up: keeps the paused node paused, and is healthy apart from it.
@@ -91,7 +93,11 @@ describe.skipIf(!canRun)(`fault commands on local processes${CLI_SKIP}`, () => {
     expect(healthy.code, healthy.stderr).toBe(0);
     expect(json(healthy)).toMatchObject({ ok: true, waitedFor: 'healthy', group: null });
     const after = json(await runCli(['status', '--json'], cwd));
-    expect(after.snapshot.nodes.find((n: any) => n.service === 'redis-master')).toMatchObject({ role: 'replica', masterService: changed.to.service, link: 'up' });
+    expect(after.snapshot.nodes.find((n: any) => n.service === 'redis-master')).toMatchObject({
+      role: 'replica',
+      masterService: changed.to.service,
+      link: 'up',
+    });
     expect(after.leftovers).toEqual([]);
   }, 180_000);
 
@@ -116,7 +122,12 @@ describe.skipIf(!canRun)(`fault commands on local processes${CLI_SKIP}`, () => {
     // Two invocations at once: the second waits for the first's lock instead of failing.
     const [a, b] = await Promise.all([runCli(['pause', 'redis-replica-2', '--json'], cwd), runCli(['pause', 'redis-sentinel-3', '--json'], cwd)]);
     expect([a.code, b.code], a.stdout + b.stdout).toEqual([0, 0]);
-    expect(json(a)).toMatchObject({ ok: true, command: 'pause', runtime: 'local', services: [{ service: 'redis-replica-2', role: 'replica', group: 'mymaster', before: 'running', after: 'paused', changed: true }] });
+    expect(json(a)).toMatchObject({
+      ok: true,
+      command: 'pause',
+      runtime: 'local',
+      services: [{ service: 'redis-replica-2', role: 'replica', group: 'mymaster', before: 'running', after: 'paused', changed: true }],
+    });
     expect(json(b).services[0]).toMatchObject({ service: 'redis-sentinel-3', role: 'sentinel', after: 'paused' });
     expect(processStateLetter(pidOf(out, 'redis-replica-2'))).toBe('T');
     expect(processStateLetter(pidOf(out, 'redis-sentinel-3'))).toBe('T');
@@ -143,7 +154,14 @@ describe.skipIf(!canRun)(`fault commands on local processes${CLI_SKIP}`, () => {
       const first = await runCli(['failover', '--json'], cwd);
       expect(first.code, first.stderr).toBe(0);
       const f = json(first);
-      expect(f).toMatchObject({ ok: true, group: 'mymaster', from: { service: 'redis-master' }, to: { service: expect.stringMatching(/^redis-replica-/) }, sentinel: expect.stringMatching(/^redis-sentinel-/), waitedForPrevious: null });
+      expect(f).toMatchObject({
+        ok: true,
+        group: 'mymaster',
+        from: { service: 'redis-master' },
+        to: { service: expect.stringMatching(/^redis-replica-/) },
+        sentinel: expect.stringMatching(/^redis-sentinel-/),
+        waitedForPrevious: null,
+      });
       expect(f.ms).toBeGreaterThan(0);
       expect(f.attempts.at(-1)).toEqual({ sentinel: f.sentinel, reply: 'OK' });
       expect(f.sentinels.map((s: any) => s.master.service)).toEqual([f.to.service, f.to.service, f.to.service]);

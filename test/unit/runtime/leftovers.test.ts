@@ -38,14 +38,24 @@ describe('fault records', () => {
   it('a pause or kill done on purpose by a fault command is not abandoned when that command ends, and is named with the command that undoes it', async () => {
     const by = await goneOwner();
     const at = Date.UTC(2026, 0, 1, 12, 0, 5);
-    const paused: Leftover = { service: 'redis-master', state: 'paused', fault: { service: 'redis-master', kind: 'paused', command: 'pause', role: 'master', at, by }, ownerAlive: false };
+    const paused: Leftover = {
+      service: 'redis-master',
+      state: 'paused',
+      fault: { service: 'redis-master', kind: 'paused', command: 'pause', role: 'master', at, by },
+      ownerAlive: false,
+    };
     expect(onPurpose(paused)).toBe(true);
     expect(abandoned(paused)).toBe(false);
     expect(describeLeftover(paused)).toMatch(/^was paused by `sentinel-compose pause` at \d\d:\d\d:\d\d$/);
     expect(undoCommand(paused, 'out')).toBe('`sentinel-compose unpause redis-master --out out`');
     // Run in-process (a library user's test runner), the owner is alive: still on purpose, not "brought back when it ends".
     expect(describeLeftover({ ...paused, ownerAlive: true })).toMatch(/^was paused by `sentinel-compose pause`/);
-    const killed: Leftover = { service: 'redis-replica-1', state: 'stopped', fault: { service: 'redis-replica-1', kind: 'killed', command: 'kill', at, by }, ownerAlive: false };
+    const killed: Leftover = {
+      service: 'redis-replica-1',
+      state: 'stopped',
+      fault: { service: 'redis-replica-1', kind: 'killed', command: 'kill', at, by },
+      ownerAlive: false,
+    };
     expect(onPurpose(killed)).toBe(true);
     expect(describeLeftover(killed)).toMatch(/^was killed by `sentinel-compose kill` at /);
     expect(undoCommand(killed, 'o')).toBe('`sentinel-compose restart redis-replica-1 --out o`');

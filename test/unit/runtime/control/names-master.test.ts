@@ -70,7 +70,10 @@ describe('resolveMasterRef (--from)', () => {
   });
   it('a sentinel, or an address of nothing in the group, is a problem naming --from', () => {
     const g = one.masters[0]!;
-    expect(problems(() => resolveMasterRef(one, g, 'redis-sentinel-1', endpoint))[0]).toMatchObject({ path: '--from', message: 'is not a data node of mymaster' });
+    expect(problems(() => resolveMasterRef(one, g, 'redis-sentinel-1', endpoint))[0]).toMatchObject({
+      path: '--from',
+      message: 'is not a data node of mymaster',
+    });
     expect(problems(() => resolveMasterRef(one, g, '127.0.0.1:6390', endpoint))[0]!.fix).toContain('redis-master (127.0.0.1:6379)');
   });
 });
@@ -81,20 +84,32 @@ describe('namedMaster and masterChanged', () => {
   const from = { service: 'redis-master', address: 'addr-of-redis-master' };
 
   it('namedMaster: the one most sentinels name', () => {
-    const o = look([], [sentinel('redis-sentinel-1', 'redis-master'), sentinel('redis-sentinel-2', 'redis-replica-1'), sentinel('redis-sentinel-3', 'redis-replica-1')]);
+    const o = look(
+      [],
+      [sentinel('redis-sentinel-1', 'redis-master'), sentinel('redis-sentinel-2', 'redis-replica-1'), sentinel('redis-sentinel-3', 'redis-replica-1')],
+    );
     expect(namedMaster(sentinelsSay(o, scope.group))).toMatchObject({ master: { service: 'redis-replica-1' }, by: 2, of: 3 });
     expect(namedMaster(sentinelsSay(look([], [silentSentinel('redis-sentinel-1')]), scope.group))).toBeNull();
   });
 
   it('not changed while any running sentinel still names the old master', () => {
-    const o = look([master('redis-replica-1')], [sentinel('redis-sentinel-1', 'redis-replica-1'), sentinel('redis-sentinel-2', 'redis-master'), sentinel('redis-sentinel-3', 'redis-replica-1')]);
+    const o = look(
+      [master('redis-replica-1')],
+      [sentinel('redis-sentinel-1', 'redis-replica-1'), sentinel('redis-sentinel-2', 'redis-master'), sentinel('redis-sentinel-3', 'redis-replica-1')],
+    );
     expect(masterChanged(o, scope.group, from).missing).toEqual(['redis-sentinel-2: still names redis-master (addr-of-redis-master)']);
   });
 
   it('not changed until the named node says it is master', () => {
-    const o = look([replica('redis-replica-1', 'redis-master')], scope.sentinels.map((s) => sentinel(s, 'redis-replica-1')));
+    const o = look(
+      [replica('redis-replica-1', 'redis-master')],
+      scope.sentinels.map((s) => sentinel(s, 'redis-replica-1')),
+    );
     expect(masterChanged(o, scope.group, from).missing).toEqual(['redis-replica-1: reports role replica, not master yet']);
-    const silentOne = look([silent('redis-replica-1')], scope.sentinels.map((s) => sentinel(s, 'redis-replica-1')));
+    const silentOne = look(
+      [silent('redis-replica-1')],
+      scope.sentinels.map((s) => sentinel(s, 'redis-replica-1')),
+    );
     expect(masterChanged(silentOne, scope.group, from).missing).toEqual(['redis-replica-1: does not answer, not master yet']);
   });
 
@@ -106,7 +121,10 @@ describe('namedMaster and masterChanged', () => {
   });
 
   it('two sentinels naming two different new masters is not a change yet', () => {
-    const o = look([master('redis-replica-1'), master('redis-replica-2')], [sentinel('redis-sentinel-1', 'redis-replica-1'), sentinel('redis-sentinel-2', 'redis-replica-2'), sentinel('redis-sentinel-3', 'redis-replica-1')]);
+    const o = look(
+      [master('redis-replica-1'), master('redis-replica-2')],
+      [sentinel('redis-sentinel-1', 'redis-replica-1'), sentinel('redis-sentinel-2', 'redis-replica-2'), sentinel('redis-sentinel-3', 'redis-replica-1')],
+    );
     expect(masterChanged(o, scope.group, from).missing[0]).toMatch(/^redis-sentinel-2: names redis-replica-2 .*, redis-sentinel-1 names redis-replica-1/);
   });
 });
