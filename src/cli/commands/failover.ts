@@ -29,7 +29,7 @@ export const failoverCommand = defineCommand({
   ],
   epilogue:
     'The sentinels are asked in order. One that sees no replica it may promote (-NOGOODSLAVE, e.g. right after another failover) is passed over for the next, and all are asked again until --timeout. ' +
-    'A failover a sentinel is still leading (-INPROG; redis-sentinel finishes reconfiguring replicas for seconds after the new master is named) is waited for first, so that each failover moves the master once more, never two at once. A forced failover needs no quorum; a majority of the sentinels still has to be running for the others to learn the new master.\n' +
+    'A failover a sentinel is still leading (-INPROG; redis-sentinel finishes reconfiguring replicas for seconds after the new master is named) is waited for first, so that each failover moves the master once more, never two at once. A forced failover needs neither a quorum nor an election: one running sentinel that sees a good replica is enough.\n' +
     'Exit codes: 0 done (with --no-wait: accepted), 1 no sentinel accepted it or the sentinels did not all name a new master within --timeout, 2 bad input, no replicas, nothing running, or the folder in use.',
   async run(args, ctx) {
     const { failover } = await import('../../runtime/control/index.js');
