@@ -49,7 +49,15 @@ for (let i = 0; i < runs; i++) {
   }
   const events = execFileSync(
     'docker',
-    ['events', '--since', String(Math.floor(start / 1000) - 1), '--until', String(Math.ceil(end / 1000) + 1), '--format', '{{.TimeNano}} {{.Type}} {{.Action}}'],
+    [
+      'events',
+      '--since',
+      String(Math.floor(start / 1000) - 1),
+      '--until',
+      String(Math.ceil(end / 1000) + 1),
+      '--format',
+      '{{.TimeNano}} {{.Type}} {{.Action}}',
+    ],
     { encoding: 'utf8' },
   )
     .split('\n')
@@ -64,11 +72,23 @@ for (let i = 0; i < runs; i++) {
   const firstKill = first((e) => e.type === 'container' && e.action === 'kill');
   const lastStop = last((e) => e.type === 'container' && e.action === 'stop');
   const lastDestroy = last((e) => e.type === 'container' && e.action === 'destroy');
-  rows.push({ total: end - start, beforeStop: firstKill, stopping: lastStop - firstKill, removing: lastDestroy - lastStop, networkAndExit: end - start - lastDestroy });
+  rows.push({
+    total: end - start,
+    beforeStop: firstKill,
+    stopping: lastStop - firstKill,
+    removing: lastDestroy - lastStop,
+    networkAndExit: end - start - lastDestroy,
+  });
 }
 
 const fmt = (n) => `${(n / 1000).toFixed(1)} s`.padStart(8);
-process.stdout.write(`down of ${outDir}, ${runs} run(s), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+process.stdout.write(
+  `down of ${outDir}, ${runs} run(s), load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}\n`,
+);
 process.stdout.write('     total  before stop   stopping   removing  network+exit\n');
-for (const r of rows) process.stdout.write(`  ${fmt(r.total)}     ${fmt(r.beforeStop)}   ${fmt(r.stopping)}   ${fmt(r.removing)}     ${fmt(r.networkAndExit)}\n`);
+for (const r of rows)
+  process.stdout.write(`  ${fmt(r.total)}     ${fmt(r.beforeStop)}   ${fmt(r.stopping)}   ${fmt(r.removing)}     ${fmt(r.networkAndExit)}\n`);
 process.stdout.write(`JSON ${JSON.stringify({ cli, outDir, runs: rows })}\n`);

@@ -70,7 +70,9 @@ const show = (title, m) => {
     process.stdout.write(`${v.toFixed(0).padStart(8)} ms ${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}\n`);
   }
 };
-process.stdout.write(`busy (not idle, not "(program)") ${total.toFixed(0)} ms over ${files.length} profile(s)${skipMs ? `, first ${skipMs} ms of each left out` : ''}\n`);
+process.stdout.write(
+  `busy (not idle, not "(program)") ${total.toFixed(0)} ms over ${files.length} profile(s)${skipMs ? `, first ${skipMs} ms of each left out` : ''}\n`,
+);
 show('self time by file', selfByFile);
 show('self time by function', selfByFn);
 show('inclusive time by function', inclByFn);

@@ -37,7 +37,17 @@ async function main(): Promise<number> {
   report(
     `Bundled sentinel SIGKILLed during failover: ${trials} trials (seed ${seed}), every invariant held`,
     ['trial', 'kill at ms', 'victim', 'leader?', 'phase at kill', 'epoch before', 'epoch after', 'failover ms', 'converge ms'],
-    r.map((x) => [x.trial, x.killAfterMs, x.victim, x.victimWasLeader ? 'yes' : 'no', x.phaseAtKill, x.epochBefore, x.epochAfterRestart, x.failoverMs, x.convergeMs]),
+    r.map((x) => [
+      x.trial,
+      x.killAfterMs,
+      x.victim,
+      x.victimWasLeader ? 'yes' : 'no',
+      x.phaseAtKill,
+      x.epochBefore,
+      x.epochAfterRestart,
+      x.failoverMs,
+      x.convergeMs,
+    ]),
     {
       trials,
       seed,
@@ -53,4 +63,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then((code) => process.exit(code));
+void main().then((code) => process.exit(code));

@@ -162,7 +162,11 @@ function median(v: number[]): number {
 function table(headers: string[], rows: Array<Array<string | number>>): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const w = headers.map((_, i) => Math.max(...cells.map((r) => String(r[i]).length)));
-  const line = (r: Array<string | number>) => r.map((c, i) => String(c).padEnd(w[i]!)).join('  ').trimEnd();
+  const line = (r: Array<string | number>) =>
+    r
+      .map((c, i) => String(c).padEnd(w[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]!), w.map((x) => '-'.repeat(x)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 

@@ -41,17 +41,20 @@ type Impl = 'bundled' | 'redis';
 
 const quick = flag('quick');
 const rounds = Number(arg('runs', quick ? '1' : '10'));
-const impls = arg('impl', 'bundled,redis').split(',').map((s) => s.trim()) as Impl[];
+const impls = arg('impl', 'bundled,redis')
+  .split(',')
+  .map((s) => s.trim()) as Impl[];
 const downAfters = numbers('down-after', quick ? '1000' : '1000,5000');
 const minReplicas = numbers('min-replicas', quick ? '1' : '0,1');
 const rate = Number(arg('rate', '50'));
 const outFile = arg('out', '');
 const verbose = flag('verbose');
 
-for (const i of impls) if (i !== 'bundled' && i !== 'redis') usage(`--impl: "${i}" is neither bundled nor redis`);
+for (const i of impls) if (i !== 'bundled' && i !== 'redis') usage(`--impl: "${String(i)}" is neither bundled nor redis`);
 if (!Number.isInteger(rounds) || rounds < 1) usage('--runs must be a whole number of at least 1');
 if (!downAfters.length || downAfters.some((d) => d < 100)) usage('--down-after takes milliseconds (at least 100), comma-separated, e.g. 1000,5000');
-if (!minReplicas.length || minReplicas.some((m) => m !== 0 && m !== 1 && m !== 2)) usage('--min-replicas takes 0, 1 or 2 (the topology has 2 replicas), comma-separated');
+if (!minReplicas.length || minReplicas.some((m) => m !== 0 && m !== 1 && m !== 2))
+  usage('--min-replicas takes 0, 1 or 2 (the topology has 2 replicas), comma-separated');
 if (!(rate > 0)) usage('--rate takes writes per second, above 0');
 if (impls.includes('bundled') && !existsSync(path.join(repoRoot, 'dist', 'sentinel', 'main.js'))) {
   usage('the bundled sentinel is not built (dist/sentinel/main.js): run `npm run build` first, or pass --impl redis');
@@ -144,26 +147,28 @@ function killLeftovers(): void {
 async function specYaml(impl: Impl, downAfterMs: number, minRep: number): Promise<string> {
   const redisBase = await freeServicePortBlock(3);
   const sentinelBase = await freeServicePortBlock(3);
-  return [
-    'version: 1',
-    'project: bench-failover',
-    'network: host',
-    'masters:',
-    '  - name: mymaster',
-    '    replicas: 2',
-    '    quorum: 2',
-    'sentinels:',
-    '  count: 3',
-    `  implementation: ${impl}`,
-    `  down-after-milliseconds: ${downAfterMs}`,
-    '  failover-timeout: 60000',
-    'redis:',
-    '  persistence: none',
-    `  min-replicas-to-write: ${minRep}`,
-    'ports:',
-    `  redis: ${redisBase}`,
-    `  sentinel: ${sentinelBase}`,
-  ].join('\n') + '\n';
+  return (
+    [
+      'version: 1',
+      'project: bench-failover',
+      'network: host',
+      'masters:',
+      '  - name: mymaster',
+      '    replicas: 2',
+      '    quorum: 2',
+      'sentinels:',
+      '  count: 3',
+      `  implementation: ${impl}`,
+      `  down-after-milliseconds: ${downAfterMs}`,
+      '  failover-timeout: 60000',
+      'redis:',
+      '  persistence: none',
+      `  min-replicas-to-write: ${minRep}`,
+      'ports:',
+      `  redis: ${redisBase}`,
+      `  sentinel: ${sentinelBase}`,
+    ].join('\n') + '\n'
+  );
 }
 
 async function oneRun(round: number, impl: Impl, downAfterMs: number, minRep: number): Promise<RunResult> {
@@ -234,10 +239,7 @@ function figures(run: RunReport): Partial<RunResult> {
   const m = run.measurements;
   const rejoin = m?.rejoins.find((r) => r.service === m.initialMaster) ?? null;
   const w = run.writes;
-  const problems = [
-    ...(run.reason ? [run.reason.split('\n')[0]!] : []),
-    ...run.expectations.filter((e) => !e.passed).map((e) => `${e.check}: ${e.message}`),
-  ];
+  const problems = [...(run.reason ? [run.reason.split('\n')[0]!] : []), ...run.expectations.filter((e) => !e.passed).map((e) => `${e.check}: ${e.message}`)];
   const r1 = (x: number | null | undefined) => (x === null || x === undefined ? null : Math.round(x * 10) / 10);
   return {
     status: run.status,
@@ -307,7 +309,17 @@ function summarise(results: RunResult[]) {
       }
     }
   }
-  const writes: Array<{ downAfterMs: number; minReplicas: number; impl: Impl; runs: number; checked: number; lostTotal: number; runsWithLoss: number; lostMax: number; appliedDespiteError: number }> = [];
+  const writes: Array<{
+    downAfterMs: number;
+    minReplicas: number;
+    impl: Impl;
+    runs: number;
+    checked: number;
+    lostTotal: number;
+    runsWithLoss: number;
+    lostMax: number;
+    appliedDespiteError: number;
+  }> = [];
   for (const d of downAfters) {
     for (const mr of minReplicas) {
       for (const impl of impls) {
@@ -372,7 +384,18 @@ async function main(): Promise<void> {
   printTable(
     `Failover, master-pause drill on the local runtime: ms, median / p90 over the runs (n = runs with the figure); ratio = bundled median / redis-sentinel median`,
     ['down-after', 'min-replicas', 'figure', 'bundled med', 'bundled p90', 'n', 'redis med', 'redis p90', 'n', 'ratio'],
-    cells.map((c) => [c.downAfterMs, c.minReplicas, label[c.metric], show(c.bundled.median), show(c.bundled.p90), c.bundled.n, show(c.redis.median), show(c.redis.p90), c.redis.n, show(c.ratio)]),
+    cells.map((c) => [
+      c.downAfterMs,
+      c.minReplicas,
+      label[c.metric],
+      show(c.bundled.median),
+      show(c.bundled.p90),
+      c.bundled.n,
+      show(c.redis.median),
+      show(c.redis.p90),
+      c.redis.n,
+      show(c.ratio),
+    ]),
   );
   printTable(
     'Acknowledged writes lost (every acknowledged write checked on the final master)',

@@ -24,10 +24,21 @@ async function main(): Promise<void> {
     const wallMs = performance.now() - t0;
     const cpuPercent = Math.round(((b.cpuMs - a.cpuMs) / wallMs) * 10000) / 100;
     const mb = (x: number) => Math.round((x / 2 ** 20) * 10) / 10;
-    printTable(`Node floor: a timer-only process with ${SENTINEL_NODE_OPTIONS.join(' ')}, ${seconds} s`, ['CPU % of a core', 'RSS MB', 'anon MB', 'file MB'], [
-      [cpuPercent, mb(b.rssBytes), mb(b.rssAnonBytes), mb(b.rssFileBytes)],
-    ]);
-    printJson({ benchmark: 'node-floor', command: `npx tsx bench/node-floor.ts ${process.argv.slice(2).join(' ')}`.trim(), machine: machine(), seconds, cpuPercent, rssMb: mb(b.rssBytes), anonRssMb: mb(b.rssAnonBytes), fileRssMb: mb(b.rssFileBytes) });
+    printTable(
+      `Node floor: a timer-only process with ${SENTINEL_NODE_OPTIONS.join(' ')}, ${seconds} s`,
+      ['CPU % of a core', 'RSS MB', 'anon MB', 'file MB'],
+      [[cpuPercent, mb(b.rssBytes), mb(b.rssAnonBytes), mb(b.rssFileBytes)]],
+    );
+    printJson({
+      benchmark: 'node-floor',
+      command: `npx tsx bench/node-floor.ts ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: machine(),
+      seconds,
+      cpuPercent,
+      rssMb: mb(b.rssBytes),
+      anonRssMb: mb(b.rssAnonBytes),
+      fileRssMb: mb(b.rssFileBytes),
+    });
   } finally {
     child.kill('SIGKILL');
   }

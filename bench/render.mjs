@@ -30,7 +30,9 @@ const opt = (name, fallback) => {
 };
 const quick = argv.includes('--quick');
 const runs = Number(opt('runs', quick ? '2' : '7'));
-const masterCounts = opt('masters', quick ? '1,10' : '1,10,50').split(',').map(Number);
+const masterCounts = opt('masters', quick ? '1,10' : '1,10,50')
+  .split(',')
+  .map(Number);
 const outFile = opt('out', '');
 if (!Number.isInteger(runs) || runs < 1 || masterCounts.some((n) => !Number.isInteger(n) || n < 1)) {
   process.stderr.write('bench/render.mjs: --runs takes a whole number >= 1, --masters whole numbers >= 1, comma-separated\n');
@@ -103,7 +105,11 @@ try {
       );
       const files = JSON.parse(readFileSync(path.join(dir, 'out', '.sentinel-compose.json'), 'utf8'));
       results[results.length - 1].files = Array.isArray(files.files) ? files.files.length : undefined;
-      results.push(measureCase(`render --check, ${masters} master${masters > 1 ? 's' : ''}`, 'sentinel-compose render --check --out out', masters, () => time(['render', '--check', '--out', 'out'], dir)));
+      results.push(
+        measureCase(`render --check, ${masters} master${masters > 1 ? 's' : ''}`, 'sentinel-compose render --check --out out', masters, () =>
+          time(['render', '--check', '--out', 'out'], dir),
+        ),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -119,14 +125,25 @@ const json = {
   command: `node bench/render.mjs ${argv.join(' ')}`.trim(),
   startedAt: new Date().toISOString(),
   machine: { cpuModel, cores: os.cpus().length, node: process.version, loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100) },
-  target: { what: 'render of 50 masters under 1000 ms (wall, median, Node start-up included)', medianMs: fifty?.wallMs.median ?? null, met: fifty ? fifty.wallMs.median < 1000 : null },
+  target: {
+    what: 'render of 50 masters under 1000 ms (wall, median, Node start-up included)',
+    medianMs: fifty?.wallMs.median ?? null,
+    met: fifty ? fifty.wallMs.median < 1000 : null,
+  },
   results,
 };
 
 const headers = ['case', 'nodes', 'wall min', 'wall median', 'wall max', 'cpu median', 'load'];
-const rows = results.map((r) => [r.case, String(r.nodes || ''), ...[r.wallMs.min, r.wallMs.median, r.wallMs.max, r.cpuMsMedian].map((x) => (x === null ? '-' : x.toFixed(1))), r.load1.toFixed(2)]);
+const rows = results.map((r) => [
+  r.case,
+  String(r.nodes || ''),
+  ...[r.wallMs.min, r.wallMs.median, r.wallMs.max, r.cpuMsMedian].map((x) => (x === null ? '-' : x.toFixed(1))),
+  r.load1.toFixed(2),
+]);
 const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-process.stdout.write(`\nCLI latency, ms, Node start-up included (${runs} runs each)\n\n${line(headers)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n\n`);
+process.stdout.write(
+  `\nCLI latency, ms, Node start-up included (${runs} runs each)\n\n${line(headers)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n\n`,
+);
 if (outFile) writeFileSync(outFile, JSON.stringify(json, null, 2) + '\n');
 process.stdout.write(`JSON ${JSON.stringify(json)}\n`);

@@ -13,7 +13,12 @@ const n = (x) => (x === null || x === undefined ? '–' : String(x));
 function runInfo(j) {
   const l = j.load1;
   const r2 = (x) => Math.round(x * 100) / 100;
-  const load = l?.median !== undefined ? `1-min load median ${r2(l.median)}, max ${r2(l.max)}` : Array.isArray(l?.during) ? `1-min load ${Math.min(...l.during.map((d) => d.start))}–${Math.max(...l.during.map((d) => d.end))}` : `1-min load ${j.machine.loadavg[0]}`;
+  const load =
+    l?.median !== undefined
+      ? `1-min load median ${r2(l.median)}, max ${r2(l.max)}`
+      : Array.isArray(l?.during)
+        ? `1-min load ${Math.min(...l.during.map((d) => d.start))}–${Math.max(...l.during.map((d) => d.end))}`
+        : `1-min load ${j.machine.loadavg[0]}`;
   return `Run ${j.startedAt} on ${j.machine.cpuModel}, ${j.machine.cores} cores, Node ${j.machine.node}; ${load}. Command: \`${j.command}\``;
 }
 
@@ -35,7 +40,15 @@ function failover(j) {
       out.push(
         table(
           ['figure', 'bundled median', 'bundled p90', 'redis-sentinel median', 'redis-sentinel p90', 'n (b / r)', 'ratio b / r'],
-          cells.map((c) => [LABELS[c.metric] ?? c.metric, n(c.bundled.median), n(c.bundled.p90), n(c.redis.median), n(c.redis.p90), `${c.bundled.n} / ${c.redis.n}`, n(c.ratio)]),
+          cells.map((c) => [
+            LABELS[c.metric] ?? c.metric,
+            n(c.bundled.median),
+            n(c.bundled.p90),
+            n(c.redis.median),
+            n(c.redis.p90),
+            `${c.bundled.n} / ${c.redis.n}`,
+            n(c.ratio),
+          ]),
         ),
         '',
       );
@@ -45,12 +58,22 @@ function failover(j) {
   out.push(
     table(
       ['down-after', 'min-replicas-to-write', 'sentinel', 'runs', 'lost in total', 'runs with a loss', 'most in one run', 'failed for the client but applied'],
-      j.writes.map((w) => [w.downAfterMs, w.minReplicas, w.impl === 'redis' ? 'redis-sentinel' : 'bundled', w.runs, w.lostTotal, w.runsWithLoss, w.lostMax, w.appliedDespiteError]),
+      j.writes.map((w) => [
+        w.downAfterMs,
+        w.minReplicas,
+        w.impl === 'redis' ? 'redis-sentinel' : 'bundled',
+        w.runs,
+        w.lostTotal,
+        w.runsWithLoss,
+        w.lostMax,
+        w.appliedDespiteError,
+      ]),
     ),
   );
   const bad = j.runs.filter((r) => r.status !== 'passed');
   out.push('', `Runs: ${j.runs.length}, passed: ${j.runs.length - bad.length}.`);
-  for (const r of bad) out.push(`- round ${r.round} ${r.impl} down-after ${r.downAfterMs} min-replicas ${r.minReplicas}: ${r.status}: ${r.problems.join('; ')}`);
+  for (const r of bad)
+    out.push(`- round ${r.round} ${r.impl} down-after ${r.downAfterMs} min-replicas ${r.minReplicas}: ${r.status}: ${r.problems.join('; ')}`);
   return out.join('\n');
 }
 
@@ -60,8 +83,28 @@ function cost(j) {
     runInfo(j),
     '',
     table(
-      ['masters', 'sentinel', 'CPU % of one core', 'RSS MB (median)', 'RSS MB (peak, VmHWM)', 'of which anon / file MB', 'steady', 'CPU ratio to redis-sentinel', 'RSS ratio'],
-      j.summary.map((s) => [s.masters, s.impl === 'redis' ? 'redis-sentinel' : `\`${s.impl}\``, n(s.cpuPercent), n(s.rssMb), n(s.peakRssMb), `${n(s.anonRssMb)} / ${n(s.fileRssMb)}`, s.steady ? 'yes' : 'NO', n(ratio(s)?.cpu), n(ratio(s)?.rss)]),
+      [
+        'masters',
+        'sentinel',
+        'CPU % of one core',
+        'RSS MB (median)',
+        'RSS MB (peak, VmHWM)',
+        'of which anon / file MB',
+        'steady',
+        'CPU ratio to redis-sentinel',
+        'RSS ratio',
+      ],
+      j.summary.map((s) => [
+        s.masters,
+        s.impl === 'redis' ? 'redis-sentinel' : `\`${s.impl}\``,
+        n(s.cpuPercent),
+        n(s.rssMb),
+        n(s.peakRssMb),
+        `${n(s.anonRssMb)} / ${n(s.fileRssMb)}`,
+        s.steady ? 'yes' : 'NO',
+        n(ratio(s)?.cpu),
+        n(ratio(s)?.rss),
+      ]),
     ),
   ].join('\n');
 }
@@ -72,7 +115,15 @@ function cli(j) {
     '',
     table(
       ['command', 'nodes rendered', 'wall ms min', 'wall ms median', 'wall ms max', 'CPU ms median', 'load'],
-      j.results.map((r) => [`\`${r.command}\`${r.masters ? ` (${r.masters} master${r.masters > 1 ? 's' : ''})` : ''}`, r.nodes || '–', r.wallMs.min, r.wallMs.median, r.wallMs.max, n(r.cpuMsMedian), r.load1]),
+      j.results.map((r) => [
+        `\`${r.command}\`${r.masters ? ` (${r.masters} master${r.masters > 1 ? 's' : ''})` : ''}`,
+        r.nodes || '–',
+        r.wallMs.min,
+        r.wallMs.median,
+        r.wallMs.max,
+        n(r.cpuMsMedian),
+        r.load1,
+      ]),
     ),
   ].join('\n');
 }

@@ -47,7 +47,11 @@ const scriptOf = (impl: Impl): string | undefined => {
   const head = impl.split('+--')[0]!.replace(NODE_DEFAULTS, '');
   return head.startsWith('bundled@') ? head.slice('bundled@'.length) : undefined;
 };
-const flagsOf = (impl: Impl): string[] => impl.split('+--').slice(1).map((f) => `--${f}`);
+const flagsOf = (impl: Impl): string[] =>
+  impl
+    .split('+--')
+    .slice(1)
+    .map((f) => `--${f}`);
 
 const quick = flag('quick');
 const masterCounts = numbers('masters', quick ? '1,3' : '1,10,100');
@@ -55,7 +59,9 @@ const seconds = Number(arg('seconds', quick ? '5' : '60'));
 const warmup = Number(arg('warmup', quick ? '2' : '10'));
 const rounds = Number(arg('rounds', '1'));
 const downAfter = Number(arg('down-after', '5000'));
-const impls: Impl[] = arg('impl', 'redis,bundled').split(',').map((s) => s.trim());
+const impls: Impl[] = arg('impl', 'redis,bundled')
+  .split(',')
+  .map((s) => s.trim());
 const outFile = arg('out', '');
 const nodeArgs = arg('node-args', '').split(' ').filter(Boolean);
 const bundledScript = path.join(repoRoot, 'dist', 'sentinel', 'main.js');
@@ -65,7 +71,8 @@ function usage(message: string): never {
   process.exit(2);
 }
 for (const i of impls) {
-  if (i !== 'redis' && !/^bundled(@[^+]+)?(\+node-defaults)?(\+--\S+)*$/.test(i)) usage(`--impl: "${i}" is none of redis, bundled, bundled@FILE, each optionally +node-defaults and +--node-option`);
+  if (i !== 'redis' && !/^bundled(@[^+]+)?(\+node-defaults)?(\+--\S+)*$/.test(i))
+    usage(`--impl: "${i}" is none of redis, bundled, bundled@FILE, each optionally +node-defaults and +--node-option`);
   if (kindOf(i) === 'bundled' && !existsSync(scriptOf(i) ?? bundledScript)) {
     usage(`--impl ${i}: ${scriptOf(i) ?? bundledScript} does not exist${scriptOf(i) ? '' : ': run `npm run build` first, or pass --impl redis'}`);
   }
@@ -146,10 +153,22 @@ async function waitSteady(sentinels: Proc[], count: number): Promise<void> {
 }
 
 async function measure(impl: Impl, round: number, groups: Array<{ name: string; master: Proc }>): Promise<Row> {
-  const conf = groups.flatMap((g) => [`sentinel monitor ${g.name} ${g.master.host} ${g.master.port} 2`, `sentinel down-after-milliseconds ${g.name} ${downAfter}`]);
+  const conf = groups.flatMap((g) => [
+    `sentinel monitor ${g.name} ${g.master.host} ${g.master.port} 2`,
+    `sentinel down-after-milliseconds ${g.name} ${downAfter}`,
+  ]);
   const sentinels: Proc[] = [];
   try {
-    for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(`${kindOf(impl)}-s${i}`, { implementation: kindOf(impl), conf, nodeArgs: [...nodeArgs, ...flagsOf(impl)], nodeDefaults: nodeDefaultsOf(impl), script: scriptOf(impl) }));
+    for (let i = 0; i < 3; i++)
+      sentinels.push(
+        await startSentinel(`${kindOf(impl)}-s${i}`, {
+          implementation: kindOf(impl),
+          conf,
+          nodeArgs: [...nodeArgs, ...flagsOf(impl)],
+          nodeDefaults: nodeDefaultsOf(impl),
+          script: scriptOf(impl),
+        }),
+      );
     await waitSteady(sentinels, groups.length);
     await sleep(warmup * 1000);
     const pids = sentinels.map((s) => s.child.pid!);
@@ -211,7 +230,8 @@ async function main(): Promise<void> {
   const summary = masterCounts.flatMap((n) =>
     impls.map((impl) => {
       const rs = rows.filter((r) => r.masters === n && r.impl === impl);
-      const all = (k: 'cpuPercentPerSentinel' | 'rssMbPerSentinel' | 'peakRssMbPerSentinel' | 'anonRssMbPerSentinel' | 'fileRssMbPerSentinel') => rs.flatMap((r) => r[k]);
+      const all = (k: 'cpuPercentPerSentinel' | 'rssMbPerSentinel' | 'peakRssMbPerSentinel' | 'anonRssMbPerSentinel' | 'fileRssMbPerSentinel') =>
+        rs.flatMap((r) => r[k]);
       const r2 = (x: number) => Math.round(x * 100) / 100;
       return {
         masters: n,
@@ -241,7 +261,18 @@ async function main(): Promise<void> {
     ['masters', 'implementation', 'CPU % of a core', 'RSS MB', 'peak RSS MB', 'anon MB', 'file MB', 'steady', 'CPU ratio', 'RSS ratio'],
     summary.map((s) => {
       const r = ratios.find((x) => x.masters === s.masters && x.impl === s.impl);
-      return [s.masters, s.impl, show(s.cpuPercent), show(s.rssMb), show(s.peakRssMb), show(s.anonRssMb), show(s.fileRssMb), s.steady ? 'yes' : 'NO', r ? show(r.cpu) : '', r ? show(r.rss) : ''];
+      return [
+        s.masters,
+        s.impl,
+        show(s.cpuPercent),
+        show(s.rssMb),
+        show(s.peakRssMb),
+        show(s.anonRssMb),
+        show(s.fileRssMb),
+        s.steady ? 'yes' : 'NO',
+        r ? show(r.cpu) : '',
+        r ? show(r.rss) : '',
+      ];
     }),
   );
   const json = {

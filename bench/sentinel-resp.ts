@@ -35,9 +35,13 @@ async function waitPort(port: number): Promise<void> {
 }
 
 function bench(port: number, pipeline: number): Record<string, number> {
-  const out = execFileSync('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', 'ping', '-n', '100000', '-c', '20', '-P', String(pipeline), '--csv'], {
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    'redis-benchmark',
+    ['-h', '127.0.0.1', '-p', String(port), '-t', 'ping', '-n', '100000', '-c', '20', '-P', String(pipeline), '--csv'],
+    {
+      encoding: 'utf8',
+    },
+  );
   const result: Record<string, number> = {};
   for (const line of out.trim().split('\n').slice(1)) {
     const cols = line.split(',').map((c) => c.replace(/"/g, ''));

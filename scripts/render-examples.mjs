@@ -8,14 +8,19 @@ import path from 'node:path';
 const root = path.resolve(new URL('..', import.meta.url).pathname);
 const check = process.argv.includes('--check');
 let failed = 0;
-for (const file of readdirSync(path.join(root, 'examples')).filter((f) => f.endsWith('.yaml')).sort()) {
+for (const file of readdirSync(path.join(root, 'examples'))
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()) {
   const name = file.replace(/\.yaml$/, '');
   const args = [
     path.join(root, 'bin', 'sentinel-compose.js'),
     'render',
-    '--spec', path.join('examples', file),
-    '--out', path.join('generated', name),
-    '--sentinel-bundle', 'placeholder',
+    '--spec',
+    path.join('examples', file),
+    '--out',
+    path.join('generated', name),
+    '--sentinel-bundle',
+    'placeholder',
     ...(check ? ['--check'] : []),
   ];
   const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });

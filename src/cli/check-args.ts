@@ -55,7 +55,7 @@ export function needsValue(cmdName: string, flag: string, opt: OptionDef | undef
     : opt?.range
       ? `${rangeText(opt.range)} after it, e.g. ${flag} ${opt.range.example}`
       : `the value after it: ${flag} VALUE`;
-  const def = opt?.default;
+  const def = opt?.default as string | number | boolean | undefined; // yargs types it any
   const otherwise = def !== undefined && def !== false ? `, or leave the option out for the default (${String(def)})` : '';
   return { path: flag, message: 'needs a value', fix: `write ${what}${otherwise}; see sentinel-compose ${cmdName} --help` };
 }
@@ -71,8 +71,7 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
 function checkNumber(g: Given, r: NumberRange): Problem | undefined {
   const n = DECIMAL.test(g.text.trim()) ? Number(g.text) : NaN;
-  const ok =
-    Number.isFinite(n) && (r.minExclusive ? n > r.min : n >= r.min) && n <= r.max && (!r.integer || Number.isInteger(n));
+  const ok = Number.isFinite(n) && (r.minExclusive ? n > r.min : n >= r.min) && n <= r.max && (!r.integer || Number.isInteger(n));
   if (ok) return undefined;
   return {
     path: g.flag,

@@ -30,7 +30,14 @@ export function helpTail(examples: [string, string][], epilogue: string | undefi
     }
     parts.push(lines.join('\n'));
   }
-  if (epilogue) parts.push(epilogue.replace(/\$0/g, scriptName).split('\n').map((p) => wrap(p, width).join('\n')).join('\n'));
+  if (epilogue)
+    parts.push(
+      epilogue
+        .replace(/\$0/g, scriptName)
+        .split('\n')
+        .map((p) => wrap(p, width).join('\n'))
+        .join('\n'),
+    );
   return parts.join('\n\n');
 }
 

@@ -25,7 +25,7 @@ const TOP_EXAMPLES: [string, string][] = [
   ['$0 init && $0 render', 'write a spec, then render it into ./out'],
   ['$0 validate --spec my.yaml', 'check a spec without writing anything'],
 ];
-const TOP_EPILOGUE = 'Run `sentinel-compose <command> --help` for a command\'s options and examples.';
+const TOP_EPILOGUE = "Run `sentinel-compose <command> --help` for a command's options and examples.";
 
 export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
   const json = argv.includes('--json');
@@ -50,7 +50,7 @@ async function dispatch(argv: string[], ctx: CommandContext, width: number): Pro
   // `sentinel FILE --port 26380 ...` takes redis-sentinel style arguments: no option parsing.
   const passthrough = commands.find((c) => c.passthrough && c.name === argv[0]);
   if (passthrough && !argv.slice(1).some((a) => a === '--help' || a === '-h')) {
-    return (await passthrough.run({ _: argv.slice(1), json: false, color: true } as never, ctx)) ?? 0;
+    return (await passthrough.run({ _: argv.slice(1), json: false, color: true }, ctx)) ?? 0;
   }
 
   const { default: yargs } = await import('yargs');
@@ -88,7 +88,7 @@ async function dispatch(argv: string[], ctx: CommandContext, width: number): Pro
       handler: async (args) => {
         const problems = checkArgs(cmd.name, cmd.options, argv);
         if (problems.length) throw new UsageError(problems);
-        code = (await cmd.run(args as never, ctx)) ?? 0;
+        code = (await cmd.run(args, ctx)) ?? 0;
       },
     });
   }
@@ -115,7 +115,7 @@ function yargsOptions(options: Record<string, OptionDef>): Record<string, Option
     out[name] = {
       ...opt,
       ...(takesValue ? { requiresArg: true } : {}),
-      ...(!opt.array ? { coerce: (v: unknown) => (Array.isArray(v) ? v.at(-1) : v) } : {}),
+      ...(!opt.array ? { coerce: (v: unknown): unknown => (Array.isArray(v) ? (v as unknown[]).at(-1) : v) } : {}),
     };
   }
   return out;
@@ -125,10 +125,7 @@ function yargsOptions(options: Record<string, OptionDef>): Record<string, Option
 function usageFromYargs(msg: string, argv: string[]): UsageError {
   const commandNames = commands.map((c) => c.name);
   const cmd: AnyCommand | undefined = commands.find((c) => c.name === argv[0]);
-  const flagNames = [
-    ...GLOBAL_OPTIONS,
-    ...Object.entries(cmd?.options ?? {}).flatMap(([name, o]) => [name, ...[o.alias ?? []].flat()]),
-  ];
+  const flagNames = [...GLOBAL_OPTIONS, ...Object.entries(cmd?.options ?? {}).flatMap(([name, o]) => [name, ...[o.alias ?? []].flat()])];
   const help = cmd ? `sentinel-compose ${cmd.name} --help` : 'sentinel-compose --help';
 
   const unknown = /^Unknown arguments?: (.*)$/.exec(msg);

@@ -1,4 +1,5 @@
 /** Options shared by several commands, so that they read the same everywhere. */
+import path from 'node:path';
 import type { Options } from 'yargs';
 import type { Problem } from '../common/errors.js';
 import type { SpecSource } from '../runtime/bring-up/output.js';
@@ -29,8 +30,7 @@ export const outOption = {
 /** Loads and validates the spec; prints warnings (humans) and returns them (for --json). */
 export async function loadSpec(file: string, ctx: CommandContext): Promise<LoadedSpec> {
   const { loadSpecFile } = await import('../topology/load.js');
-  const { resolve } = await import('node:path');
-  const loaded = loadSpecFile(resolve(ctx.cwd, file));
+  const loaded = loadSpecFile(path.resolve(ctx.cwd, file));
   for (const w of loaded.warnings) ctx.out.warn(formatWarning(w));
   return loaded;
 }
@@ -42,17 +42,16 @@ export async function loadSpec(file: string, ctx: CommandContext): Promise<Loade
  */
 export async function loadSpecOrDefault(file: string, ctx: CommandContext): Promise<LoadedSpec> {
   const { existsSync } = await import('node:fs');
-  const { resolve } = await import('node:path');
   const { parseSpec } = await import('../topology/load.js');
   const { DEFAULTS, majorityOf } = await import('../topology/defaults.js');
   const { sentinels } = DEFAULTS;
-  if (file !== DEFAULT_SPEC_FILE || existsSync(resolve(ctx.cwd, file))) return loadSpec(file, ctx);
+  if (file !== DEFAULT_SPEC_FILE || existsSync(path.resolve(ctx.cwd, file))) return loadSpec(file, ctx);
   ctx.out.info(
     `no ${DEFAULT_SPEC_FILE} here: using the built-in default (1 master "${DEFAULTS.masterName}", ${DEFAULTS.replicas} replicas, ` +
       `${sentinels.count} ${sentinels.implementation} sentinels, quorum ${majorityOf(sentinels.count)}, ${DEFAULTS.network} networking). ` +
       '`sentinel-compose init` writes it to a file you can edit.',
   );
-  const loaded = { ...parseSpec('', { file: resolve(ctx.cwd, DEFAULT_SPEC_FILE) }), builtIn: true };
+  const loaded = { ...parseSpec('', { file: path.resolve(ctx.cwd, DEFAULT_SPEC_FILE) }), builtIn: true };
   for (const w of loaded.warnings) ctx.out.warn(formatWarning(w));
   return loaded;
 }
@@ -60,8 +59,7 @@ export async function loadSpecOrDefault(file: string, ctx: CommandContext): Prom
 /** `--spec` as the bring-up reads it (runtime/bring-up): the built-in default when the default file is absent. */
 export async function specSource(specArg: string, ctx: CommandContext): Promise<SpecSource> {
   const { existsSync } = await import('node:fs');
-  const { resolve } = await import('node:path');
-  return { label: specArg, exists: existsSync(resolve(ctx.cwd, specArg)), load: () => loadSpecOrDefault(specArg, ctx) };
+  return { label: specArg, exists: existsSync(path.resolve(ctx.cwd, specArg)), load: () => loadSpecOrDefault(specArg, ctx) };
 }
 
 /** How progress lines name where a topology came from. */

@@ -119,8 +119,11 @@ export function placeError(err: unknown, doing: string, outcome?: string, at?: s
   if (!known || err instanceof ScError) return err;
   // `at`: the file the user knows, rather than the temporary one that failed.
   const where = at ? ` (${at})` : e.path ? ` (${e.syscall ?? 'at'} ${e.path})` : '';
-  return new FileSystemError(`${doing} failed: ${known.why}${where}${outcome ? `; ${outcome}` : ''}.
-  fix: ${known.fix}`, { cause: err });
+  return new FileSystemError(
+    `${doing} failed: ${known.why}${where}${outcome ? `; ${outcome}` : ''}.
+  fix: ${known.fix}`,
+    { cause: err },
+  );
 }
 
 /**

@@ -3,7 +3,21 @@
  * leaves one half-written, nor some written and others not; read so that a folder, a binary file
  * or one that never ends (`--spec /dev/zero`) is bad input, not a crash or a hang.
  */
-import { accessSync, closeSync, constants, chmodSync, existsSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { placeError, placeProblem, UsageError, type Problem } from './errors.js';
 

@@ -2,9 +2,12 @@
  * Conditions (what a `wait` step waits for) and expectations (what a run is judged by), as pure
  * functions of observations and recorded events, so that they are tested without processes.
  * A condition returns what is still missing (empty = true), in words a person can act on.
+ * Whether a group is healthy is not decided here but in src/runtime/observe/health.ts, the same
+ * for `up`, `status` and the drill.
  */
+import { masterMissing, namedMaster, replicasMissing, sentinelsAgreeMissing, soleMaster, type GroupScope } from '../runtime/observe/index.js';
 import type { ParsedEvent } from './events.js';
-import type { Check, ExpectationResult, Expectation, LoadStats, NodeView, Observation, SentinelView, WriteCheck } from './types.js';
+import type { Check, ExpectationResult, Expectation, LoadStats, Observation, WriteCheck } from './types.js';
 
 /** A recorded event, parsed and with its addresses turned into services. */
 export interface RunEvent {
@@ -19,8 +22,8 @@ export interface RunEvent {
   switchedTo: string | null;
 }
 
-export interface GroupContext {
-  group: string;
+/** The group a run drills (its nodes and sentinels: a health scope), and what the run learnt about it. */
+export interface GroupContext extends GroupScope {
   /** Every data node of the group (master and replicas, as listed in the topology). */
   nodes: string[];
   sentinels: string[];
@@ -46,94 +49,6 @@ export function signedMs(t: number): string {
   return `${r < 0 ? '-' : '+'}${Math.abs(r)} ms`;
 }
 
-const DOWN_FLAGS = ['s_down', 'o_down', 'disconnected'];
-
-function nodeProblem(n: NodeView): string {
-  return `${n.service}: no reply${n.error ? ` (${n.error})` : ''}`;
-}
-
-/** The one node that says it is master, or null when none or several do. */
-export function soleMaster(obs: Observation): string | null {
-  const masters = obs.nodes.filter((n) => n.reachable && n.role === 'master');
-  return masters.length === 1 ? masters[0]!.service : null;
-}
-
-/** The master most reachable sentinels name (ties: null). */
-export function namedMaster(obs: Observation): string | null {
-  const votes = new Map<string, number>();
-  for (const s of obs.sentinels) if (s.reachable && s.masterService) votes.set(s.masterService, (votes.get(s.masterService) ?? 0) + 1);
-  const sorted = [...votes.entries()].sort((a, b) => b[1] - a[1]);
-  if (!sorted.length || (sorted[1] && sorted[1][1] === sorted[0]![1])) return null;
-  return sorted[0]![0];
-}
-
-export function masterMissing(obs: Observation): string[] {
-  const masters = obs.nodes.filter((n) => n.reachable && n.role === 'master').map((n) => n.service);
-  if (masters.length === 1) return [];
-  if (masters.length === 0) return ['no node says it is master'];
-  return [`${masters.length} nodes say they are master: ${masters.join(', ')}`];
-}
-
-export function replicasMissing(obs: Observation, master: string | null): string[] {
-  const out: string[] = [];
-  for (const n of obs.nodes) {
-    if (n.service === master) continue;
-    if (!n.reachable) out.push(nodeProblem(n));
-    else if (n.role !== 'slave') {
-      if (master !== null) out.push(`${n.service}: role ${n.role ?? 'unknown'}, not a replica of ${master}`);
-    } else if (master !== null && n.masterService !== master) {
-      out.push(`${n.service}: replicates ${n.masterService ?? n.masterAddr ?? 'nothing'}, not ${master}`);
-    } else if (!n.linkUp) out.push(`${n.service}: link to ${n.masterService ?? n.masterAddr ?? 'its master'} is down`);
-  }
-  return out;
-}
-
-export function sentinelsAgreeMissing(obs: Observation, master: string | null): string[] {
-  const out: string[] = [];
-  for (const s of obs.sentinels) {
-    if (!s.reachable) out.push(`${s.service}: no reply${s.error ? ` (${s.error})` : ''}`);
-    else if (master !== null && s.masterService !== master) out.push(`${s.service}: names ${s.masterService ?? s.masterAddr ?? 'no master'} as master, not ${master}`);
-  }
-  if (master === null) {
-    const named = new Set(obs.sentinels.filter((s) => s.reachable).map((s) => s.masterService ?? s.masterAddr));
-    if (named.size > 1) out.push(`sentinels disagree: ${[...named].join(' vs ')}`);
-  }
-  return out;
-}
-
-function settledMissing(s: SentinelView): string[] {
-  const bad = (s.flags ?? []).filter((f) => DOWN_FLAGS.includes(f) || f.startsWith('failover'));
-  return bad.length ? [`${s.service}: flags the master ${bad.join(',')}`] : [];
-}
-
-/** One master, replicas following it with the link up, sentinels naming it and not flagging it. */
-export function healthyMissing(obs: Observation): string[] {
-  const master = soleMaster(obs);
-  const out = [...masterMissing(obs), ...replicasMissing(obs, master), ...sentinelsAgreeMissing(obs, master)];
-  for (const s of obs.sentinels) if (s.reachable) out.push(...settledMissing(s));
-  return out;
-}
-
-/**
- * Healthy, and every sentinel out of TILT, knowing every other sentinel and seeing every replica
- * up: a fault injected now is seen by everyone.
- */
-export function readyMissing(obs: Observation, ctx: GroupContext): string[] {
-  const out = healthyMissing(obs);
-  const master = soleMaster(obs);
-  for (const s of obs.sentinels) {
-    if (!s.reachable) continue;
-    if (s.tilt) out.push(`${s.service}: in TILT mode (it acts again 30 s after the last timer jump)`);
-    if ((s.numOtherSentinels ?? 0) < ctx.sentinels.length - 1) {
-      out.push(`${s.service}: knows ${s.numOtherSentinels ?? 0} other sentinels of ${ctx.sentinels.length - 1}`);
-    }
-    const up = new Set((s.replicas ?? []).filter((r) => !r.flags.some((f) => DOWN_FLAGS.includes(f))).map((r) => r.service));
-    const unseen = ctx.nodes.filter((n) => n !== master && !up.has(n));
-    if (master !== null && unseen.length) out.push(`${s.service}: does not see replica${unseen.length > 1 ? 's' : ''} ${unseen.join(', ')} up`);
-  }
-  return out;
-}
-
 /** Every sentinel that answers names a new master, that node says it is master, and the leader finished. */
 export function failedOverMissing(obs: Observation, ctx: GroupContext, events: readonly RunEvent[]): string[] {
   const out: string[] = [];
@@ -141,9 +56,10 @@ export function failedOverMissing(obs: Observation, ctx: GroupContext, events: r
   if (answering.length === 0) out.push('no sentinel answers');
   const named = new Set<string>();
   for (const s of answering) {
-    if (s.masterService === ctx.initialMaster) out.push(`${s.service}: still names ${ctx.initialMaster}`);
-    else if (!s.masterService) out.push(`${s.service}: names ${s.masterAddr ?? 'no master'}, which is no node of ${ctx.group}`);
-    else named.add(s.masterService);
+    const v = s.masters[ctx.group];
+    if (v?.service === ctx.initialMaster) out.push(`${s.service}: still names ${ctx.initialMaster}`);
+    else if (!v?.service) out.push(`${s.service}: names ${v?.address ?? 'no master'}, which is no node of ${ctx.group}`);
+    else named.add(v.service);
   }
   if (named.size > 1) out.push(`sentinels name different masters: ${[...named].join(', ')}`);
   for (const m of named) {
@@ -187,14 +103,18 @@ const FAILOVER_CHANNELS = ['+switch-master', '+promoted-slave', '+failover-state
 export function judge(e: Expectation, input: JudgeInput): ExpectationResult {
   const { ctx, final, events } = input;
   const inGroup = sinceFault(events, ctx.faultFrom).filter((x) => x.parsed.group === ctx.group);
-  const master = final ? soleMaster(final) : null;
+  const master = final ? soleMaster(final, ctx.nodes) : null;
   const noFinal = 'no observation of the topology at the end of the run';
   switch (e.check) {
     case 'failover-happened': {
       const switches = inGroup.filter((x) => x.channel === '+switch-master');
       if (!final) return result(e, false, noFinal);
       if (master === null || master === ctx.initialMaster) {
-        return result(e, false, `the master is ${master ?? 'unclear'}${master === ctx.initialMaster ? ' still' : ''}; expected a replica of ${ctx.initialMaster} to be promoted`);
+        return result(
+          e,
+          false,
+          `the master is ${master ?? 'unclear'}${master === ctx.initialMaster ? ' still' : ''}; expected a replica of ${ctx.initialMaster} to be promoted`,
+        );
       }
       if (switches.length === 0) return result(e, false, `${master} is master but no sentinel published +switch-master`);
       return result(e, true, `${master} replaced ${ctx.initialMaster} (+switch-master from ${new Set(switches.map((x) => x.sentinel)).size} sentinel(s))`);
@@ -211,12 +131,14 @@ export function judge(e: Expectation, input: JudgeInput): ExpectationResult {
     case 'fault-detected': {
       const missing = sdownMissing(events, input.faulted, ctx.faultFrom);
       if (missing.length) return result(e, false, missing[0]!);
-      const first = sinceFault(events, ctx.faultFrom).find((x) => x.channel === '+sdown' && x.instanceService !== null && input.faulted.includes(x.instanceService))!;
+      const first = sinceFault(events, ctx.faultFrom).find(
+        (x) => x.channel === '+sdown' && x.instanceService !== null && input.faulted.includes(x.instanceService),
+      )!;
       return result(e, true, `${first.sentinel} reported +sdown ${first.instanceService} at ${signedMs(first.t)}`);
     }
     case 'one-master': {
       if (!final) return result(e, false, noFinal);
-      const missing = masterMissing(final);
+      const missing = masterMissing(final, ctx);
       const silent = final.nodes.filter((n) => !n.reachable);
       if (missing.length) return result(e, false, missing[0]!);
       if (silent.length) return result(e, false, `${silent.map((n) => n.service).join(', ')} did not answer, so a second master cannot be ruled out`);
@@ -224,27 +146,26 @@ export function judge(e: Expectation, input: JudgeInput): ExpectationResult {
     }
     case 'replicas-follow': {
       if (!final) return result(e, false, noFinal);
-      const missing = replicasMissing(final, master);
+      const missing = replicasMissing(final, master, ctx);
       if (master === null) return result(e, false, 'there is no single master to follow');
-      return missing.length
-        ? result(e, false, missing.join('; '))
-        : result(e, true, `${final.nodes.length - 1} replica(s) of ${master}, links up`);
+      return missing.length ? result(e, false, missing.join('; ')) : result(e, true, `${final.nodes.length - 1} replica(s) of ${master}, links up`);
     }
     case 'sentinels-agree': {
       if (!final) return result(e, false, noFinal);
-      const missing = sentinelsAgreeMissing(final, master);
+      const missing = sentinelsAgreeMissing(final, master, ctx);
       if (master === null) return result(e, false, 'there is no single master to agree on');
       return missing.length ? result(e, false, missing.join('; ')) : result(e, true, `all ${final.sentinels.length} sentinels name ${master}`);
     }
     case 'old-master-replica': {
       if (!final) return result(e, false, noFinal);
       const old = final.nodes.find((n) => n.service === ctx.initialMaster);
-      const target = master ?? namedMaster(final);
+      const target = master ?? namedMaster(final, ctx.group);
       if (!old?.reachable) return result(e, false, `${ctx.initialMaster} does not answer`);
       if (master === ctx.initialMaster) return result(e, false, `${ctx.initialMaster} is still (or again) the master`);
-      if (old.role !== 'slave') return result(e, false, `${ctx.initialMaster} has role ${old.role}, expected a replica of ${target ?? 'the new master'}`);
-      if (target === null || old.masterService !== target) return result(e, false, `${ctx.initialMaster} replicates ${old.masterService ?? old.masterAddr}, not ${target ?? 'the new master'}`);
-      if (!old.linkUp) return result(e, false, `${ctx.initialMaster} replicates ${target} but the link is down`);
+      if (old.role !== 'replica') return result(e, false, `${ctx.initialMaster} has role ${old.role}, expected a replica of ${target ?? 'the new master'}`);
+      if (target === null || old.masterService !== target)
+        return result(e, false, `${ctx.initialMaster} replicates ${old.masterService ?? old.masterAddress}, not ${target ?? 'the new master'}`);
+      if (old.link !== 'up') return result(e, false, `${ctx.initialMaster} replicates ${target} but the link is down`);
       return result(e, true, `${ctx.initialMaster} is a replica of ${target}, link up`);
     }
     case 'no-lost-writes': {
@@ -273,7 +194,7 @@ export function judge(e: Expectation, input: JudgeInput): ExpectationResult {
 export function summarizeSeqs(seqs: readonly number[], max = 12): string {
   const sorted = [...seqs].sort((a, b) => a - b);
   const ranges: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
     ranges.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);

@@ -5,12 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { systemClock } from '../common/clock.js';
+import { AddressBook, Observer, pairs } from '../runtime/observe/index.js';
 import { assertReachable } from '../runtime/reach.js';
 import type { Runtime } from '../runtime/types.js';
-import { AddressBook } from './addresses.js';
 import type { ClientSettings } from './load.js';
 import { DEFAULT_OPTIONS, type DrillOptions } from './options.js';
-import { Observer } from './probe.js';
 import { EventRecorder } from './recorder.js';
 import { runOne } from './run/index.js';
 import type { DrillReport, RunReport, Scenario } from './types.js';
@@ -42,7 +41,12 @@ export async function runDrill(runtime: Runtime, scenarios: readonly Scenario[],
       opts.sentinelPassword,
     );
     for (const f of failures) progress(`warning: ${f}`);
-    await learnSentinelIds(observer, book, topology.sentinels.map((s) => s.service), groups[0]?.name);
+    await learnSentinelIds(
+      observer,
+      book,
+      topology.sentinels.map((s) => s.service),
+      groups[0]?.name,
+    );
     const runId = opts.runId ?? randomBytes(4).toString('hex');
     outer: for (const scenario of scenarios) {
       for (const group of groups) {
@@ -122,8 +126,7 @@ async function learnSentinelIds(observer: Observer, book: AddressBook, sentinels
       const peers = await observer.sentinelCommand(s, 'SENTINEL', 'SENTINELS', group);
       if (!Array.isArray(peers)) continue;
       for (const p of peers) {
-        const f: Record<string, string> = {};
-        if (Array.isArray(p)) for (let i = 0; i + 1 < p.length; i += 2) f[String(p[i])] = String(p[i + 1]);
+        const f = pairs(p);
         const svc = book.service(f.ip ?? '', f.port ?? '');
         if (f.runid && svc && !book.sentinelById(f.runid)) book.addSentinelId(f.runid, svc);
       }

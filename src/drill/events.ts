@@ -42,11 +42,6 @@ export function parseEvent(channel: string, message: string): ParsedEvent {
   return { channel, instance: null, group: null, masterAddr: null, extra: words.join(' ') };
 }
 
-/** `+switch-master` new address; null for other events. */
-export function switchTarget(e: ParsedEvent): string | null {
-  return e.channel === '+switch-master' ? e.extra : null;
-}
-
 /** `+vote-for-leader <runid> <epoch>`. */
 export function parseVote(message: string): { runId: string; epoch: number } | null {
   const [runId, epoch] = message.trim().split(/\s+/);

@@ -37,7 +37,7 @@ export function outageWindows(samples: readonly OpSample[], blockedAfterMs: numb
     }
     windows.push({ startMs: start, endMs: end, durationMs: (end ?? lastTime(ops)) - start });
     if (end === null) break;
-    i = ops.findIndex((s) => s.issuedAt > end!);
+    i = ops.findIndex((s) => s.issuedAt > end);
     if (i < 0) break;
   }
   return windows;

@@ -63,7 +63,10 @@ export function sentinelClientOptions(s: ClientSettings, role: 'master' | 'slave
 function errorText(err: unknown): string {
   const m = err instanceof Error ? err.message : String(err);
   // Keep error kinds countable: drop addresses and counts that vary per occurrence.
-  return m.replace(/\d+\.\d+\.\d+\.\d+:\d+/g, 'ADDR').split('\n')[0]!.slice(0, 200);
+  return m
+    .replace(/\d+\.\d+\.\d+\.\d+:\d+/g, 'ADDR')
+    .split('\n')[0]!
+    .slice(0, 200);
 }
 
 export class SteadyLoad {
@@ -203,6 +206,9 @@ export function compareWrites(
     if (s.ok && !present) lost.push(s.seq);
     if (!s.ok && present) applied.push(s.seq);
   }
-  const duplicates = [...counts.entries()].filter(([, c]) => c > 1).map(([n]) => n).sort((a, b) => a - b);
+  const duplicates = [...counts.entries()]
+    .filter(([, c]) => c > 1)
+    .map(([n]) => n)
+    .sort((a, b) => a - b);
   return { lost, appliedDespiteError: applied, duplicates };
 }

@@ -44,7 +44,7 @@ export function measure(input: MeasureInput): Measurements {
     : null;
 
   const odownEv = first(ev, (e) => e.channel === '+odown' && onMaster(e));
-  const quorum = odownEv ? /#quorum\s+(\S+)/.exec(odownEv.parsed.extra)?.[1] ?? null : null;
+  const quorum = odownEv ? (/#quorum\s+(\S+)/.exec(odownEv.parsed.extra)?.[1] ?? null) : null;
 
   const tryEv = first(ev, (e) => e.channel === '+try-failover' && onMaster(e));
   const epochEv = tryEv ? first(ev, (e) => e.channel === '+new-epoch' && e.sentinel === tryEv.sentinel && e.t <= tryEv.t + 1) : null;
@@ -74,9 +74,7 @@ export function measure(input: MeasureInput): Measurements {
 
   const endEv = first(ev, (e) => e.channel === '+failover-end' && onMaster(e));
   const aborts = ev.filter((e) => e.channel.startsWith('-failover-abort')).map((e) => ({ t: e.t, sentinel: e.sentinel, channel: e.channel }));
-  const tilts = input.events
-    .filter((e) => e.channel === '+tilt' || e.channel === '-tilt')
-    .map((e) => ({ t: e.t, sentinel: e.sentinel, channel: e.channel }));
+  const tilts = input.events.filter((e) => e.channel === '+tilt' || e.channel === '-tilt').map((e) => ({ t: e.t, sentinel: e.sentinel, channel: e.channel }));
   const converted = first(ev, (e) => e.channel === '+convert-to-slave' && e.instanceService === ctx.initialMaster);
 
   return {

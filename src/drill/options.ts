@@ -17,7 +17,7 @@ export interface DrillOptions {
   baselineMs: number;
   /** Load after the last step, to show the recovery. */
   settleMs: number;
-  /** How long a run waits for its group to be ready (healthy, no TILT) before starting. */
+  /** How long a run waits for its group to be healthy (src/runtime/observe/health.ts) before starting. */
   readyTimeoutMs: number;
   pollMs: number;
   probeTimeoutMs: number;

@@ -5,14 +5,20 @@
  * resumed, and said so; a node paused by someone else is theirs, so it is named instead.
  */
 import { UsageError, type Problem } from '../common/errors.js';
-import { abandoned, checkServices, describeLeftover, nothingRuns, resume } from '../runtime/leftovers.js';
+import { abandoned, checkServices, describeLeftover, nothingRuns, onPurpose, resume, undoCommand } from '../runtime/leftovers.js';
 import type { Runtime } from '../runtime/types.js';
 
 /**
  * Resolves once the topology can be drilled; 'nothing runs' when no process of it runs and
  * `canStart` (drill --up: the records are stale, after a reboot or a kill, and it starts it).
  */
-export async function preflight(runtime: Runtime, outDir: string, outArg: string, say: (line: string) => void, canStart = false): Promise<'ready' | 'nothing runs'> {
+export async function preflight(
+  runtime: Runtime,
+  outDir: string,
+  outArg: string,
+  say: (line: string) => void,
+  canStart = false,
+): Promise<'ready' | 'nothing runs'> {
   const c = await checkServices(runtime, outDir);
   const project = runtime.topology.project;
   if (nothingRuns(c)) {
@@ -28,11 +34,14 @@ export async function preflight(runtime: Runtime, outDir: string, outArg: string
   const problems: Problem[] = c.down.map((l) => ({
     path: l.service,
     message: describeLeftover(l),
-    fix: `\`sentinel-compose up --out ${outArg}\` starts what is not running and keeps what is`,
+    fix: onPurpose(l) ? `${undoCommand(l, outArg)} starts it again` : `\`sentinel-compose up --out ${outArg}\` starts what is not running and keeps what is`,
   }));
   const theirs = c.paused.filter((l) => !abandoned(l));
   for (const l of theirs) {
-    problems.push({ path: l.service, message: describeLeftover(l), fix: `resume it (\`sentinel-compose up --out ${outArg}\` resumes every paused node) and drill again` });
+    const fix = onPurpose(l)
+      ? `${undoCommand(l, outArg)} resumes it; then drill again`
+      : `resume it (\`sentinel-compose up --out ${outArg}\` resumes every paused node) and drill again`;
+    problems.push({ path: l.service, message: describeLeftover(l), fix });
   }
   if (problems.length) throw new UsageError(problems);
   for (const l of c.paused) say(`${l.service} ${describeLeftover(l)}; resuming it`);

@@ -3,6 +3,7 @@
  * sentinels said), and the report (what happened, in numbers). Everything here is plain data so
  * that scenarios can be written in YAML/JSON and reports read by scripts.
  */
+import type { Observation } from '../runtime/observe/view.js';
 
 /**
  * A duration that scales with the group's sentinel settings:
@@ -27,8 +28,9 @@ export type Target =
  * - `sdown`: some sentinel reported +sdown for the node the fault hit.
  * - `failed-over`: every reachable sentinel names a master other than the one at the start, that
  *   node says it is master, and the leader reported +failover-end.
- * - `healthy`: one master, every other node replicating it with the link up, every sentinel
- *   naming it, none flagging it down or in failover.
+ * - `healthy`: the group is healthy as `up` and `status` mean it (src/runtime/observe/health.ts):
+ *   one master, every other node replicating it with the link up, every sentinel out of TILT,
+ *   naming it, flagging nothing down or in failover, seeing every replica and every other sentinel.
  */
 export type Condition = 'sdown' | 'failed-over' | 'healthy';
 
@@ -94,46 +96,9 @@ export interface Scenario {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Observations
+// Observations: the runtime's one view of a running topology (src/runtime/observe/view.ts).
 
-export interface NodeView {
-  service: string;
-  reachable: boolean;
-  error?: string;
-  role?: 'master' | 'slave';
-  /** Replicas: the master address as the node has it, and which service that is (null: unknown). */
-  masterAddr?: string;
-  masterService?: string | null;
-  linkUp?: boolean;
-  offset?: number;
-}
-
-export interface SentinelReplicaView {
-  addr: string;
-  service: string | null;
-  flags: string[];
-}
-
-export interface SentinelView {
-  service: string;
-  reachable: boolean;
-  error?: string;
-  /** GET-MASTER-ADDR-BY-NAME. */
-  masterAddr?: string;
-  masterService?: string | null;
-  /** SENTINEL MASTER flags, e.g. ['master'] or ['s_down', 'o_down', 'master']. */
-  flags?: string[];
-  numOtherSentinels?: number;
-  replicas?: SentinelReplicaView[];
-  tilt?: boolean;
-}
-
-export interface Observation {
-  /** ms since the run's fault (negative before it). */
-  at: number;
-  nodes: NodeView[];
-  sentinels: SentinelView[];
-}
+export type { NodeView, Observation, SentinelMasterView, SentinelView } from '../runtime/observe/view.js';
 
 // ---------------------------------------------------------------------------------------------
 // Recorded data

@@ -4,7 +4,20 @@
  * belong to the runtime and are carried over untouched. A file in the target that the previous
  * render did not write (per its manifest) is the user's: render refuses unless `force`.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, chmodSync, lstatSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  chmodSync,
+  lstatSync,
+} from 'node:fs';
 import path from 'node:path';
 import { mkdirp } from '../common/files.js';
 import { placeError, UsageError } from '../common/errors.js';

@@ -5,15 +5,27 @@
  * `drill` or `down` knows that a frozen master is the tool's doing and can bring it back, and
  * says so. Paused nodes are also found without the record (a stopped process, a paused
  * container); the record says who did it.
+ *
+ * The fault commands (`sentinel-compose pause`, `kill`) put a fault in place on purpose and end:
+ * their record names the command, and it stands until `unpause` or `restart` (or `down`) undoes
+ * it. Nothing resumes such a node on its own: the process that did it is gone by design, not
+ * because it died half-way.
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stillRunning, thisProcess } from './local/process.js';
 import { ensureRunDir, runDir } from './state.js';
 
+/** The commands that leave a fault in place on purpose, for the user to undo. */
+export type FaultCommand = 'pause' | 'kill';
+
 export interface Fault {
   service: string;
   kind: 'paused' | 'killed';
+  /** Set when a fault command did it on purpose (see above); absent for a drill's faults, which it brings back itself. */
+  command?: FaultCommand;
+  /** A data node's role when a fault command took it down, as it said just before. */
+  role?: 'master' | 'replica';
   /** Wall-clock ms. */
   at: number;
   /** The sentinel-compose process that put it in place. */
@@ -45,17 +57,39 @@ function writeFaults(outDir: string, list: Fault[]): void {
   renameSync(tmp, file);
 }
 
-export function recordFault(outDir: string, service: string, kind: Fault['kind']): void {
-  writeFaults(outDir, [...readFaults(outDir).filter((f) => f.service !== service), { service, kind, at: Date.now(), by: thisProcess() }]);
+export function recordFault(outDir: string, service: string, kind: Fault['kind'], how: { command?: FaultCommand; role?: Fault['role'] } = {}): void {
+  const fault: Fault = {
+    service,
+    kind,
+    ...(how.command ? { command: how.command } : {}),
+    ...(how.role ? { role: how.role } : {}),
+    at: Date.now(),
+    by: thisProcess(),
+  };
+  writeFaults(outDir, [...readFaults(outDir).filter((f) => f.service !== service), fault]);
 }
 
 export function clearFault(outDir: string, service: string): void {
   const list = readFaults(outDir);
-  if (list.some((f) => f.service === service)) writeFaults(outDir, list.filter((f) => f.service !== service));
+  if (list.some((f) => f.service === service))
+    writeFaults(
+      outDir,
+      list.filter((f) => f.service !== service),
+    );
 }
 
 export function clearFaults(outDir: string): void {
   writeFaults(outDir, []);
+}
+
+/**
+ * After a runtime's `up`: every record but those of services still paused (`up` starts what is not
+ * running, and does not resume a node paused on purpose, see bring-up).
+ */
+export function clearFaultsExcept(outDir: string, stillPaused: readonly string[]): void {
+  const list = readFaults(outDir);
+  const kept = list.filter((f) => f.kind === 'paused' && stillPaused.includes(f.service));
+  if (kept.length !== list.length) writeFaults(outDir, kept);
 }
 
 /** Whether the process that put the fault in place is still running (and so will heal it). */

@@ -44,17 +44,33 @@ export function nothingRuns(c: ServicesCheck): boolean {
   return c.states.every((s) => s.state === 'stopped' || s.state === 'missing');
 }
 
+/**
+ * Paused or killed on purpose by a fault command (`sentinel-compose pause` or `kill`), whose
+ * process ended as it should: it stays so until the user undoes it (`unpause`, `restart`).
+ */
+export function onPurpose(l: Leftover): boolean {
+  return l.fault?.command !== undefined && (l.state === 'paused') === (l.fault.kind === 'paused');
+}
+
 /** Left paused by a sentinel-compose process that is gone: nobody else will bring it back. */
 export function abandoned(l: Leftover): boolean {
-  return l.fault?.kind === 'paused' && !l.ownerAlive;
+  return l.fault?.kind === 'paused' && !l.ownerAlive && !onPurpose(l);
+}
+
+/** The command that undoes a fault put in place on purpose (see onPurpose), for the user to run. */
+export function undoCommand(l: Leftover, outArg: string): string {
+  return `\`sentinel-compose ${l.state === 'paused' ? 'unpause' : 'restart'} ${l.service} --out ${outArg}\``;
 }
 
 /** What happened to a leftover, to follow its service's name: "redis-master " + this. */
 export function describeLeftover(l: Leftover): string {
+  if (onPurpose(l)) return `${l.state === 'paused' ? 'was paused' : 'was killed'} by \`sentinel-compose ${l.fault!.command}\` at ${timeOfDay(l.fault!.at)}`;
   const who = l.fault ? `sentinel-compose (pid ${l.fault.by.pid}, at ${timeOfDay(l.fault.at)})` : null;
   if (l.state === 'paused') {
     if (!who) return 'is paused, not by sentinel-compose';
-    return l.ownerAlive ? `is paused by ${who}, which is still running and brings it back when it ends` : `was left paused by ${who}, which ended without bringing it back`;
+    return l.ownerAlive
+      ? `is paused by ${who}, which is still running and brings it back when it ends`
+      : `was left paused by ${who}, which ended without bringing it back`;
   }
   if (l.fault?.kind === 'killed' && !l.ownerAlive) return `was left killed by ${who}, which ended without restarting it`;
   return l.state === 'missing' ? 'was never started' : 'is not running (it exited or was stopped)';

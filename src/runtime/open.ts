@@ -41,7 +41,9 @@ export function loadRendered(outDir: string): RenderedDir {
     throw new UsageError([{ path: topologyFile, message: `is not valid JSON (${(err as Error).message})`, fix: 'render the spec again' }], { cause: err });
   }
   if (topology?.version !== 1 || !Array.isArray(topology.masters) || !Array.isArray(topology.sentinels)) {
-    throw new UsageError([{ path: topologyFile, message: 'is not a topology this version understands', fix: 'render the spec again with this version of sentinel-compose' }]);
+    throw new UsageError([
+      { path: topologyFile, message: 'is not a topology this version understands', fix: 'render the spec again with this version of sentinel-compose' },
+    ]);
   }
   return { outDir: abs, topology, secrets: readSecrets(abs) };
 }
@@ -115,11 +117,7 @@ export async function selectRuntime(
     rt.checkDependencies();
   } catch (err) {
     if (err instanceof MissingDependencyError) {
-      throw new MissingDependencyError(
-        `Neither runtime can run ${dir.topology.project}: ${why}; and ${err.what}`,
-        `${err.install}`,
-        { cause: err },
-      );
+      throw new MissingDependencyError(`Neither runtime can run ${dir.topology.project}: ${why}; and ${err.what}`, `${err.install}`, { cause: err });
     }
     throw err;
   }

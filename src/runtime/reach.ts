@@ -36,7 +36,7 @@ function unreachableError(project: string, failed: { service: string; address: s
     ns && !ns.same
       ? `The Docker engine (dockerd, pid ${ns.pid}) runs in ${ns.name ? `the network namespace "${ns.name}"` : 'another network namespace'}, ` +
         `and publishes the ports there: run sentinel-compose inside it (${ns.name ? `\`ip netns exec ${ns.name} sentinel-compose ...\`` : `\`nsenter --net=/proc/${ns.pid}/ns/net sentinel-compose ...\``}), `
-      : 'The engine\'s network is not this machine\'s (another network namespace, a VM without port forwarding, or a remote DOCKER_HOST): run sentinel-compose where the published ports answer, ';
+      : "The engine's network is not this machine's (another network namespace, a VM without port forwarding, or a remote DOCKER_HOST): run sentinel-compose where the published ports answer, ";
   return new MissingDependencyError(
     `A network path from here to the containers of ${project}`,
     `Docker reports ${list(failed.map((f) => f.service))} running and healthy, but ${list(failed.map((f) => f.address))} ` +

@@ -4,6 +4,7 @@
  * neither can run, `open.ts` (selectRuntime) throws a MissingDependencyError saying what to install.
  */
 import type { Topology } from '../topology/types.js';
+import type { FaultCommand } from './faults.js';
 
 export type RuntimeKind = 'docker' | 'local';
 /** What the user asks for with `--runtime`. */
@@ -42,6 +43,13 @@ export interface UpOptions {
   signal?: AbortSignal;
 }
 
+/** Who puts a fault in place: a fault command records itself, so that the fault outlives it (see faults.ts). */
+export interface FaultOptions {
+  command?: FaultCommand;
+  /** What the node was just before, for the record (a `wait --master-changed` started after the failover can say so). */
+  role?: 'master' | 'replica';
+}
+
 /** A node's config file as the local runtime starts it (render's `renderNodeConfig`, target local). */
 export type { NodeConfig } from '../render/node-config.js';
 
@@ -52,10 +60,10 @@ export interface Runtime {
   up(opts?: UpOptions): Promise<void>;
   /** Stops every service it owns; `volumes` also removes data. */
   down(opts?: { volumes?: boolean }): Promise<void>;
-  pause(service: string): Promise<void>;
+  pause(service: string, opts?: FaultOptions): Promise<void>;
   unpause(service: string): Promise<void>;
   /** SIGKILL by default (a crash); the service stays down until `restart`. */
-  kill(service: string, signal?: NodeJS.Signals): Promise<void>;
+  kill(service: string, signal?: NodeJS.Signals, opts?: FaultOptions): Promise<void>;
   /** Starts a killed/stopped service again with its persisted config and data. */
   restart(service: string): Promise<void>;
   ps(): Promise<ServiceState[]>;

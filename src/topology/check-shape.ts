@@ -206,7 +206,7 @@ function walk(value: unknown, node: JsonSchema, path: string, root: JsonSchema, 
     const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const req of s.required ?? []) {
       if (!own(obj, req)) {
-        const d = props[req] ? deref(props[req]!, root) : undefined;
+        const d = props[req] ? deref(props[req], root) : undefined;
         const ex = d ? exampleOf(d, root) : undefined;
         problems.push({
           path: childPath(path, req),

@@ -35,10 +35,7 @@ export function interpolateTree(tree: unknown, env: Record<string, string | unde
   return { value: walk(tree, ''), fromVariables, problems };
 }
 
-export function interpolateString(
-  text: string,
-  env: Record<string, string | undefined>,
-): { value: string; used: boolean; problems: Omit<Problem, 'path'>[] } {
+export function interpolateString(text: string, env: Record<string, string | undefined>): { value: string; used: boolean; problems: Omit<Problem, 'path'>[] } {
   const problems: Omit<Problem, 'path'>[] = [];
   let used = false;
   let out = '';

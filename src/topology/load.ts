@@ -68,10 +68,7 @@ export function loadSpecFile(file: string, opts: LoadOptions = {}): LoadedSpec {
   return parseSpec(text, { ...opts, file: abs, dotEnv, dotEnvFile });
 }
 
-export function parseSpec(
-  text: string,
-  opts: LoadOptions & { file?: string; dotEnv?: Record<string, string>; dotEnvFile?: string } = {},
-): LoadedSpec {
+export function parseSpec(text: string, opts: LoadOptions & { file?: string; dotEnv?: Record<string, string>; dotEnvFile?: string } = {}): LoadedSpec {
   const file = opts.file ?? '<spec>';
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
@@ -158,7 +155,11 @@ function structureProblem(raw: unknown): Problem | undefined {
       return { path: where, message: 'contains itself (an alias that points into its own anchor)', fix: 'write the values out instead of using that *alias' };
     }
     if (depth >= MAX_DEPTH) {
-      return { path: where, message: `is nested more than ${MAX_DEPTH} levels deep`, fix: 'a spec is a few levels of mappings and lists; check the brackets and indentation' };
+      return {
+        path: where,
+        message: `is nested more than ${MAX_DEPTH} levels deep`,
+        fix: 'a spec is a few levels of mappings and lists; check the brackets and indentation',
+      };
     }
     const next = new Set(ancestors).add(v);
     const entries: Array<[string, unknown]> = Array.isArray(v) ? v.map((x, i) => [`${at}[${i}]`, x]) : Object.entries(v).map(([k, x]) => [childPath(at, k), x]);
@@ -187,7 +188,10 @@ function redact(p: string, value: unknown): unknown {
  * excerpt): the line is already in the problem's path; the column is kept.
  */
 function yamlErrorText(e: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): string {
-  const first = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '');
+  const first = e.message
+    .split('\n')[0]!
+    .replace(/ at line \d+, column \d+:?$/, '')
+    .replace(/:$/, '');
   return e.linePos ? `${first} (column ${e.linePos[0].col})` : first;
 }
 
@@ -202,8 +206,8 @@ function withLine(p: Problem, doc: Document, lc: LineCounter): Problem {
     let range: [number, number, number] | undefined;
     if (isMap(parent)) {
       const pair = parent.items.find((it) => (it.key as { value?: unknown } | null)?.value === last);
-      const node = (pair?.key ?? undefined) as { range?: [number, number, number] } | undefined;
-      range = node?.range;
+      const key: unknown = pair?.key;
+      range = (key as { range?: [number, number, number] } | undefined)?.range;
     } else if (isSeq(parent) && typeof last === 'number') {
       range = (parent.items[last] as { range?: [number, number, number] } | undefined)?.range;
     }

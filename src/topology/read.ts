@@ -247,7 +247,7 @@ function readPorts(root: Section, ports: Section): SpecRead['ports'] {
 }
 
 function perReplica(priority: number | number[], replicas: number): number[] {
-  return Array.from({ length: replicas }, (_, k) => (Array.isArray(priority) ? ((priority[k] as number | undefined) ?? DEFAULTS.replicaPriority) : priority));
+  return Array.from({ length: replicas }, (_, k) => (Array.isArray(priority) ? (priority[k] ?? DEFAULTS.replicaPriority) : priority));
 }
 
 function optional<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {

@@ -22,7 +22,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../src/common/retry.js';
 import type { DrillReport } from '../../src/drill/types.js';
-import type { Snapshot } from '../../src/runtime/probe.js';
+import type { Snapshot } from '../../src/runtime/observe/index.js';
 import type { Topology } from '../../src/topology/types.js';
 import { runCli } from '../helpers/cli-inproc.js';
 import { bridgeSpecYaml, containersOf, dockerUsable, LAN_ADDRESS, lanAddressHere, networksOf, skipNote, type BridgeSpecOptions } from '../helpers/docker.js';
@@ -89,7 +89,10 @@ async function clientsWork(t: Topology, sentinelPassword: string | undefined, va
     // ioredis connected where the sentinels said, with no natMap: the address works from here.
     expect(master.stream.remotePort).toBe(py.master[1]);
     await master.set('foo-ioredis', value);
-    await waitUntil('the replica has the write', async () => ((await replica.get('foo-ioredis')) === value ? [] : ['not yet']), { timeoutMs: 10_000, intervalMs: 50 });
+    await waitUntil('the replica has the write', async () => ((await replica.get('foo-ioredis')) === value ? [] : ['not yet']), {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
   } finally {
     master.disconnect();
     replica.disconnect();
@@ -102,10 +105,14 @@ const cases: { name: string; spec: Omit<BridgeSpecOptions, 'project'>; announce:
     name: `bundled sentinels announcing ${LAN_ADDRESS}, with auth.password and auth.sentinel-password`,
     spec: { implementation: 'bundled', announce: LAN_ADDRESS, password: true, sentinelPassword: true },
     announce: LAN_ADDRESS,
-    skip: !bundleBuilt ? 'dist/sentinel.bundle.mjs not built' : lanAddressHere ? null : `no interface here has ${LAN_ADDRESS} (the offline-docker namespace's LAN address)`,
+    skip: !bundleBuilt
+      ? 'dist/sentinel.bundle.mjs not built'
+      : lanAddressHere
+        ? null
+        : `no interface here has ${LAN_ADDRESS} (the offline-docker namespace's LAN address)`,
   },
   {
-    name: 'redis-sentinel announcing host.docker.internal, with the seed\'s password',
+    name: "redis-sentinel announcing host.docker.internal, with the seed's password",
     spec: { implementation: 'redis', password: true },
     announce: 'host.docker.internal',
     skip: hostDockerInternal ? null : 'host.docker.internal does not resolve here (the README says how to add it)',
@@ -114,55 +121,59 @@ const cases: { name: string; spec: Omit<BridgeSpecOptions, 'project'>; announce:
 
 describe.skipIf(!usable)(`clients from the host side of a bridge-mode topology${skipNote}`, () => {
   for (const c of cases) {
-    it.skipIf(c.skip !== null)(`${c.name}: redis-py and ioredis before and after a failover; a restart keeps it${c.skip ? ` [skipped: ${c.skip}]` : ''}`, async () => {
-      const project = `scclients-${c.spec.implementation}-${Math.random().toString(36).slice(2, 7)}`;
-      const cwd = tempDir('sc-e2e-clients-');
-      writeFileSync(path.join(cwd, 'sentinel-compose.yaml'), await bridgeSpecYaml({ project, ...c.spec }));
-      writeFileSync(path.join(cwd, '.env'), `REDIS_PASSWORD=${PASSWORD}\nSENTINEL_PASSWORD=${SENTINEL_PASSWORD}\n`);
-      cleanups.push(async () => {
-        await runCli(['down', '--volumes'], cwd);
-        expect(containersOf(project)).toEqual([]);
-        expect(networksOf(project)).toEqual([]);
-        removeDir(cwd);
-      });
-      const sentinelPassword = c.spec.sentinelPassword ? SENTINEL_PASSWORD : undefined;
-      const cli = async (...argv: string[]) => {
-        const r = await runCli(argv, cwd);
-        expect(r.code, `${argv.join(' ')}: ${r.stderr}${r.stdout}`.slice(-4000)).toBe(0);
-        return r;
-      };
+    it.skipIf(c.skip !== null)(
+      `${c.name}: redis-py and ioredis before and after a failover; a restart keeps it${c.skip ? ` [skipped: ${c.skip}]` : ''}`,
+      async () => {
+        const project = `scclients-${c.spec.implementation}-${Math.random().toString(36).slice(2, 7)}`;
+        const cwd = tempDir('sc-e2e-clients-');
+        writeFileSync(path.join(cwd, 'sentinel-compose.yaml'), await bridgeSpecYaml({ project, ...c.spec }));
+        writeFileSync(path.join(cwd, '.env'), `REDIS_PASSWORD=${PASSWORD}\nSENTINEL_PASSWORD=${SENTINEL_PASSWORD}\n`);
+        cleanups.push(async () => {
+          await runCli(['down', '--volumes'], cwd);
+          expect(containersOf(project)).toEqual([]);
+          expect(networksOf(project)).toEqual([]);
+          removeDir(cwd);
+        });
+        const sentinelPassword = c.spec.sentinelPassword ? SENTINEL_PASSWORD : undefined;
+        const cli = async (...argv: string[]) => {
+          const r = await runCli(argv, cwd);
+          expect(r.code, `${argv.join(' ')}: ${r.stderr}${r.stdout}`.slice(-4000)).toBe(0);
+          return r;
+        };
 
-      await cli('up', '--runtime', 'docker');
-      const t = JSON.parse(readFileSync(path.join(cwd, 'out', 'topology.json'), 'utf8')) as Topology;
-      const port = (service: string) => [...t.masters[0]!.nodes, ...t.sentinels].find((n) => n.service === service)!.hostPort;
+        await cli('up', '--runtime', 'docker');
+        const t = JSON.parse(readFileSync(path.join(cwd, 'out', 'topology.json'), 'utf8')) as Topology;
+        const port = (service: string) => [...t.masters[0]!.nodes, ...t.sentinels].find((n) => n.service === service)!.hostPort;
 
-      const before = await clientsWork(t, sentinelPassword, 'before');
-      expect(before.master).toEqual([c.announce, port('redis-master')]);
-      expect(before.slaves).toEqual([
-        [c.announce, port('redis-replica-1')],
-        [c.announce, port('redis-replica-2')],
-      ]);
+        const before = await clientsWork(t, sentinelPassword, 'before');
+        expect(before.master).toEqual([c.announce, port('redis-master')]);
+        expect(before.slaves).toEqual([
+          [c.announce, port('redis-replica-1')],
+          [c.announce, port('redis-replica-2')],
+        ]);
 
-      const drill = JSON.parse((await cli('drill', 'master-pause', '--json')).stdout) as DrillReport;
-      const run = drill.runs[0]!;
-      expect(run.status).toBe('passed');
-      expect(run.writes!.check!.lost).toEqual([]);
-      const promoted = run.measurements!.promoted!.service;
-      expect(['redis-replica-1', 'redis-replica-2']).toContain(promoted);
+        const drill = JSON.parse((await cli('drill', 'master-pause', '--json')).stdout) as DrillReport;
+        const run = drill.runs[0]!;
+        expect(run.status).toBe('passed');
+        expect(run.writes!.check!.lost).toEqual([]);
+        const promoted = run.measurements!.promoted!.service;
+        expect(['redis-replica-1', 'redis-replica-2']).toContain(promoted);
 
-      const after = await clientsWork(t, sentinelPassword, 'after');
-      expect(after.master).toEqual([c.announce, port(promoted)]);
-      expect(after.slaves).toContainEqual([c.announce, port('redis-master')]);
+        const after = await clientsWork(t, sentinelPassword, 'after');
+        expect(after.master).toEqual([c.announce, port(promoted)]);
+        expect(after.slaves).toContainEqual([c.announce, port('redis-master')]);
 
-      // A restart keeps the failover: the configs the nodes and sentinels rewrote are in data/.
-      await cli('down');
-      await cli('up');
-      const status = JSON.parse((await cli('status', '--json')).stdout) as { snapshot: Snapshot };
-      const node = (service: string) => status.snapshot.nodes.find((n) => n.service === service)!;
-      expect(node(promoted).role).toBe('master');
-      expect(node('redis-master')).toMatchObject({ role: 'replica', link: 'up', masterAddress: `${c.announce}:${port(promoted)}` });
-      expect(status.snapshot.sentinels.map((s) => s.masters.mymaster?.service)).toEqual([promoted, promoted, promoted]);
-      expect((await clientsWork(t, sentinelPassword, 'restarted')).master).toEqual([c.announce, port(promoted)]);
-    }, 900_000);
+        // A restart keeps the failover: the configs the nodes and sentinels rewrote are in data/.
+        await cli('down');
+        await cli('up');
+        const status = JSON.parse((await cli('status', '--json')).stdout) as { snapshot: Snapshot };
+        const node = (service: string) => status.snapshot.nodes.find((n) => n.service === service)!;
+        expect(node(promoted).role).toBe('master');
+        expect(node('redis-master')).toMatchObject({ role: 'replica', link: 'up', masterAddress: `${c.announce}:${port(promoted)}` });
+        expect(status.snapshot.sentinels.map((s) => s.masters.mymaster?.service)).toEqual([promoted, promoted, promoted]);
+        expect((await clientsWork(t, sentinelPassword, 'restarted')).master).toEqual([c.announce, port(promoted)]);
+      },
+      900_000,
+    );
   }
 });

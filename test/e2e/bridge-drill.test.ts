@@ -47,29 +47,39 @@ const cases: { name: string; spec: Omit<BridgeSpecOptions, 'project'>; skip: str
 
 describe.skipIf(!usable)(`drill under Docker Compose, bridge networking${skipNote}`, () => {
   for (const c of cases) {
-    it.skipIf(c.skip !== null)(`${c.name}: ${SCENARIOS.join(', ')} pass, no acknowledged write lost${c.skip ? ` [skipped: ${c.skip}]` : ''}`, async () => {
-      const project = `scbridge-${c.spec.implementation}-${Math.random().toString(36).slice(2, 7)}`;
-      const cwd = tempDir('sc-e2e-bridge-');
-      dirs.push(cwd);
-      writeFileSync(path.join(cwd, 'sentinel-compose.yaml'), await bridgeSpecYaml({ project, ...c.spec }));
-      writeFileSync(path.join(cwd, '.env'), 'REDIS_PASSWORD=bridge-pw-1\nSENTINEL_PASSWORD=bridge-spw-2\n');
+    it.skipIf(c.skip !== null)(
+      `${c.name}: ${SCENARIOS.join(', ')} pass, no acknowledged write lost${c.skip ? ` [skipped: ${c.skip}]` : ''}`,
+      async () => {
+        const project = `scbridge-${c.spec.implementation}-${Math.random().toString(36).slice(2, 7)}`;
+        const cwd = tempDir('sc-e2e-bridge-');
+        dirs.push(cwd);
+        writeFileSync(path.join(cwd, 'sentinel-compose.yaml'), await bridgeSpecYaml({ project, ...c.spec }));
+        writeFileSync(path.join(cwd, '.env'), 'REDIS_PASSWORD=bridge-pw-1\nSENTINEL_PASSWORD=bridge-spw-2\n');
 
-      const r = await runCli(['drill', ...SCENARIOS, '--up', '--runtime', 'docker', '--json'], cwd);
-      const report = JSON.parse(r.stdout) as DrillReport;
-      const summary = report.runs.map((run) => `${run.scenario}: ${run.status}${run.reason ? ` (${run.reason})` : ''}\n${run.expectations.filter((e) => !e.passed).map((e) => `  ${e.check}: ${e.message}`).join('\n')}`);
-      expect(r.code, `${summary.join('\n')}\n${r.stderr.slice(-3000)}`).toBe(0);
-      expect(report).toMatchObject({ runtime: 'docker', network: 'bridge', sentinelImplementation: c.spec.implementation, passed: true });
-      expect(report.runs.map((run) => [run.scenario, run.status])).toEqual(SCENARIOS.map((s) => [s, 'passed']));
-      for (const run of report.runs) {
-        expect(run.writes!.check!.lost, run.scenario).toEqual([]);
-        expect(run.writes!.stats.acked, run.scenario).toBeGreaterThan(0);
-      }
-      // The failovers were real: a replica was promoted and the old master came back as its replica.
-      const masterPause = report.runs.find((run) => run.scenario === 'master-pause')!.measurements!;
-      expect(['redis-replica-1', 'redis-replica-2']).toContain(masterPause.promoted?.service);
-      expect(masterPause.rejoins.find((x) => x.service === 'redis-master')?.as).toBe('replica');
-      expect(containersOf(project)).toEqual([]);
-      expect(networksOf(project)).toEqual([]);
-    }, 900_000);
+        const r = await runCli(['drill', ...SCENARIOS, '--up', '--runtime', 'docker', '--json'], cwd);
+        const report = JSON.parse(r.stdout) as DrillReport;
+        const summary = report.runs.map(
+          (run) =>
+            `${run.scenario}: ${run.status}${run.reason ? ` (${run.reason})` : ''}\n${run.expectations
+              .filter((e) => !e.passed)
+              .map((e) => `  ${e.check}: ${e.message}`)
+              .join('\n')}`,
+        );
+        expect(r.code, `${summary.join('\n')}\n${r.stderr.slice(-3000)}`).toBe(0);
+        expect(report).toMatchObject({ runtime: 'docker', network: 'bridge', sentinelImplementation: c.spec.implementation, passed: true });
+        expect(report.runs.map((run) => [run.scenario, run.status])).toEqual(SCENARIOS.map((s) => [s, 'passed']));
+        for (const run of report.runs) {
+          expect(run.writes!.check!.lost, run.scenario).toEqual([]);
+          expect(run.writes!.stats.acked, run.scenario).toBeGreaterThan(0);
+        }
+        // The failovers were real: a replica was promoted and the old master came back as its replica.
+        const masterPause = report.runs.find((run) => run.scenario === 'master-pause')!.measurements!;
+        expect(['redis-replica-1', 'redis-replica-2']).toContain(masterPause.promoted?.service);
+        expect(masterPause.rejoins.find((x) => x.service === 'redis-master')?.as).toBe('replica');
+        expect(containersOf(project)).toEqual([]);
+        expect(networksOf(project)).toEqual([]);
+      },
+      900_000,
+    );
   }
 });

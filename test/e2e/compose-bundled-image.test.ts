@@ -28,7 +28,10 @@ const compose = async (...args: string[]) => {
     return await run('docker-compose', args, { cwd: out, timeout: 300_000 });
   } catch (err) {
     const e = err as Error & { stderr?: string };
-    const logs = await run('docker-compose', ['logs', '--tail', '30'], { cwd: out }).then((r) => r.stdout, () => '');
+    const logs = await run('docker-compose', ['logs', '--tail', '30'], { cwd: out }).then(
+      (r) => r.stdout,
+      () => '',
+    );
     throw new Error(`docker-compose ${args.join(' ')} failed: ${e.message}\n${e.stderr ?? ''}\n${logs}`, { cause: err });
   }
 };
@@ -105,7 +108,14 @@ describe.skipIf(!dockerOk)(`docker compose, bundled sentinel image${skipNote}`, 
       await ok.connect();
       expect(await ok.ping()).toBe('PONG');
       ok.disconnect();
-      const bad = new Redis({ host: '127.0.0.1', port: sentinelBase, password: 'wrong', lazyConnect: true, enableReadyCheck: false, retryStrategy: () => null });
+      const bad = new Redis({
+        host: '127.0.0.1',
+        port: sentinelBase,
+        password: 'wrong',
+        lazyConnect: true,
+        enableReadyCheck: false,
+        retryStrategy: () => null,
+      });
       bad.on('error', () => undefined);
       await bad.connect().catch(() => undefined);
       await expect(bad.ping()).rejects.toThrow(/NOAUTH|WRONGPASS|closed/);

@@ -27,7 +27,10 @@ const compose = async (...args: string[]) => {
     return await run('docker-compose', args, { cwd: out, timeout: 240_000 });
   } catch (err) {
     const e = err as Error & { stderr?: string; stdout?: string };
-    const logs = await run('docker-compose', ['logs', '--tail', '30'], { cwd: out }).then((r) => r.stdout, () => '');
+    const logs = await run('docker-compose', ['logs', '--tail', '30'], { cwd: out }).then(
+      (r) => r.stdout,
+      () => '',
+    );
     throw new Error(`docker-compose ${args.join(' ')} failed: ${e.message}\n${e.stderr ?? ''}\n${logs}`, { cause: err });
   }
 };
@@ -56,20 +59,28 @@ describe.skipIf(!dockerOk)(`docker compose, host networking${skipNote}`, () => {
 
     await compose('up', '-d');
     const ps = async () => (await compose('ps')).stdout;
-    await waitUntil('every service healthy', async () => {
-      const text = await ps();
-      return (text.match(/\(healthy\)/g) ?? []).length === 6 ? [] : [text];
-    }, { timeoutMs: 120_000, intervalMs: 1000 });
+    await waitUntil(
+      'every service healthy',
+      async () => {
+        const text = await ps();
+        return (text.match(/\(healthy\)/g) ?? []).length === 6 ? [] : [text];
+      },
+      { timeoutMs: 120_000, intervalMs: 1000 },
+    );
 
     const sentinel = new Redis({ host: '127.0.0.1', port: sentinelBase, password: 'e2e-spw', lazyConnect: true });
     await sentinel.connect();
     const master = async () => ((await sentinel.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster')) as string[]).join(':');
     try {
       expect(await master()).toBe(`127.0.0.1:${redisBase}`);
-      await waitUntil('sentinels see 2 replicas and 2 other sentinels', async () => {
-        const info = (await sentinel.info('sentinel')) as string;
-        return /slaves=2,sentinels=3/.test(info) ? [] : [info];
-      }, { timeoutMs: 30_000 });
+      await waitUntil(
+        'sentinels see 2 replicas and 2 other sentinels',
+        async () => {
+          const info = await sentinel.info('sentinel');
+          return /slaves=2,sentinels=3/.test(info) ? [] : [info];
+        },
+        { timeoutMs: 30_000 },
+      );
 
       await compose('pause', 'redis-master');
       await waitUntil('failover', async () => ((await master()) === `127.0.0.1:${redisBase}` ? ['still the old master'] : []), {
@@ -84,15 +95,19 @@ describe.skipIf(!dockerOk)(`docker compose, host networking${skipNote}`, () => {
       const promotedService = promoted.endsWith(`:${redisBase + 1}`) ? 'redis-replica-1' : 'redis-replica-2';
       await compose('restart', '-t', '2', promotedService);
       const node = new Redis({ host: '127.0.0.1', port: Number(promoted.split(':')[1]), password: 'e2e-pw', lazyConnect: true, retryStrategy: () => 200 });
-      await waitUntil('the promoted node answers again', async () => {
-        try {
-          if (node.status !== 'ready') await node.connect();
-          const role = (await node.role()) as unknown[];
-          return role[0] === 'master' ? [] : [`role ${String(role[0])}`];
-        } catch (err) {
-          return [String(err)];
-        }
-      }, { timeoutMs: 30_000, intervalMs: 500 });
+      await waitUntil(
+        'the promoted node answers again',
+        async () => {
+          try {
+            if (node.status !== 'ready') await node.connect();
+            const role = await node.role();
+            return role[0] === 'master' ? [] : [`role ${String(role[0])}`];
+          } catch (err) {
+            return [String(err)];
+          }
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
       node.disconnect();
     } finally {
       sentinel.disconnect();

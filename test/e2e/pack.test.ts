@@ -23,8 +23,7 @@ describe.skipIf(!registryUp || !built)('npm pack', () => {
       .pop()!;
     const empty = mkdtempSync(path.join(tmpdir(), 'sc-empty-'));
     copyFileSync(path.join(packDir, name), path.join(empty, name));
-    const npx = (...args: string[]) =>
-      execFileSync('npx', ['--yes', `./${name}`, ...args, '--no-color'], { cwd: empty, encoding: 'utf8', timeout: 240_000 });
+    const npx = (...args: string[]) => execFileSync('npx', ['--yes', `./${name}`, ...args, '--no-color'], { cwd: empty, encoding: 'utf8', timeout: 240_000 });
     expect(npx('--help')).toMatch(/sentinel-compose init/);
     const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
     expect(npx('--version').trim()).toBe(version);

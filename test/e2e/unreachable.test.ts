@@ -36,7 +36,9 @@ describe.skipIf(!otherNamespace)(`a Docker engine whose containers are unreachab
     const expectExplained = (r: { code: number; stderr: string }) => {
       expect(r.code, r.stderr).toBe(2);
       // The data nodes at least (compose waits for their health); sentinels may be healthy too.
-      expect(r.stderr).toMatch(/Docker reports redis-master, redis-replica-1, redis-replica-2\b.* running and healthy, but 127\.0\.0\.1:\d+, .* do not accept connections from this machine/);
+      expect(r.stderr).toMatch(
+        /Docker reports redis-master, redis-replica-1, redis-replica-2\b.* running and healthy, but 127\.0\.0\.1:\d+, .* do not accept connections from this machine/,
+      );
       expect(r.stderr).toContain(`runs in ${docker.netns!.name ? `the network namespace "${docker.netns!.name}"` : 'another network namespace'}`);
     };
 

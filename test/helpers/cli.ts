@@ -29,7 +29,10 @@ export interface Cli {
 const live = new Set<ChildProcess>();
 
 export function startCli(args: string[], cwd: string, opts: { stdio?: 'pipe' | 'ignore-stdout' } = {}): Cli {
-  const child = spawn(process.execPath, [cliBin, ...args, '--no-color'], { cwd, stdio: ['ignore', opts.stdio === 'ignore-stdout' ? 'ignore' : 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliBin, ...args, '--no-color'], {
+    cwd,
+    stdio: ['ignore', opts.stdio === 'ignore-stdout' ? 'ignore' : 'pipe', 'pipe'],
+  });
   live.add(child);
   let stdout = '';
   let stderr = '';

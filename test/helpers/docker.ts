@@ -22,7 +22,12 @@ function probe(): { engine: boolean; netns: EngineNetns | null; ok: boolean; rea
   if (!works('docker-compose', ['version'])) return { engine: true, netns, ok: false, reason: 'docker-compose does not run' };
   if (netns && !netns.same) {
     const name = netns.name ?? `the one of pid ${netns.pid}`;
-    return { engine: true, netns, ok: false, reason: `dockerd runs in another network namespace (${name}); run the tests inside it (offline-docker exec npx vitest run test/e2e)` };
+    return {
+      engine: true,
+      netns,
+      ok: false,
+      reason: `dockerd runs in another network namespace (${name}); run the tests inside it (offline-docker exec npx vitest run test/e2e)`,
+    };
   }
   return { engine: true, netns, ok: true, reason: '' };
 }
@@ -41,7 +46,9 @@ export function dockerUsable(): boolean {
 export const skipNote = docker.ok ? '' : ` [skipped: ${docker.reason}]`;
 
 const byProject = (what: 'ps' | 'network', project: string): string[] =>
-  execFileSync('docker', [...(what === 'ps' ? ['ps', '-aq'] : ['network', 'ls', '-q']), '--filter', `label=com.docker.compose.project=${project}`], { encoding: 'utf8' })
+  execFileSync('docker', [...(what === 'ps' ? ['ps', '-aq'] : ['network', 'ls', '-q']), '--filter', `label=com.docker.compose.project=${project}`], {
+    encoding: 'utf8',
+  })
     .split('\n')
     .filter(Boolean);
 
@@ -68,7 +75,11 @@ export const runningServices = (project: string): string[] => servicesWhere(proj
 
 /** A compose service's container, by label (for `docker pause` by hand). */
 export function containerOf(project: string, service: string): string {
-  const id = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`], { encoding: 'utf8' }).trim();
+  const id = execFileSync(
+    'docker',
+    ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`],
+    { encoding: 'utf8' },
+  ).trim();
   if (!id) throw new Error(`no container of ${service} in ${project}`);
   return id;
 }
@@ -99,13 +110,15 @@ export async function bridgeSpecYaml(o: BridgeSpecOptions): Promise<string> {
   const redis = await freeServicePortBlock(replicas + 1);
   const sentinel = await freeServicePortBlock(3);
   const auth = [o.password ? 'password: "${REDIS_PASSWORD}"' : '', o.sentinelPassword ? 'sentinel-password: "${SENTINEL_PASSWORD}"' : ''].filter(Boolean);
-  return [
-    `project: ${o.project}`,
-    'network: bridge',
-    ...(o.announce ? [`announce: ${o.announce}`] : []),
-    `masters: [{name: mymaster, replicas: ${replicas}}]`,
-    `sentinels: {implementation: ${o.implementation}, down-after-milliseconds: 1000, failover-timeout: 20000}`,
-    `ports: {redis: ${redis}, sentinel: ${sentinel}}`,
-    ...(auth.length ? [`auth: {${auth.join(', ')}}`] : []),
-  ].join('\n') + '\n';
+  return (
+    [
+      `project: ${o.project}`,
+      'network: bridge',
+      ...(o.announce ? [`announce: ${o.announce}`] : []),
+      `masters: [{name: mymaster, replicas: ${replicas}}]`,
+      `sentinels: {implementation: ${o.implementation}, down-after-milliseconds: 1000, failover-timeout: 20000}`,
+      `ports: {redis: ${redis}, sentinel: ${sentinel}}`,
+      ...(auth.length ? [`auth: {${auth.join(', ')}}`] : []),
+    ].join('\n') + '\n'
+  );
 }

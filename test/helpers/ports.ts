@@ -2,23 +2,6 @@ import net from 'node:net';
 
 const handedOut = new Set<number>();
 
-/**
- * A port that was free on `host` a moment ago, always below the kernel's ephemeral range: a port
- * the kernel picked with listen(0) is an ephemeral one, and while a test's server is starting (or
- * is down between kill and restart) the kernel may hand it to an outgoing connection of another
- * test, which then makes the bind fail with EADDRINUSE.
- */
-export async function freePort(host = '127.0.0.1'): Promise<number> {
-  return freeServicePort(host);
-}
-
-/** `count` distinct free ports. */
-export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
-  const ports: number[] = [];
-  for (let i = 0; i < count; i++) ports.push(await freePort(host));
-  return ports;
-}
-
 export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -37,11 +20,12 @@ export async function waitForPort(port: number, host = '127.0.0.1', timeoutMs = 
 }
 
 /**
- * A free port below the kernel's ephemeral range (32768+ on Linux). Long-lived listeners that
- * tests stop and start again (kill/restart) need one: while a listener is down, an ephemeral
- * port can be handed to some outgoing connection, and the restart then finds it taken.
+ * A port that was free on `host` a moment ago, always below the kernel's ephemeral range (32768+
+ * on Linux): a port the kernel picked with listen(0) is an ephemeral one, and while a test's
+ * server is starting (or is down between kill and restart) the kernel may hand it to an outgoing
+ * connection of another test, which then makes the bind fail with EADDRINUSE.
  */
-export async function freeServicePort(host = '127.0.0.1'): Promise<number> {
+export async function freePort(host = '127.0.0.1'): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const port = 20000 + Math.floor(Math.random() * 12000);
     if (handedOut.has(port)) continue;

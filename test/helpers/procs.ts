@@ -4,7 +4,7 @@
  * and on process exit as a last resort, so no test leaves anything running.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, waitForPort } from './ports.js';
@@ -47,8 +47,8 @@ function startProcess(name: string, cmd: string, args: string[], host: string, p
   const logFile = path.join(dir, `${name}.out`);
   let buf = '';
   const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
-  child.stdout!.on('data', (d: Buffer) => (buf += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (buf += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (buf += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (buf += d.toString()));
   const proc: Proc = {
     name,
     child,
@@ -192,10 +192,6 @@ export async function stopAll(): Promise<void> {
   dirs.clear();
 }
 
-export function readConf(file: string): string {
-  return existsSync(file) ? readFileSync(file, 'utf8') : '';
-}
-
 export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
@@ -204,10 +200,7 @@ export function removeDir(dir: string): void {
  * Starts a sentinel again on its existing config file (same port, same directory), as after a
  * crash or a restart: the file is not rewritten first.
  */
-export async function restartSentinel(
-  prev: Proc & { confFile: string },
-  implementation: 'redis' | 'bundled',
-): Promise<Proc & { confFile: string }> {
+export async function restartSentinel(prev: Proc & { confFile: string }, implementation: 'redis' | 'bundled'): Promise<Proc & { confFile: string }> {
   const [cmd, args] = sentinelCommandLine(prev.confFile, { implementation });
   const p = startProcess(`${prev.name}-again`, cmd, args, prev.host, prev.port, prev.dir);
   await waitForPort(prev.port, prev.host);

@@ -15,7 +15,23 @@ export const examples = readdirSync(EXAMPLES)
 
 // ---- random YAML ---------------------------------------------------------------------------
 
-const yamlChars = fc.constantFrom(...'abcxyz019 :-\n\t{}[],&*!|>#%@`"\'?<=~.$_\\'.split(''), '\n  ', ': ', '- ', '${', '}', '<<: ', '!!binary ', '!!set', '!!omap', '&a ', '*a', '---\n', '...\n', '\ufeff');
+const yamlChars = fc.constantFrom(
+  ...'abcxyz019 :-\n\t{}[],&*!|>#%@`"\'?<=~.$_\\'.split(''),
+  '\n  ',
+  ': ',
+  '- ',
+  '${',
+  '}',
+  '<<: ',
+  '!!binary ',
+  '!!set',
+  '!!omap',
+  '&a ',
+  '*a',
+  '---\n',
+  '...\n',
+  '\ufeff',
+);
 export const yamlish = fc.string({ unit: yamlChars, maxLength: 200 });
 
 export const scalar = fc.oneof(
@@ -29,7 +45,32 @@ export const scalar = fc.oneof(
 export const tree: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, tie('arr'), tie('obj')),
   arr: fc.array(tie('node'), { maxLength: 4 }),
-  obj: fc.dictionary(fc.oneof(fc.constantFrom('version', 'project', 'network', 'masters', 'sentinels', 'auth', 'ports', 'redis', 'images', 'bind', 'announce', 'name', 'replicas', 'quorum', 'count', '__proto__', 'constructor'), fc.string({ maxLength: 8 })), tie('node'), { maxKeys: 5 }),
+  obj: fc.dictionary(
+    fc.oneof(
+      fc.constantFrom(
+        'version',
+        'project',
+        'network',
+        'masters',
+        'sentinels',
+        'auth',
+        'ports',
+        'redis',
+        'images',
+        'bind',
+        'announce',
+        'name',
+        'replicas',
+        'quorum',
+        'count',
+        '__proto__',
+        'constructor',
+      ),
+      fc.string({ maxLength: 8 }),
+    ),
+    tie('node'),
+    { maxKeys: 5 },
+  ),
 })).node;
 
 /** Documents crafted to break parsers: alias bombs, deep nesting, tags, several documents. */
@@ -101,11 +142,13 @@ function mutate(doc: unknown, at: Path, op: 'set' | 'delete' | 'add' | 'rename',
 
 export const mutation = fc.record({
   pick: fc.nat(),
-  op: fc.constantFrom('set', 'set', 'delete', 'add', 'rename') as fc.Arbitrary<'set' | 'delete' | 'add' | 'rename'>,
+  op: fc.constantFrom<'set' | 'delete' | 'add' | 'rename'>('set', 'set', 'delete', 'add', 'rename'),
   value: fc.oneof(scalar, tree, fc.integer({ min: -5, max: 100_000 }), fc.constantFrom(0, 1, 2, 25, 26, 65535, 65536, 200, 201, -1)),
-  key: fc.oneof(fc.constantFrom('replica', 'quorom', 'slaves', 'replicas', 'password', 'sentinel-password', 'user', 'count', 'name', 'bind'), fc.string({ maxLength: 6 })),
+  key: fc.oneof(
+    fc.constantFrom('replica', 'quorom', 'slaves', 'replicas', 'password', 'sentinel-password', 'user', 'count', 'name', 'bind'),
+    fc.string({ maxLength: 6 }),
+  ),
 });
-
 
 /** An example spec with 1-4 random mutations, as YAML text. */
 export const mutatedExample = fc.tuple(fc.nat({ max: examples.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 4 })).map(([which, muts]) => {

@@ -31,28 +31,34 @@ export async function testSpecText(o: TestSpecOptions): Promise<string> {
   const sentinels = o.sentinels ?? 3;
   const redisBase = await freeServicePortBlock(replicas + 1);
   const sentinelBase = await freeServicePortBlock(sentinels);
-  return [
-    'version: 1',
-    `project: ${o.project}`,
-    `network: ${o.network}`,
-    'masters:',
-    '  - name: mymaster',
-    `    replicas: ${replicas}`,
-    '    quorum: 2',
-    'sentinels:',
-    `  count: ${sentinels}`,
-    `  implementation: ${o.implementation}`,
-    '  down-after-milliseconds: 5000',
-    'redis:',
-    '  persistence: none',
-    'ports:',
-    `  redis: ${redisBase}`,
-    `  sentinel: ${sentinelBase}`,
-    ...(o.password || o.sentinelPassword
-      ? ['auth:', ...(o.password ? ['  password: ${TEST_REDIS_PASSWORD}'] : []), ...(o.sentinelPassword ? ['  sentinel-password: ${TEST_SENTINEL_PASSWORD}'] : [])]
-      : []),
-    ...(o.extra ? [o.extra] : []),
-  ].join('\n') + '\n';
+  return (
+    [
+      'version: 1',
+      `project: ${o.project}`,
+      `network: ${o.network}`,
+      'masters:',
+      '  - name: mymaster',
+      `    replicas: ${replicas}`,
+      '    quorum: 2',
+      'sentinels:',
+      `  count: ${sentinels}`,
+      `  implementation: ${o.implementation}`,
+      '  down-after-milliseconds: 5000',
+      'redis:',
+      '  persistence: none',
+      'ports:',
+      `  redis: ${redisBase}`,
+      `  sentinel: ${sentinelBase}`,
+      ...(o.password || o.sentinelPassword
+        ? [
+            'auth:',
+            ...(o.password ? ['  password: ${TEST_REDIS_PASSWORD}'] : []),
+            ...(o.sentinelPassword ? ['  sentinel-password: ${TEST_SENTINEL_PASSWORD}'] : []),
+          ]
+        : []),
+      ...(o.extra ? [o.extra] : []),
+    ].join('\n') + '\n'
+  );
 }
 
 export async function testTopology(o: TestSpecOptions): Promise<TestTopology> {

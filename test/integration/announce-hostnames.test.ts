@@ -84,14 +84,18 @@ describe.each(implementations)('hostname announcements, %s sentinel', (implement
     const c = new Redis({ host: '127.0.0.1', port: sentinelPort, lazyConnect: true });
     await c.connect();
     try {
-      await waitUntil('the sentinel discovers the replica, and its link is up', async () => {
-        const replicas = await replicasSeen(c);
-        const flags = replicas[0]?.[replicas[0].indexOf('flags') + 1];
-        const link = replicas[0]?.[replicas[0].indexOf('master-link-status') + 1];
-        return replicas.length === 1 && flags === 'slave' && link === 'ok' ? [] : [JSON.stringify(replicas)];
-      }, { timeoutMs: 20_000 });
+      await waitUntil(
+        'the sentinel discovers the replica, and its link is up',
+        async () => {
+          const replicas = await replicasSeen(c);
+          const flags = replicas[0]?.[replicas[0].indexOf('flags') + 1];
+          const link = replicas[0]?.[replicas[0].indexOf('master-link-status') + 1];
+          return replicas.length === 1 && flags === 'slave' && link === 'ok' ? [] : [JSON.stringify(replicas)];
+        },
+        { timeoutMs: 20_000 },
+      );
       expect(await c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster')).toEqual(['localhost', String(redisBase)]);
-      const master = ((await c.call('SENTINEL', 'MASTER', 'mymaster')) as string[]);
+      const master = (await c.call('SENTINEL', 'MASTER', 'mymaster')) as string[];
       expect(master[master.indexOf('flags') + 1]).toBe('master');
     } finally {
       c.disconnect();

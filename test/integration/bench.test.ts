@@ -52,7 +52,11 @@ describe.skipIf(!built)('bench scripts (smoke, tiny settings)', () => {
     const before = tempDirs('sc-test-m0-');
     const r = await run(tsx, ['bench/sentinel-cost.ts', '--masters', '1', '--seconds', '1', '--warmup', '0']);
     expect(r.code, r.stderr).toBe(0);
-    const json = jsonLine(r.stdout) as { benchmark: string; summary: Array<{ impl: string; cpuPercent: number; rssMb: number }>; ratios: Array<{ cpu: number | null }> };
+    const json = jsonLine(r.stdout) as {
+      benchmark: string;
+      summary: Array<{ impl: string; cpuPercent: number; rssMb: number }>;
+      ratios: Array<{ cpu: number | null }>;
+    };
     expect(json.benchmark).toBe('sentinel-cost');
     expect(json.summary.map((s) => s.impl).sort()).toEqual(['bundled', 'redis']);
     for (const s of json.summary) {
@@ -69,7 +73,15 @@ describe.skipIf(!built)('bench scripts (smoke, tiny settings)', () => {
     expect(r.code, r.stderr).toBe(0);
     const json = jsonLine(r.stdout) as {
       benchmark: string;
-      runs: Array<{ impl: string; status: string; problems: string[]; detectionMs: number | null; switchMs: number | null; rejoinMs: number | null; lostWrites: number | null }>;
+      runs: Array<{
+        impl: string;
+        status: string;
+        problems: string[];
+        detectionMs: number | null;
+        switchMs: number | null;
+        rejoinMs: number | null;
+        lostWrites: number | null;
+      }>;
       summary: Array<{ metric: string }>;
     };
     expect(json.benchmark).toBe('failover');

@@ -27,6 +27,7 @@ describe.skipIf(!built)('bin/sentinel-compose.js (bundled build)', () => {
     const typo = cli(['valdate'], cwd);
     expect(typo.status).toBe(2);
     expect(typo.stderr).toMatch(/did you mean "validate"/);
+    // eslint-disable-next-line no-control-regex -- an ANSI escape is exactly what must not be there
     expect(typo.stderr).not.toMatch(/\u001b\[/); // NO_COLOR
   });
 

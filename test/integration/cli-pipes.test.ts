@@ -19,7 +19,11 @@ afterAll(() => {
 });
 
 /** Runs the CLI, closes its stdout after `closeAfter` bytes (0: at once), and waits for it to end. */
-function runClosingStdout(args: string[], cwd: string, closeAfter: number): Promise<{ code: number | null; signal: string | null; stderr: string; got: string }> {
+function runClosingStdout(
+  args: string[],
+  cwd: string,
+  closeAfter: number,
+): Promise<{ code: number | null; signal: string | null; stderr: string; got: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     children.add(child);

@@ -53,7 +53,6 @@ function listing(dir: string): string[] {
   return readdirSync(dir, { recursive: true }).map(String).sort();
 }
 
-
 const upDirs: string[] = [];
 afterEach(async () => {
   for (const d of upDirs.splice(0)) await run(['down', '--volumes', '--runtime', 'local', '--out', d], path.dirname(d));
@@ -90,7 +89,7 @@ describe.skipIf(!canMount)('a full disk or a read-only folder', () => {
       for (const out of ['out', 'new/out']) {
         const r = await run(['render', '--out', path.join(full, out)], cwd);
         expect(r.code, r.stderr).toBe(2);
-        expect(r.stderr).toMatch(/^error: rendering into .* failed: no space left on the device; .*\n  fix: free some space there/m);
+        expect(r.stderr).toMatch(/^error: rendering into .* failed: no space left on the device; .*\n {2}fix: free some space there/m);
         expect(listing(full)).toEqual(snapshot);
       }
       expect(readFileSync(path.join(full, 'out', 'compose.yaml'), 'utf8')).toBe(before);

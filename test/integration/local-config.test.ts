@@ -72,10 +72,14 @@ describe('local-process configs with real redis-server and redis-sentinel', () =
       const n = allNodes(t).find((x) => x.service === svc)!;
       return `${n.local.host}:${n.local.port}`;
     };
-    await until('sentinels discover both replicas and each other', async () => {
+    await until(
+      'sentinels discover both replicas and each other',
+      async () => {
         const v = await sentinelView(t, SPW);
         return v.replicas.length === 2 && v.sentinels.length === 2 && v.flags.every((f) => f === 'slave');
-      }, 20_000);
+      },
+      20_000,
+    );
     const v = await sentinelView(t, SPW);
     expect(v.master).toBe(addr('redis-master'));
     expect(v.replicas).toEqual([addr('redis-replica-1'), addr('redis-replica-2')].sort());
@@ -95,10 +99,14 @@ describe('local-process configs with real redis-server and redis-sentinel', () =
     for (const n of allNodes(t)) n.local.host = n.local.host.replace(/^127\.0\.0\./, `127.${x}.${y}.`);
     const procs = await startAll(t, {});
     const addr = (svc: string) => `${allNodes(t).find((n) => n.service === svc)!.local.host}:${svc.includes('sentinel') ? 26379 : 6379}`;
-    await until('sentinels discover replicas and each other', async () => {
+    await until(
+      'sentinels discover replicas and each other',
+      async () => {
         const v = await sentinelView(t);
         return v.replicas.length === 2 && v.sentinels.length === 2;
-      }, 20_000);
+      },
+      20_000,
+    );
     const v = await sentinelView(t);
     // Without the announce settings these would be 127.0.0.1 (the connections' source address).
     expect(v.master).toBe(addr('redis-master'));

@@ -43,9 +43,7 @@ describe('README client snippets', () => {
       { env: { PW, SPW } },
     );
     const t: Topology = loaded.topology;
-    readme = String(
-      renderFiles(t, loaded.secrets, { specName: 's.yaml', sentinelBundle: { placeholder: true } }).find((f) => f.path === 'README.md')!.content,
-    );
+    readme = String(renderFiles(t, loaded.secrets, { specName: 's.yaml', sentinelBundle: { placeholder: true } }).find((f) => f.path === 'README.md')!.content);
     // The topology the README describes, on the same addresses.
     for (const node of allNodes(t)) {
       const dir = tempDir(`sc-snip-${node.service}-`);

@@ -9,7 +9,12 @@ export const downCommand = defineCommand({
   options: {
     ...outOption,
     ...runtimeOption,
-    volumes: { alias: 'v', type: 'boolean', default: false, describe: 'Also delete the data directories sentinel-compose created (and the configs the nodes rewrote); never anything else' },
+    volumes: {
+      alias: 'v',
+      type: 'boolean',
+      default: false,
+      describe: 'Also delete the data directories sentinel-compose created (and the configs the nodes rewrote); never anything else',
+    },
   },
   examples: [
     ['$0 down', 'stop ./out with the runtime that started it'],

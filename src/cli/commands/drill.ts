@@ -54,7 +54,7 @@ export const drillCommand = defineCommand({
     'command-timeout': {
       type: 'number',
       default: 1000,
-      describe: 'The client\'s command timeout in ms (0: none; writes then block until the client reconnects)',
+      describe: "The client's command timeout in ms (0: none; writes then block until the client reconnects)",
       requiresArg: true,
       // Node timers hold at most 2^31-1 ms; an hour is far beyond any useful timeout here.
       range: { min: 0, max: 3_600_000, integer: true, unit: 'milliseconds', example: 1000, note: 'or 0 for none' },
@@ -82,7 +82,7 @@ export const drillCommand = defineCommand({
     },
   },
   examples: [
-    ['$0 drill --up', 'start the spec\'s topology, drill master-pause on every master group, take it down'],
+    ['$0 drill --up', "start the spec's topology, drill master-pause on every master group, take it down"],
     ['$0 drill master-pause no-quorum --report drill-report', 'against the running topology in ./out; JUnit + HTML for CI'],
     ['$0 drill all --up --json > drill.json', 'every scenario, machine-readable'],
     ['$0 drill --list', 'what each scenario does'],
@@ -91,19 +91,27 @@ export const drillCommand = defineCommand({
     'Each run waits until its master group is healthy (and no sentinel is in TILT), starts a Sentinel-aware client ' +
     '(ioredis) writing sequence numbers at --rate, plays the scenario, and then checks every acknowledged write on the final ' +
     'master. Times are ms since the fault. Progress goes to stderr, the summary (or --json) to stdout.\n' +
-    'Interrupted (Ctrl-C, kill, a closed terminal or pipe), it brings back what it paused, takes down what --up started, and exits 128 + the signal\'s number (130 for Ctrl-C); a second Ctrl-C quits at once and says what it left.\n' +
+    "Interrupted (Ctrl-C, kill, a closed terminal or pipe), it brings back what it paused, takes down what --up started, and exits 128 + the signal's number (130 for Ctrl-C); a second Ctrl-C quits at once and says what it left.\n" +
     'Exit codes: 0 every expectation held, 1 one failed (or a run could not finish), 2 bad input, a missing dependency or nothing running, 129/130/143 interrupted.',
   async run(args, ctx) {
     const { SCENARIOS, selectScenarios, validateScenarios } = await import('../../drill/scenarios/index.js');
     const file = args['scenario-file'];
-    const custom = file ? loadScenarioFile(file, ctx.cwd, SCENARIOS.map((s) => s.name), validateScenarios) : [];
+    const custom = file
+      ? loadScenarioFile(
+          file,
+          ctx.cwd,
+          SCENARIOS.map((s) => s.name),
+          validateScenarios,
+        )
+      : [];
     const available = [...SCENARIOS, ...custom];
     if (args.list) return listScenarios(available, ctx);
 
     const problems: Problem[] = [];
     if (args.report !== undefined) {
       const dir = path.resolve(ctx.cwd, args.report);
-      if (existsSync(dir) && !statSync(dir).isDirectory()) problems.push({ path: '--report', value: args.report, message: 'exists and is not a folder', fix: 'give a folder (it is created if missing)' });
+      if (existsSync(dir) && !statSync(dir).isDirectory())
+        problems.push({ path: '--report', value: args.report, message: 'exists and is not a folder', fix: 'give a folder (it is created if missing)' });
       else {
         // Found out now rather than after the drill.
         const unwritable = checkWritable(dir, '--report');
@@ -119,7 +127,7 @@ export const drillCommand = defineCommand({
       else throw err;
     }
     if (problems.length) throw new UsageError(problems);
-    return runDrillCommand(args as DrillArgs, scenarios, ctx);
+    return runDrillCommand(args, scenarios, ctx);
   },
 });
 
@@ -150,16 +158,16 @@ function parseYaml(text: string, file: string): unknown {
   try {
     return yamlParse(text);
   } catch (err) {
-    throw new UsageError([{ path: `--scenario-file ${file}`, message: `is not valid YAML/JSON: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` }], { cause: err });
+    throw new UsageError(
+      [{ path: `--scenario-file ${file}`, message: `is not valid YAML/JSON: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` }],
+      { cause: err },
+    );
   }
 }
 
 function listScenarios(available: Scenario[], ctx: CommandContext): number {
   const width = Math.max(...available.map((s) => s.name.length));
-  ctx.result(
-    { scenarios: available },
-    available.map((s) => `${ctx.out.color.bold(s.name.padEnd(width))}  ${s.summary}`).join('\n'),
-  );
+  ctx.result({ scenarios: available }, available.map((s) => `${ctx.out.color.bold(s.name.padEnd(width))}  ${s.summary}`).join('\n'));
   return 0;
 }
 
@@ -179,7 +187,8 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
 
   let startedHere = false;
   const interrupts = catchInterrupts({
-    onStop: (sig) => progress(`${sig}: stopping after bringing back whatever is paused${startedHere ? ' and taking the topology down' : ''} (Ctrl-C again to quit at once)`),
+    onStop: (sig) =>
+      progress(`${sig}: stopping after bringing back whatever is paused${startedHere ? ' and taking the topology down' : ''} (Ctrl-C again to quit at once)`),
     onQuit: () => {
       const paused = readFaults(outDir).map((f) => `${f.service} is still ${f.kind}`);
       return startedHere
@@ -204,7 +213,11 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
         startedBy: 'drill --up',
         signal,
         logger: { info: progress, warn: (l) => ctx.out.warn(l) },
-        check: (t) => checkGroups(args.group, t.masters.map((m) => m.name)),
+        check: (t) =>
+          checkGroups(
+            args.group,
+            t.masters.map((m) => m.name),
+          ),
         // Already up (by `up`, or by another drill): drill it as it is and leave it running.
         adopt: async (rt) => {
           if ((await preflight(rt, outDir, args.out, progress, true)) === 'ready') return 'use';
@@ -226,7 +239,10 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
       }
     } else {
       dir = loadRendered(outDir);
-      checkGroups(args.group, dir.topology.masters.map((m) => m.name));
+      checkGroups(
+        args.group,
+        dir.topology.masters.map((m) => m.name),
+      );
       lock = acquireLock(outDir, 'drill', args.out);
       if (lock.replaced) progress(describeReplaced(lock.replaced));
       runtime = (await runtimeForExisting(dir, choice === 'auto' ? undefined : choice)).runtime;
@@ -257,7 +273,9 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
       try {
         await tearDown(runtime, outDir, { volumes: true, logger: { info: progress, warn: (l) => ctx.out.warn(l) } });
       } catch (err) {
-        ctx.out.warn(`could not take ${runtime.topology.project} down: ${err instanceof Error ? err.message : String(err)} (run \`sentinel-compose down --out ${args.out}\`)`);
+        ctx.out.warn(
+          `could not take ${runtime.topology.project} down: ${err instanceof Error ? err.message : String(err)} (run \`sentinel-compose down --out ${args.out}\`)`,
+        );
       }
     }
     lock?.release();
@@ -268,7 +286,8 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
 function checkGroups(groups: string[] | undefined, known: string[]): void {
   const problems: Problem[] = [];
   for (const g of groups ?? []) {
-    if (!known.includes(g)) problems.push({ path: '--group', value: g, message: 'is not a master group of this topology', fix: `use one of: ${known.join(', ')}` });
+    if (!known.includes(g))
+      problems.push({ path: '--group', value: g, message: 'is not a master group of this topology', fix: `use one of: ${known.join(', ')}` });
   }
   if (problems.length) throw new UsageError(problems);
 }

@@ -24,7 +24,7 @@ export async function openRendered(args: { out: string }, ctx: CommandContext): 
 
 /** Lines of text padded into columns; widths ignore ANSI colour codes. */
 export function table(rows: string[][], gap = 2): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- ANSI colour codes (ESC [ ... m) are what it measures around
   const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(cell))));

@@ -32,7 +32,10 @@ export const sentinelCommand = defineCommand<Record<string, never>, { file: stri
       throw err;
     }
     if (typeof mod.runSentinel !== 'function') {
-      throw new MissingDependencyError('runSentinel() in src/sentinel/main.ts', 'The sentinel module does not export runSentinel(argv); rebuild sentinel-compose.');
+      throw new MissingDependencyError(
+        'runSentinel() in src/sentinel/main.ts',
+        'The sentinel module does not export runSentinel(argv); rebuild sentinel-compose.',
+      );
     }
     const code = await mod.runSentinel(args._.map(String));
     return typeof code === 'number' ? code : 0;

@@ -4,9 +4,9 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { timeOfDay } from '../../common/clock.js';
-import { describeLeftover, type Leftover } from '../../runtime/leftovers.js';
+import { describeLeftover, onPurpose, undoCommand, type Leftover } from '../../runtime/leftovers.js';
 import type { LockHolder } from '../../runtime/lock.js';
-import type { NodeStatus, SentinelMasterView, Snapshot } from '../../runtime/probe.js';
+import { badFlags, type NodeView, type SentinelMasterView, type Snapshot } from '../../runtime/observe/index.js';
 import type { Topology } from '../../topology/types.js';
 import { table } from './runtime-shared.js';
 
@@ -18,28 +18,29 @@ export interface StatusView {
 
 export function formatStatus(t: Topology, v: StatusView, c: ChalkInstance): string {
   const s = v.snapshot;
-  const healthy = v.problems.length === 0 && v.disagreements.length === 0;
+  // Health is decided in runtime/observe/health.ts; every disagreement is also a problem there,
+  // listed once here, under Disagreements.
+  const healthy = v.problems.length === 0;
+  const problems = v.problems.filter((p) => !v.disagreements.includes(p));
   const head = `${c.bold(s.project)} on ${s.runtime} at ${new Date(s.time).toLocaleTimeString()}: ${healthy ? c.green('healthy') : c.red('not healthy')}`;
   const out = [head, '', nodeTable(t, s.nodes, c), '', sentinelTable(t, s, c)];
   if (v.disagreements.length) out.push('', c.yellow('Disagreements:'), ...v.disagreements.map((d) => `  ${c.yellow('!')} ${d}`));
-  if (v.problems.length) out.push('', c.red('Not healthy because:'), ...v.problems.map((p) => `  ${c.red('-')} ${p}`));
+  if (problems.length) out.push('', c.red('Not healthy because:'), ...problems.map((p) => `  ${c.red('-')} ${p}`));
   return out.join('\n');
 }
 
-function processCell(state: string, c: ChalkInstance): string {
+function processCell(state: string | undefined, c: ChalkInstance): string {
+  if (state === undefined) return '-';
   if (state === 'running') return c.green(state);
   if (state === 'paused') return c.yellow(state);
   return c.red(state);
 }
 
-function nodeTable(t: Topology, nodes: NodeStatus[], c: ChalkInstance): string {
+function nodeTable(t: Topology, nodes: NodeView[], c: ChalkInstance): string {
   const rows: string[][] = [['NODE', 'GROUP', 'PROCESS', 'ADDRESS', 'ROLE', 'OFFSET', 'LAG', 'LINK'].map((h) => c.bold(h))];
   for (const n of nodes) {
     const role = !n.reachable ? c.red(n.error ?? 'unreachable') : n.role === 'master' ? c.bold('master') : 'replica';
-    const lag =
-      n.role === 'replica' && (n.lagBytes !== undefined || n.lagSeconds !== undefined)
-        ? `${n.lagBytes ?? '?'} B / ${n.lagSeconds ?? '?'} s`
-        : '-';
+    const lag = n.role === 'replica' && (n.lagBytes !== undefined || n.lagSeconds !== undefined) ? `${n.lagBytes ?? '?'} B / ${n.lagSeconds ?? '?'} s` : '-';
     let link = '-';
     if (n.role === 'master') {
       const expected = (t.masters.find((m) => m.name === n.group)?.nodes.length ?? 1) - 1;
@@ -91,31 +92,42 @@ function sentinelTable(t: Topology, s: Snapshot, c: ChalkInstance): string {
   return table(rows);
 }
 
-const BAD = ['s_down', 'o_down', 'disconnected', 'failover_in_progress', 'promoted'];
-
 function flagsCell(v: SentinelMasterView, c: ChalkInstance): string {
-  return v.flags.map((f) => (BAD.includes(f) ? c.red(f) : f)).join(',');
+  return v.flags.map((f) => (badFlags([f]).length ? c.red(f) : f)).join(',');
 }
 
 function countCell(peers: SentinelMasterView['replicas'], expected: number, c: ChalkInstance): string {
-  const ok = peers.filter((p) => !p.flags.some((f) => BAD.includes(f))).length;
+  const ok = peers.filter((p) => badFlags(p.flags).length === 0).length;
   const text = `${ok}/${expected}${peers.length > ok ? ` (+${peers.length - ok} down)` : ''}`;
   return ok >= expected && peers.length === ok ? c.green(text) : ok >= expected ? c.yellow(text) : c.red(text);
 }
 
 /** Lines under the status table: who works on the folder, and what a command that died left behind, each with its fix. */
-export function statusNotes(a: { project: string; out: string; holder: LockHolder | null; busy: LockHolder | null; startedBy?: string; leftovers: Leftover[] }): string[] {
+export function statusNotes(a: {
+  project: string;
+  out: string;
+  holder: LockHolder | null;
+  busy: LockHolder | null;
+  startedBy?: string;
+  leftovers: Leftover[];
+}): string[] {
   const up = `\`sentinel-compose up --out ${a.out}\``;
   const fix = (l: Leftover) => {
+    if (onPurpose(l)) return `; ${undoCommand(l, a.out)} ${l.state === 'paused' ? 'resumes it' : 'starts it again'}`;
     if (l.ownerAlive) return '';
     if (l.state === 'paused') return `: ${up} resumes it`;
-    return l.state === 'missing' ? `: ${up} starts it` : `: ${up} starts it again (\`sentinel-compose logs --out ${a.out} -s ${l.service}\` shows why it stopped)`;
+    return l.state === 'missing'
+      ? `: ${up} starts it`
+      : `: ${up} starts it again (\`sentinel-compose logs --out ${a.out} -s ${l.service}\` shows why it stopped)`;
   };
   const notes: string[] = [];
   if (a.busy) notes.push(`\`sentinel-compose ${a.busy.command}\` (pid ${a.busy.pid}) is working on ${a.out} since ${timeOfDay(a.busy.since)}`);
-  else if (a.holder) notes.push(`\`sentinel-compose ${a.holder.command}\` (pid ${a.holder.pid}, from ${timeOfDay(a.holder.since)}) ended without finishing (killed?)`);
+  else if (a.holder)
+    notes.push(`\`sentinel-compose ${a.holder.command}\` (pid ${a.holder.pid}, from ${timeOfDay(a.holder.since)}) ended without finishing (killed?)`);
   if (!a.busy && a.startedBy === 'drill --up') {
-    notes.push(`${a.project} was started by a \`drill --up\` that did not finish (and so did not take it down): \`sentinel-compose down --out ${a.out}\` takes it down, ${up} keeps it`);
+    notes.push(
+      `${a.project} was started by a \`drill --up\` that did not finish (and so did not take it down): \`sentinel-compose down --out ${a.out}\` takes it down, ${up} keeps it`,
+    );
   }
   for (const l of a.leftovers) notes.push(`${l.service} ${describeLeftover(l)}${fix(l)}`);
   return notes;

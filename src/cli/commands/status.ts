@@ -1,4 +1,4 @@
-import { EXIT_CHECK_FAILED } from '../../common/errors.js';
+import { EXIT_CHECK_FAILED, EXIT_OK } from '../../common/errors.js';
 import { outOption } from '../options.js';
 import { defineCommand } from '../registry.js';
 import { openRendered, runtimeOption } from './runtime-shared.js';
@@ -28,7 +28,7 @@ export const statusCommand = defineCommand({
   async run(args, ctx) {
     const dir = await openRendered(args, ctx);
     const { runtimeForExisting } = await import('../../runtime/open.js');
-    const { takeSnapshot, missingForHealth, disagreements } = await import('../../runtime/probe.js');
+    const { disagreements, lookAt, missingForHealth, observerFor } = await import('../../runtime/observe/index.js');
     const { formatStatus, statusNotes } = await import('./status-view.js');
     const { checkServices } = await import('../../runtime/leftovers.js');
     const { holderAlive, readLock } = await import('../../runtime/lock.js');
@@ -36,28 +36,31 @@ export const statusCommand = defineCommand({
     await (await import('../../runtime/reach.js')).assertReachable(runtime);
     const t = dir.topology;
 
+    // One set of connections for every look (--watch): a node that does not answer keeps one question pending, not one per refresh.
+    const observer = observerFor(runtime, dir.secrets);
     const look = async () => {
-      const snapshot = await takeSnapshot(runtime, dir.secrets);
+      const snapshot = await lookAt(runtime, observer);
       const problems = missingForHealth(t, snapshot);
       const dis = disagreements(t, snapshot);
       // Who is working on it right now, and what a command that died left paused or killed.
       const holder = readLock(dir.outDir);
       const busy = holder && holderAlive(holder) ? holder : null;
-      const states = [...snapshot.nodes, ...snapshot.sentinels].map((n) => ({ service: n.service, state: n.process }));
+      const states = [...snapshot.nodes, ...snapshot.sentinels].map((n) => ({ service: n.service, state: n.process ?? 'missing' }));
       const { paused, down } = await checkServices(runtime, dir.outDir, states);
       // When nothing runs at all, "not up" below says it once.
       const leftovers = [...paused, ...(states.some((x) => x.state === 'running' || x.state === 'paused') ? down : [])];
       const notes = statusNotes({ project: t.project, out: args.out, holder, busy, startedBy: state?.startedBy, leftovers });
-      return { snapshot, problems, disagreements: dis, healthy: problems.length === 0 && dis.length === 0, busy, leftovers, notes };
+      return { snapshot, problems, disagreements: dis, healthy: problems.length === 0, busy, leftovers, notes };
     };
-    const notUp = !state && !args.runtime ? `${t.project} is not up (nothing recorded in ${dir.outDir}/run/state.json); start it with \`sentinel-compose up\`` : null;
+    const notUp =
+      !state && !args.runtime ? `${t.project} is not up (nothing recorded in ${dir.outDir}/run/state.json); start it with \`sentinel-compose up\`` : null;
 
     if (!args.watch) {
-      const v = await look();
+      const v = await look().finally(() => observer.close());
       const data = { ok: v.healthy, project: t.project, runtime: runtime.kind, startedAt: state ? new Date(state.startedAt).toISOString() : null, ...v };
       ctx.result(data, [formatStatus(t, v, ctx.out.color), ...(v.notes.length ? ['', ...v.notes] : []), ...(notUp ? ['', notUp] : [])].join('\n'));
       // The report above says why; exit 1 so that scripts can wait on `status`.
-      return v.healthy ? 0 : EXIT_CHECK_FAILED;
+      return v.healthy ? EXIT_OK : EXIT_CHECK_FAILED;
     }
 
     const abort = new AbortController();
@@ -71,7 +74,12 @@ export const statusCommand = defineCommand({
         const v = await look();
         if (ctx.out.json) ctx.out.out(JSON.stringify({ ok: v.healthy, project: t.project, runtime: runtime.kind, ...v }));
         else {
-          const text = [formatStatus(t, v, ctx.out.color), ...(v.notes.length ? ['', ...v.notes] : []), '', ctx.out.color.dim(`every ${args.interval} s; Ctrl-C to stop`)].join('\n');
+          const text = [
+            formatStatus(t, v, ctx.out.color),
+            ...(v.notes.length ? ['', ...v.notes] : []),
+            '',
+            ctx.out.color.dim(`every ${args.interval} s; Ctrl-C to stop`),
+          ].join('\n');
           // Home the cursor and clear below it: the table redraws in place without flicker.
           ctx.out.out(tty ? `\x1b[H\x1b[J${text}` : text);
         }
@@ -82,6 +90,7 @@ export const statusCommand = defineCommand({
       }
     } finally {
       process.off('SIGINT', onSigint);
+      observer.close();
     }
   },
 });

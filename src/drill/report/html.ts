@@ -46,10 +46,23 @@ function markers(run: RunReport): Marker[] {
   for (const s of run.steps) {
     if (s.label.startsWith('wait') || s.label.startsWith('hold')) continue;
     const label = `${s.label.split(' ')[0]} ${s.services.join(', ')}`.trim();
-    out.push({ t: s.endedAt, label, color: '#111827', title: `${Math.round(s.endedAt)} ms drill: ${label} (the runtime took ${Math.round(s.endedAt - s.startedAt)} ms)`, dashed: false });
+    out.push({
+      t: s.endedAt,
+      label,
+      color: '#111827',
+      title: `${Math.round(s.endedAt)} ms drill: ${label} (the runtime took ${Math.round(s.endedAt - s.startedAt)} ms)`,
+      dashed: false,
+    });
   }
   for (const r of run.measurements?.rejoins ?? []) {
-    if (r.rejoinedAt !== null) out.push({ t: r.rejoinedAt, label: `${r.service} back`, color: '#15803d', title: `${Math.round(r.rejoinedAt)} ms ${r.service} back as ${r.as}`, dashed: false });
+    if (r.rejoinedAt !== null)
+      out.push({
+        t: r.rejoinedAt,
+        label: `${r.service} back`,
+        color: '#15803d',
+        title: `${Math.round(r.rejoinedAt)} ms ${r.service} back as ${r.as}`,
+        dashed: false,
+      });
   }
   return out.sort((a, b) => a.t - b.t);
 }
@@ -89,7 +102,9 @@ export function chartSvg(run: RunReport): string {
   const X = (t: number) => L + ((t - x0) / (x1 - x0)) * (W - L - R);
   const Y = (ms: number) => plotTop + plotH - ((Math.log10(Math.max(ms, 10 ** yMinExp)) - yMinExp) / (yMaxExp - yMinExp)) * plotH;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${esc(`write latency and sentinel events, ${headline(run)}`)}">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="${esc(`write latency and sentinel events, ${headline(run)}`)}">`,
+  );
   parts.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="#fff"/>`);
   // Outage windows.
   for (const w of run.writes?.stats.windows ?? []) {
@@ -189,7 +204,9 @@ function runSection(run: RunReport, i: number): string {
   const tl = timeline(run);
   out.push(`<details${run.status === 'failed' ? ' open' : ''}><summary>Timeline (${tl.length} entries, ms since the fault)</summary><table class="tl"><tbody>`);
   for (const e of tl) {
-    out.push(`<tr class="${e.kind}"><td class="num">${Math.round(e.t)}</td><td>${esc(e.who)}</td><td><code>${esc(e.what)}</code>${e.note ? ` <span class="muted">(${esc(e.note)})</span>` : ''}</td></tr>`);
+    out.push(
+      `<tr class="${e.kind}"><td class="num">${Math.round(e.t)}</td><td>${esc(e.who)}</td><td><code>${esc(e.what)}</code>${e.note ? ` <span class="muted">(${esc(e.note)})</span>` : ''}</td></tr>`,
+    );
   }
   out.push('</tbody></table></details></section>');
   return out.join('\n');

@@ -51,11 +51,19 @@ export function timeline(run: RunReport): TimelineEntry[] {
   }
   for (const r of run.measurements?.rejoins ?? []) {
     if (r.rejoinedAt !== null) {
-      out.push({ t: r.rejoinedAt, who: 'drill', what: `${r.service} back as ${r.as} (${r.as === 'replica' ? 'link up' : 'replicas following'})`, kind: 'step' });
+      out.push({
+        t: r.rejoinedAt,
+        who: 'drill',
+        what: `${r.service} back as ${r.as} (${r.as === 'replica' ? 'link up' : 'replicas following'})`,
+        kind: 'step',
+      });
     }
   }
   // Stable: events keep their arrival order among equal times.
-  return out.map((e, i) => ({ e, i })).sort((a, b) => a.e.t - b.e.t || a.i - b.i).map((x) => x.e);
+  return out
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.t - b.e.t || a.i - b.i)
+    .map((x) => x.e);
 }
 
 export interface Figure {
@@ -86,7 +94,12 @@ export function figures(run: RunReport): Figure[] {
         detail: `first by ${m.detection.sentinel}${m.detection.all.length > 1 ? `; ${m.detection.all.length} sentinels within ${ms(spread)}` : ''}`,
       });
     }
-    if (m.odown) out.push({ label: 'objectively down (+odown)', value: ms(m.odown.t), detail: `${m.odown.sentinel}${m.odown.quorum ? `, quorum ${m.odown.quorum}` : ''}` });
+    if (m.odown)
+      out.push({
+        label: 'objectively down (+odown)',
+        value: ms(m.odown.t),
+        detail: `${m.odown.sentinel}${m.odown.quorum ? `, quorum ${m.odown.quorum}` : ''}`,
+      });
     if (m.elected) {
       const votes = votesText(m);
       out.push({
@@ -108,7 +121,12 @@ export function figures(run: RunReport): Figure[] {
     }
     if (m.failoverEnd) out.push({ label: 'failover end', value: ms(m.failoverEnd.t), detail: m.failoverEnd.sentinel });
     for (const a of m.aborts) out.push({ label: 'failover aborted', value: ms(a.t), detail: `${a.sentinel} ${a.channel}` });
-    if (m.tilts.length) out.push({ label: 'TILT', value: `${m.tilts.filter((x) => x.channel === '+tilt').length}x`, detail: m.tilts.map((x) => `${x.sentinel} ${x.channel} at ${ms(x.t)}`).join(', ') });
+    if (m.tilts.length)
+      out.push({
+        label: 'TILT',
+        value: `${m.tilts.filter((x) => x.channel === '+tilt').length}x`,
+        detail: m.tilts.map((x) => `${x.sentinel} ${x.channel} at ${ms(x.t)}`).join(', '),
+      });
   }
   const w = run.writes;
   if (w) {

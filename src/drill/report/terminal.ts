@@ -74,7 +74,11 @@ export function renderRun(run: RunReport, c: ChalkInstance): string {
 export function renderTerminal(report: DrillReport, c: ChalkInstance): string {
   const parts = report.runs.map((r) => renderRun(r, c));
   const total = countsText(report);
-  const verdict = report.passed ? c.green(`drill passed: ${total}`) : report.counts.interrupted ? c.yellow(`drill interrupted: ${total}`) : c.red(`drill failed: ${total}`);
+  const verdict = report.passed
+    ? c.green(`drill passed: ${total}`)
+    : report.counts.interrupted
+      ? c.yellow(`drill interrupted: ${total}`)
+      : c.red(`drill failed: ${total}`);
   const opts = report.options;
   const context = c.dim(
     `${report.project} on ${report.runtime} (${report.network} network), sentinels: ${report.sentinelImplementation}; ` +

@@ -3,7 +3,7 @@
  * of it is brought back before the run returns (`bringBackAll`).
  */
 import type { Runtime } from '../../runtime/types.js';
-import type { Observer } from '../probe.js';
+import type { Observer } from '../../runtime/observe/index.js';
 
 export class DownServices {
   private readonly paused = new Set<string>();

@@ -8,7 +8,7 @@
  * handler per kind of step), client-load.ts and write-check.ts (the application's side), and
  * report.ts (the report, a pure function of the record).
  */
-import { readyMissing, soleMaster } from '../checks.js';
+import { healthyMissing, soleMaster } from '../../runtime/observe/index.js';
 import { drillKey } from '../load.js';
 import { DrillAborted } from '../options.js';
 import { unmetRequirement } from '../requirements.js';
@@ -31,7 +31,14 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
   const { runtime, scenario, group, opts, clock, book } = a;
   const say = (line: string) => a.progress(`[${scenario.name} @ ${group.name}] ${line}`);
   const sentinels = runtime.topology.sentinels.map((s) => s.service);
-  const record = newRecord(scenario, group.name, group.nodes.map((n) => n.service), sentinels, clock.monotonic(), clock.now());
+  const record = newRecord(
+    scenario,
+    group.name,
+    group.nodes.map((n) => n.service),
+    sentinels,
+    clock.monotonic(),
+    clock.now(),
+  );
   const report = () => buildRunReport(record, { names: book, blockedAfterMs: opts.blockedAfterMs });
 
   const unmet = unmetRequirement(scenario, group, sentinels.length);
@@ -46,7 +53,7 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
   let load: ClientLoad | null = null;
   try {
     say(`waiting for ${group.name} to be ready`);
-    const ready = await run.waitFor(`${group.name} ready`, (obs) => readyMissing(obs, run.context()), opts.readyTimeoutMs);
+    const ready = await run.waitFor(`${group.name} ready`, (obs) => healthyMissing(obs, run.context()), opts.readyTimeoutMs);
     record.initialMaster = soleMaster(ready)!;
     record.eventsFrom = clock.monotonic();
     say(`master is ${record.initialMaster}; starting the load (${opts.rate} writes/s${opts.readRate > 0 ? `, ${opts.readRate} reads/s` : ''})`);
@@ -66,7 +73,10 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
     run.markFault();
     await run.sleep(opts.settleMs);
   } catch (err) {
-    record.stopped = err instanceof DrillAborted ? { interrupted: true, message: err.message } : { interrupted: false, message: err instanceof Error ? err.message : String(err) };
+    record.stopped =
+      err instanceof DrillAborted
+        ? { interrupted: true, message: err.message }
+        : { interrupted: false, message: err instanceof Error ? err.message : String(err) };
     say(`stopped: ${record.stopped.message.split('\n')[0]}`);
   } finally {
     try {

@@ -6,7 +6,7 @@
  * its conditions (which events count, who is back), through the pure functions here.
  */
 import type { GroupContext, RunEvent } from '../checks.js';
-import { replicasMissing, soleMaster } from '../checks.js';
+import { replicasMissing, soleMaster } from '../../runtime/observe/index.js';
 import { parseEvent } from '../events.js';
 import type { RawSample } from '../load.js';
 import type { RawEvent } from '../recorder.js';
@@ -162,7 +162,7 @@ export function rejoinsSeen(r: Pick<RunRecord, 'heals' | 'rejoins'>, obs: Observ
     if (obs.at < h.at || r.rejoins.some((x) => x.heal === i)) continue;
     const n = obs.nodes.find((x) => x.service === h.service);
     if (!n?.reachable) continue;
-    if (n.role === 'slave' && master !== null && n.masterService === master && n.linkUp) {
+    if (n.role === 'replica' && master !== null && n.masterService === master && n.link === 'up') {
       out.push({ heal: i, at: obs.at, as: 'replica' });
     } else if (!h.replicaOnly && master === h.service && replicasMissing(obs, master).length === 0) {
       out.push({ heal: i, at: obs.at, as: 'master' });

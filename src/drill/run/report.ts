@@ -4,7 +4,8 @@
  * measurements, and the scenario's expectations are judged. Pure: the same record gives the same
  * report, and the record is not touched.
  */
-import { expectationPassed, judge, soleMaster, type RunEvent } from '../checks.js';
+import { soleMaster } from '../../runtime/observe/index.js';
+import { expectationPassed, judge, type RunEvent } from '../checks.js';
 import { parseVote } from '../events.js';
 import type { RawSample } from '../load.js';
 import { loadStats } from '../load-stats.js';

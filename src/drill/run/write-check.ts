@@ -1,7 +1,6 @@
 /** After the run: every acknowledged write must be on the final master. The key is removed afterwards. */
-import { soleMaster } from '../checks.js';
 import { compareWrites, type RawSample } from '../load.js';
-import type { Observer } from '../probe.js';
+import { soleMaster, type Observer } from '../../runtime/observe/index.js';
 import type { Observation, WriteCheck } from '../types.js';
 
 export async function checkWrites(observer: Observer, obs: Observation | null, key: string, samples: readonly RawSample[]): Promise<WriteCheck> {

@@ -11,14 +11,7 @@ import { sentinelAndMasterPause } from './sentinel-and-master-pause.js';
 export { validateScenarios } from './validate.js';
 
 /** Built-in scenarios, in the order `drill all` runs them. */
-export const SCENARIOS: readonly Scenario[] = [
-  masterPause,
-  sentinelAndMasterPause,
-  noQuorum,
-  replicaPause,
-  manualFailover,
-  masterKillRestart,
-];
+export const SCENARIOS: readonly Scenario[] = [masterPause, sentinelAndMasterPause, noQuorum, replicaPause, manualFailover, masterKillRestart];
 
 export const DEFAULT_SCENARIO = masterPause.name;
 

@@ -6,11 +6,7 @@ export const manualFailover: Scenario = {
   name: 'manual-failover',
   summary: 'SENTINEL FAILOVER on a sentinel; a replica is promoted; the old master is demoted to a replica',
   requires: { replicas: 1 },
-  steps: [
-    { do: 'failover', mark: 'fault' },
-    { do: 'wait', until: 'failed-over', timeout: { ms: 60_000 } },
-    waitHealthy,
-  ],
+  steps: [{ do: 'failover', mark: 'fault' }, { do: 'wait', until: 'failed-over', timeout: { ms: 60_000 } }, waitHealthy],
   expect: [
     ...afterSwitchChecks,
     {

@@ -151,7 +151,9 @@ export function validateScenarios(doc: unknown, source: string, builtIn: readonl
   const list = isObj(doc) && 'scenarios' in doc ? doc.scenarios : doc;
   const base = isObj(doc) && 'scenarios' in doc ? 'scenarios' : '';
   if (!Array.isArray(list)) {
-    throw new UsageError([{ path: source, message: 'must be a list of scenarios (or { scenarios: [...] })', fix: 'see `sentinel-compose drill --list` for the built-in ones' }]);
+    throw new UsageError([
+      { path: source, message: 'must be a list of scenarios (or { scenarios: [...] })', fix: 'see `sentinel-compose drill --list` for the built-in ones' },
+    ]);
   }
   const out: Scenario[] = [];
   const seen = new Set<string>();
@@ -170,7 +172,8 @@ export function validateScenarios(doc: unknown, source: string, builtIn: readonl
     } else if (seen.has(name)) {
       problems.push({ path: `${path}.name`, message: `"${name}" appears twice` });
     } else seen.add(name);
-    if (raw.summary !== undefined && typeof raw.summary !== 'string') problems.push({ path: `${path}.summary`, message: 'must be a string', value: raw.summary });
+    if (raw.summary !== undefined && typeof raw.summary !== 'string')
+      problems.push({ path: `${path}.summary`, message: 'must be a string', value: raw.summary });
     const requires: Scenario['requires'] = {};
     if (raw.requires !== undefined) {
       if (!isObj(raw.requires)) problems.push({ path: `${path}.requires`, message: 'must be { replicas?, failoverPossible? }', value: raw.requires });
@@ -189,7 +192,11 @@ export function validateScenarios(doc: unknown, source: string, builtIn: readonl
     }
     const steps: Step[] = [];
     if (!Array.isArray(raw.steps) || raw.steps.length === 0) {
-      problems.push({ path: `${path}.steps`, message: 'must be a non-empty list of steps', fix: 'e.g. - { do: pause, target: { node: master }, mark: fault }' });
+      problems.push({
+        path: `${path}.steps`,
+        message: 'must be a non-empty list of steps',
+        fix: 'e.g. - { do: pause, target: { node: master }, mark: fault }',
+      });
     } else {
       raw.steps.forEach((s, j) => {
         const parsed = step(s, `${path}.steps[${j}]`, problems);

@@ -18,7 +18,7 @@ export const STEP_HANDLERS: { [K in Step['do']]: StepHandler<K> } = { pause, kil
 
 function handlerFor(step: Step): StepHandler<Step['do']> {
   // The map's type pairs each kind with its handler; TypeScript cannot follow that through an index.
-  return STEP_HANDLERS[step.do] as unknown as StepHandler<Step['do']>;
+  return STEP_HANDLERS[step.do];
 }
 
 export function stepLabel(step: Step): string {

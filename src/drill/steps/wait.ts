@@ -1,5 +1,6 @@
 /** `wait`: observe until a condition holds; fails the run with what is still missing at the timeout. */
-import { failedOverMissing, healthyMissing, sdownMissing } from '../checks.js';
+import { healthyMissing } from '../../runtime/observe/index.js';
+import { failedOverMissing, sdownMissing } from '../checks.js';
 import { describeDuration, resolveDuration } from '../duration.js';
 import type { RunScope } from '../run/scope.js';
 import type { Condition, Observation } from '../types.js';
@@ -9,7 +10,7 @@ import type { StepHandler } from './types.js';
 function missingFor(c: Condition, run: RunScope): (obs: Observation) => string[] {
   switch (c) {
     case 'healthy':
-      return (obs) => healthyMissing(obs);
+      return (obs) => healthyMissing(obs, run.context());
     case 'failed-over':
       return (obs) => failedOverMissing(obs, run.context(), run.events());
     case 'sdown':

@@ -4,14 +4,14 @@
  * the runtime (the recorded one if it is up already), resume what a dead drill left paused,
  * record the run (run/state.json) and start. Nothing here prints or parses arguments: progress
  * goes to `logger`, cancellation comes through `signal`, failures are the typed errors of
- * common/errors.ts. Waiting for health is the caller's next step (`waitHealthy` in health.ts),
+ * common/errors.ts. Waiting for health is the caller's next step (`waitHealthy` in runtime/observe/wait.ts),
  * so that it can say what happens while it waits.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { placeError, UsageError } from '../../common/errors.js';
 import type { Topology } from '../../topology/types.js';
-import { checkServices, describeLeftover, resume, type Leftover } from '../leftovers.js';
+import { checkServices, describeLeftover, onPurpose, resume, undoCommand, type Leftover } from '../leftovers.js';
 import { acquireLock, describeReplaced, type Lock } from '../lock.js';
 import { loadRendered, runtimeForExisting, selectRuntime, type RenderedDir } from '../open.js';
 import { clearState, newRunState, readState, writeState, type RunState } from '../state.js';
@@ -72,6 +72,11 @@ export interface BroughtUp {
   started: boolean;
   /** What run/state.json said before: the topology was recorded as up already. */
   previous: RunState | null;
+  /**
+   * Services left paused because `sentinel-compose pause` paused them on purpose: healthy, for
+   * the caller's wait, means healthy apart from these.
+   */
+  held: string[];
   /** The folder's lock, held until the caller releases it (also released when the process exits). */
   lock: Lock;
 }
@@ -145,15 +150,20 @@ async function bringUpOnce(
   }
   if (previous && o.adopt) {
     const { runtime } = await runtimeForExisting(dir);
-    if ((await o.adopt(runtime, previous)) === 'use') return { dir, runtime, started: false, previous, lock: lock() };
+    if ((await o.adopt(runtime, previous)) === 'use') return { dir, runtime, started: false, previous, held: [], lock: lock() };
   }
 
   const { runtime, reason } = await selectRuntime(dir, previous?.runtime ?? choice);
   log.info(`${t.project}: ${reason}`);
-  // Everything runs after a bring-up: a node left paused (by a drill that died, or by hand) is resumed.
+  // Everything runs after a bring-up: a node left paused (by a drill that died, or by hand) is
+  // resumed. One paused on purpose with `sentinel-compose pause` stays paused: the user undoes
+  // that with `unpause` (the caller's health wait leaves it out, see `held`).
   const { paused } = await checkServices(runtime, o.outDir);
-  for (const l of paused) log.info(`  ${l.service} ${describeLeftover(l)}; resuming it`);
-  await resume(runtime, paused);
+  const held = paused.filter(onPurpose);
+  for (const l of held) log.info(`  ${l.service} ${describeLeftover(l)}; leaving it paused (${undoCommand(l, out)} resumes it)`);
+  const toResume = paused.filter((l) => !onPurpose(l));
+  for (const l of toResume) log.info(`  ${l.service} ${describeLeftover(l)}; resuming it`);
+  await resume(runtime, toResume);
   o.onStarting?.(runtime);
   // Recorded before starting, so that status, logs and down find it while it starts.
   writeState(o.outDir, newRunState(runtime, t.project, o.startedBy));
@@ -164,7 +174,7 @@ async function bringUpOnce(
     if (!previous) clearState(o.outDir);
     throw placeError(err, `starting ${t.project} in ${out}`, 'what it had started was stopped');
   }
-  return { dir, runtime, started: true, previous, lock: lock() };
+  return { dir, runtime, started: true, previous, held: held.map((l) => l.service), lock: lock() };
 }
 
 /**

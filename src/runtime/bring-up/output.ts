@@ -70,9 +70,23 @@ export async function planOutput(outDir: string, spec: SpecSource, opts: OutputO
     // A missing bundle is a MissingDependencyError here, before anything is written (whatever
     // the runtime: a folder is rendered once and may be run under Docker later).
     const files = renderFiles(loaded.topology, loaded.secrets, { specName: path.basename(loaded.file), sentinelBundle: bundle });
-    return { outDir, action: 'render', topology: loaded.topology, files, differs: [], message: `rendered ${labelOf(loaded, spec)} into ${out} (${files.length} files)` };
+    return {
+      outDir,
+      action: 'render',
+      topology: loaded.topology,
+      files,
+      differs: [],
+      message: `rendered ${labelOf(loaded, spec)} into ${out} (${files.length} files)`,
+    };
   }
-  const keep = (message?: string, differs: string[] = []): OutputPlan => ({ outDir, action: 'keep', topology: loadRendered(outDir).topology, files: [], differs, message });
+  const keep = (message?: string, differs: string[] = []): OutputPlan => ({
+    outDir,
+    action: 'keep',
+    topology: loadRendered(outDir).topology,
+    files: [],
+    differs,
+    message,
+  });
   if (!spec.exists) return keep();
 
   let loaded: LoadedSpec;
@@ -106,7 +120,14 @@ export async function planOutput(outDir: string, spec: SpecSource, opts: OutputO
       differs,
     );
   }
-  return { outDir, action: 'update', topology: loaded.topology, files, differs: [], message: `${label} changed since ${out} was rendered (${shown}): rendered it again` };
+  return {
+    outDir,
+    action: 'update',
+    topology: loaded.topology,
+    files,
+    differs: [],
+    message: `${label} changed since ${out} was rendered (${shown}): rendered it again`,
+  };
 }
 
 /** Writes what the plan says (render, update); nothing for keep. */

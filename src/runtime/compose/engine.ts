@@ -64,7 +64,7 @@ export async function detectCompose(): Promise<ComposeTool> {
   }
   throw new MissingDependencyError(
     'Docker Compose (neither `docker compose` nor `docker-compose` runs)',
-    'Install the Compose plugin (`apt-get install -y docker-compose-plugin` from Docker\'s repository) or Compose v1.29 ' +
+    "Install the Compose plugin (`apt-get install -y docker-compose-plugin` from Docker's repository) or Compose v1.29 " +
       '(`apt-get install -y docker-compose`), or use `--runtime local`.',
   );
 }

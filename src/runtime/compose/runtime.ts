@@ -10,12 +10,12 @@ import { execa } from 'execa';
 import { ExternalToolError, InterruptedError, UsageError } from '../../common/errors.js';
 import { SENTINEL_IMAGE_DIR } from '../../render/compose.js';
 import { allNodes, hasAutoPort, type Topology, type TopologyNode } from '../../topology/types.js';
-import { clearFault, clearFaults, recordFault } from '../faults.js';
+import { clearFault, clearFaults, clearFaultsExcept, recordFault } from '../faults.js';
 import { assertPortFree, findPortHolder, PortInUseError } from '../ports.js';
 import { ownedAt } from '../owned.js';
 import { assertReachable } from '../reach.js';
 import { dataDir, ensureDataDir, ensureRunDir, runDir } from '../state.js';
-import type { Endpoint, LogLine, Runtime, ServiceState, UpOptions } from '../types.js';
+import type { Endpoint, FaultOptions, LogLine, Runtime, ServiceState, UpOptions } from '../types.js';
 import type { ComposeTool } from './engine.js';
 import { commandLine, run, tryRun } from './exec.js';
 import { parseComposeLogLine } from './logs.js';
@@ -88,7 +88,11 @@ export class ComposeRuntime implements Runtime {
       await this.takeDown();
       throw err;
     }
-    clearFaults(this.outDir);
+    // A container paused on purpose stays paused through `up -d` (see bring-up): keep its record.
+    clearFaultsExcept(
+      this.outDir,
+      (await this.ps()).filter((s) => s.state === 'paused').map((s) => s.service),
+    );
   }
 
   /**
@@ -265,10 +269,10 @@ export class ComposeRuntime implements Runtime {
     }
   }
 
-  async pause(service: string): Promise<void> {
+  async pause(service: string, opts: FaultOptions = {}): Promise<void> {
     // Recorded first: a CLI killed in between leaves a record of a running node, never a frozen
     // node without one (see faults.ts).
-    recordFault(this.outDir, this.service(service), 'paused');
+    recordFault(this.outDir, this.service(service), 'paused', opts);
     await this.composeRun(['pause', service], `pausing ${service} failed`);
   }
 
@@ -277,8 +281,9 @@ export class ComposeRuntime implements Runtime {
     clearFault(this.outDir, service);
   }
 
-  async kill(service: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    if (signal === 'SIGKILL') recordFault(this.outDir, this.service(service), 'killed');
+  async kill(service: string, signal: NodeJS.Signals = 'SIGKILL', opts: FaultOptions = {}): Promise<void> {
+    // The engine kills a paused container too (it resumes it after sending SIGKILL).
+    if (signal === 'SIGKILL') recordFault(this.outDir, this.service(service), 'killed', opts);
     await this.composeRun(['kill', '-s', signal, this.service(service)], `killing ${service} failed`);
   }
 

@@ -7,7 +7,18 @@ import { existsSync, openSync, readSync, closeSync, fstatSync } from 'node:fs';
 import type { LogLine } from '../types.js';
 
 const MONTHS: Record<string, number> = {
-  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
 };
 
 // `14936:M 26 Nov 2026 03:25:43.202 # message` (redis-server, redis-sentinel, and the bundled
@@ -95,10 +106,14 @@ export async function* readLogs(files: LogFile[], opts: { follow?: boolean; sign
   while (!opts.signal?.aborted) {
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, pollMs);
-      opts.signal?.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      }, { once: true });
+      opts.signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
     });
     if (opts.signal?.aborted) return;
     for (const f of files) {
@@ -106,7 +121,7 @@ export async function* readLogs(files: LogFile[], opts: { follow?: boolean; sign
       const { text, size } = readFrom(f.file, before);
       if (size === before && text === '') continue;
       offsets.set(f.file, size);
-      const joined = (size < before ? '' : partial.get(f.file) ?? '') + text;
+      const joined = (size < before ? '' : (partial.get(f.file) ?? '')) + text;
       const cut = joined.lastIndexOf('\n');
       partial.set(f.file, joined.slice(cut + 1));
       for (const line of stampLines(f.service, joined.slice(0, cut + 1), Date.now())) {

@@ -124,7 +124,7 @@ export function spawnDetached(
       child.stdin!.destroy();
       closeSync(fd);
       settled = true;
-      reject(err);
+      reject(err instanceof Error ? err : new Error(String(err)));
       return;
     }
     child.stdin!.end('go\n');

@@ -19,12 +19,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ExternalToolError, InterruptedError, UsageError } from '../../common/errors.js';
-import { clearFault, clearFaults, recordFault } from '../faults.js';
+import { clearFault, clearFaults, clearFaultsExcept, recordFault } from '../faults.js';
 import { assertPortFree, canConnect, findPortHolder, PortInUseError, waitNotListening } from '../ports.js';
 import { allNodes, hasAutoPort, type Topology, type TopologyNode } from '../../topology/types.js';
 import { ownedAt } from '../owned.js';
 import { dataDir, ensureDataDir, ensureRunDir, runDir } from '../state.js';
-import type { Endpoint, LogLine, NodeConfig, Runtime, ServiceState, UpOptions } from '../types.js';
+import type { Endpoint, FaultOptions, LogLine, NodeConfig, Runtime, ServiceState, UpOptions } from '../types.js';
 import { redisServerCommand, sentinelCommand, type Command } from './binaries.js';
 import { readLogs } from './logs.js';
 import { isSameProcess, processStateLetter, signalOwn, spawnDetached, stopOwn, waitForExit, type ProcessRecord } from './process.js';
@@ -88,8 +88,12 @@ export class LocalRuntime implements Runtime {
         progress(`${node.service}: started (pid ${rec.pid}) on ${node.local.host}:${node.local.port}`);
       }
       if (opts.signal?.aborted) throw interrupted(opts.signal, started.length);
-      // Everything runs now: no record of a pause or kill still applies.
-      clearFaults(this.outDir);
+      // Everything runs now: no record of a kill still applies, nor of a pause but for a node
+      // that stays paused (bring-up keeps a node paused on purpose paused).
+      clearFaultsExcept(
+        this.outDir,
+        (await this.ps()).filter((s) => s.state === 'paused').map((s) => s.service),
+      );
     } catch (err) {
       // Leave nothing half-up behind: stop what this call started, newest first.
       for (const s of started.reverse()) {
@@ -128,10 +132,10 @@ export class LocalRuntime implements Runtime {
   }
 
   /** Returns once the process is stopped, as `docker pause` returns once the container is frozen. */
-  async pause(service: string): Promise<void> {
+  async pause(service: string, opts: FaultOptions = {}): Promise<void> {
     // Recorded before it happens: a CLI killed in between leaves a record of a running node
     // (harmless), never a frozen node without one.
-    recordFault(this.outDir, this.node(service).service, 'paused');
+    recordFault(this.outDir, this.node(service).service, 'paused', opts);
     const rec = this.signal(service, 'SIGSTOP', 'pause');
     await waitForState(rec, isStopped);
   }
@@ -142,8 +146,8 @@ export class LocalRuntime implements Runtime {
     clearFault(this.outDir, service);
   }
 
-  async kill(service: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    if (signal === 'SIGKILL') recordFault(this.outDir, this.node(service).service, 'killed');
+  async kill(service: string, signal: NodeJS.Signals = 'SIGKILL', opts: FaultOptions = {}): Promise<void> {
+    if (signal === 'SIGKILL') recordFault(this.outDir, this.node(service).service, 'killed', opts);
     const rec = this.signal(service, signal, 'kill');
     // A paused process would sit on any signal but SIGKILL; wake it so that it can act on it.
     if (signal !== 'SIGKILL' && signal !== 'SIGSTOP') signalOwn(rec, 'SIGCONT');

@@ -181,7 +181,13 @@ export function infoCommand(env: () => CommandEnv): CommandSpec {
     categories: ['@slow', '@dangerous'],
     tips: ['nondeterministic_output'],
     docs: { summary: 'Get information and statistics about the server', since: '1.0.0', group: 'server' },
-    handler: (_c, args) => R.bulk(infoText(env(), args.slice(1).map((a) => a.toString('utf8')))),
+    handler: (_c, args) =>
+      R.bulk(
+        infoText(
+          env(),
+          args.slice(1).map((a) => a.toString('utf8')),
+        ),
+      ),
   };
 }
 

@@ -26,7 +26,7 @@ import {
   RESET_GENERATE_EVENT,
 } from '../state/registry.js';
 import { SIMFAILURE_CRASH_AFTER_ELECTION, SIMFAILURE_CRASH_AFTER_PROMOTION } from '../state/sentinel-state.js';
-import { DEBUG_NAMES, type Timing } from '../state/timing.js';
+import { DEBUG_NAMES } from '../state/timing.js';
 import { ADMIN, type CommandEnv } from './env.js';
 import { instanceReply, instancesReply } from './instance-reply.js';
 import { NOT_AN_INTEGER, parseLongLong, yesNo } from './parse.js';
@@ -421,7 +421,6 @@ function simulateFailure(env: CommandEnv, a: string[]): Reply {
 function debug(env: CommandEnv, a: string[]): Reply {
   const timing = env.ctx.timing;
   if (a.length === 2) return R.map(DEBUG_NAMES.map(([name, key]) => [name, R.bulk(String(timing[key]))]));
-  const updates: Array<[keyof Timing, number]> = [];
   for (let j = 2; j < a.length; j++) {
     const option = a[j]!;
     const moreArgs = a.length - 1 - j;
@@ -431,7 +430,6 @@ function debug(env: CommandEnv, a: string[]): Reply {
     if (v === null || v <= 0) return R.error(`ERR Invalid argument '${a[j]}' for SENTINEL DEBUG '${option}'`);
     // Redis applies each valid pair as it goes, even when a later one is bad.
     timing[entry[1]] = v;
-    updates.push([entry[1], v]);
   }
   return R.ok();
 }
@@ -444,10 +442,12 @@ function sub(name: string, arity: number, handler: Handler, env: () => CommandEn
 
 export function sentinelCommand(env: () => CommandEnv): CommandSpec {
   const e = env;
-  const masterArg = (f: (env: CommandEnv, m: Instance) => Reply): Handler => (x, a) => {
-    const m = masterOr(x, a[2]!);
-    return isInstance(m) ? f(x, m) : m;
-  };
+  const masterArg =
+    (f: (env: CommandEnv, m: Instance) => Reply): Handler =>
+    (x, a) => {
+      const m = masterOr(x, a[2]!);
+      return isInstance(m) ? f(x, m) : m;
+    };
   return {
     name: 'sentinel',
     arity: -2,
@@ -456,10 +456,30 @@ export function sentinelCommand(env: () => CommandEnv): CommandSpec {
     subcommands: [
       sub('help', 2, () => R.array(HELP.map((l) => R.simple(l))), e, { flags: ['loading', 'stale'] as never, categories: ['@slow'] }),
       sub('masters', 2, (x) => instancesReply(x.ctx.state.masters.values(), now(x), annHost(x)), e),
-      sub('master', 3, masterArg((x, m) => instanceReply(m, now(x), annHost(x))), e),
-      sub('replicas', 3, masterArg((x, m) => instancesReply(m.slaves.values(), now(x), annHost(x))), e),
-      sub('slaves', 3, masterArg((x, m) => instancesReply(m.slaves.values(), now(x), annHost(x))), e),
-      sub('sentinels', 3, masterArg((x, m) => instancesReply(m.sentinels.values(), now(x), annHost(x))), e),
+      sub(
+        'master',
+        3,
+        masterArg((x, m) => instanceReply(m, now(x), annHost(x))),
+        e,
+      ),
+      sub(
+        'replicas',
+        3,
+        masterArg((x, m) => instancesReply(m.slaves.values(), now(x), annHost(x))),
+        e,
+      ),
+      sub(
+        'slaves',
+        3,
+        masterArg((x, m) => instancesReply(m.slaves.values(), now(x), annHost(x))),
+        e,
+      ),
+      sub(
+        'sentinels',
+        3,
+        masterArg((x, m) => instancesReply(m.sentinels.values(), now(x), annHost(x))),
+        e,
+      ),
       sub('myid', 2, (x) => R.bulk(x.ctx.state.myid), e),
       sub('is-master-down-by-addr', 6, isMasterDownByAddr, e),
       sub('reset', 3, (x, a) => R.int(resetMastersByPattern(x.ctx, a[2]!, RESET_GENERATE_EVENT)), e),

@@ -12,6 +12,7 @@ import { UsageError, type Problem } from '../../common/errors.js';
 import { splitArgs } from '../resp/splitargs.js';
 import { applyAclRules, defaultUser, sha256Hex } from '../server/auth.js';
 import type { AclUser } from '../server/types.js';
+import { SENTINEL_DEFAULT_DOWN_AFTER, SENTINEL_DEFAULT_FAILOVER_TIMEOUT, SENTINEL_DEFAULT_PARALLEL_SYNCS } from '../state/timing.js';
 import { strerror } from '../strerror.js';
 import { includeFiles, resolveDir } from './paths.js';
 import { REDIS_DIRECTIVES } from './redis-directives.js';
@@ -19,17 +20,24 @@ import type { ConfigLine, MasterConfig, SentinelConfig } from './types.js';
 
 export const DEFAULT_SENTINEL_PORT = 26379;
 export const DEFAULTS = {
-  downAfterMs: 30_000,
-  failoverTimeoutMs: 180_000,
-  parallelSyncs: 1,
+  downAfterMs: SENTINEL_DEFAULT_DOWN_AFTER,
+  failoverTimeoutMs: SENTINEL_DEFAULT_FAILOVER_TIMEOUT,
+  parallelSyncs: SENTINEL_DEFAULT_PARALLEL_SYNCS,
   masterRebootDownAfterPeriodMs: 0,
 } as const;
 
 const LOGLEVELS = new Set(['debug', 'verbose', 'notice', 'warning', 'nothing']);
 /** Sentinel statements that need no master, run before `monitor` (Redis's pre-monitor queue). */
 const GLOBAL_SENTINEL = new Set([
-  'myid', 'current-epoch', 'announce-ip', 'announce-port', 'deny-scripts-reconfig', 'sentinel-user', 'sentinel-pass',
-  'resolve-hostnames', 'announce-hostnames',
+  'myid',
+  'current-epoch',
+  'announce-ip',
+  'announce-port',
+  'deny-scripts-reconfig',
+  'sentinel-user',
+  'sentinel-pass',
+  'resolve-hostnames',
+  'announce-hostnames',
 ]);
 
 /** Splits file text into lines as Redis's rewrite does (on \n; \r and edge blanks trimmed). */
@@ -100,14 +108,24 @@ export function loadSentinelConfig(file: string): SentinelConfig {
   const abs = path.resolve(file);
   if (!existsSync(abs) || !statSync(abs).isFile()) {
     throw new UsageError([
-      { path: file, message: 'Sentinel needs a config file on disk to save its state; this one does not exist', fix: 'create the file (it may be empty apart from `sentinel monitor` lines) and pass its path' },
+      {
+        path: file,
+        message: 'Sentinel needs a config file on disk to save its state; this one does not exist',
+        fix: 'create the file (it may be empty apart from `sentinel monitor` lines) and pass its path',
+      },
     ]);
   }
   try {
     accessSync(abs, constants.W_OK);
   } catch (err) {
     throw new UsageError(
-      [{ path: file, message: `Sentinel config file is not writable (${(err as NodeJS.ErrnoException).code})`, fix: 'make the file and its directory writable: the sentinel rewrites it on every state change' }],
+      [
+        {
+          path: file,
+          message: `Sentinel config file is not writable (${(err as NodeJS.ErrnoException).code})`,
+          fix: 'make the file and its directory writable: the sentinel rewrites it on every state change',
+        },
+      ],
       { cause: err },
     );
   }
@@ -309,7 +327,11 @@ function readLines(cfg: SentinelConfig, lines: ConfigLine[], file: string, readi
       }
       default:
         if (REDIS_DIRECTIVES.has(directive)) cfg.ignored.push({ lineNo: line.lineNo, directive });
-        else bad(`Bad directive or wrong number of arguments: unknown directive '${args[0]}'`, 'remove the line or fix the spelling; see redis-sentinel 7.0\'s sentinel.conf for the directives');
+        else
+          bad(
+            `Bad directive or wrong number of arguments: unknown directive '${args[0]}'`,
+            "remove the line or fix the spelling; see redis-sentinel 7.0's sentinel.conf for the directives",
+          );
     }
   }
 }
@@ -523,7 +545,7 @@ function sentinelStatement(cfg: SentinelConfig, args: string[], cwd: string): St
   }
   return {
     message: 'Unrecognized sentinel configuration statement.',
-    fix: 'check the statement name and its number of arguments against redis-sentinel 7.0\'s sentinel.conf',
+    fix: "check the statement name and its number of arguments against redis-sentinel 7.0's sentinel.conf",
   };
 }
 

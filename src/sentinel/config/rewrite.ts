@@ -32,10 +32,29 @@ const REDIS_DEFAULT_PORT = 6379;
 
 /** Every `sentinel <option>` the rewrite owns: their old lines are reused or blanked. */
 const SENTINEL_OPTIONS = [
-  'myid', 'deny-scripts-reconfig', 'resolve-hostnames', 'announce-hostnames', 'monitor', 'down-after-milliseconds',
-  'failover-timeout', 'parallel-syncs', 'notification-script', 'client-reconfig-script', 'auth-pass', 'auth-user',
-  'master-reboot-down-after-period', 'config-epoch', 'leader-epoch', 'known-replica', 'known-sentinel',
-  'rename-command', 'current-epoch', 'announce-ip', 'announce-port', 'sentinel-user', 'sentinel-pass',
+  'myid',
+  'deny-scripts-reconfig',
+  'resolve-hostnames',
+  'announce-hostnames',
+  'monitor',
+  'down-after-milliseconds',
+  'failover-timeout',
+  'parallel-syncs',
+  'notification-script',
+  'client-reconfig-script',
+  'auth-pass',
+  'auth-user',
+  'master-reboot-down-after-period',
+  'config-epoch',
+  'leader-epoch',
+  'known-replica',
+  'known-sentinel',
+  'rename-command',
+  'current-epoch',
+  'announce-ip',
+  'announce-port',
+  'sentinel-user',
+  'sentinel-pass',
 ];
 
 export class ConfigWriteError extends ScError {

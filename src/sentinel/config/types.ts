@@ -20,11 +20,9 @@ export interface MasterConfig {
   host: string;
   port: number;
   quorum: number;
-  /** Default 30000. */
+  /** Defaults: SENTINEL_DEFAULT_* in state/timing.ts. */
   downAfterMs: number;
-  /** Default 180000. */
   failoverTimeoutMs: number;
-  /** Default 1. */
   parallelSyncs: number;
   notificationScript?: string;
   clientReconfigScript?: string;

@@ -23,14 +23,8 @@ import { sendSlaveOf } from '../monitor/send.js';
 import { awaitedPeer, getLeader, smallerReachablePeers } from './election.js';
 import { selectSlave } from './select.js';
 
-function setState(ctx: SentinelCtx, master: Instance, state: FailoverState): void {
-  master.failoverState = state;
-  master.failoverStateChangeTime = ctx.now();
-}
-
 export function startFailover(ctx: SentinelCtx, master: Instance): void {
   const st = ctx.state;
-  master.failoverState = FailoverState.WAIT_START;
   master.flags |= SRI.FAILOVER_IN_PROGRESS;
   master.failoverEpoch = ++st.currentEpoch;
   // Persist the epoch before announcing it (Redis only persists it with the vote that follows
@@ -39,7 +33,8 @@ export function startFailover(ctx: SentinelCtx, master: Instance): void {
   ctx.event('warning', '+new-epoch', master, `${st.currentEpoch}`);
   ctx.event('warning', '+try-failover', master, '%@');
   master.failoverStartTime = ctx.now() + Math.floor(ctx.random() * SENTINEL_MAX_DESYNC);
-  master.failoverStateChangeTime = ctx.now();
+  // Entered only now, after the config write: WAIT_START's timeouts count from here, as in Redis.
+  master.setFailoverState(FailoverState.WAIT_START, ctx.now());
   master.failoverEndAskTime = 0;
 }
 
@@ -81,7 +76,7 @@ export function startFailoverIfNeeded(ctx: SentinelCtx, master: Instance): boole
 
 export function abortFailover(ctx: SentinelCtx, master: Instance): void {
   master.flags &= ~(SRI.FAILOVER_IN_PROGRESS | SRI.FORCE_FAILOVER);
-  setState(ctx, master, FailoverState.NONE);
+  master.setFailoverState(FailoverState.NONE, ctx.now());
   if (master.promotedSlave) {
     master.promotedSlave.flags &= ~SRI.PROMOTED;
     master.promotedSlave = null;
@@ -102,7 +97,7 @@ function waitStart(ctx: SentinelCtx, master: Instance): void {
   }
   ctx.event('warning', '+elected-leader', master, '%@');
   if (ctx.state.simFailureFlags & SIMFAILURE_CRASH_AFTER_ELECTION) ctx.crash();
-  setState(ctx, master, FailoverState.SELECT_SLAVE);
+  master.setFailoverState(FailoverState.SELECT_SLAVE, ctx.now());
   ctx.event('warning', '+failover-state-select-slave', master, '%@');
   // The next states need no waiting: go on in this same tick.
   selectSlaveState(ctx, master);
@@ -142,7 +137,7 @@ function selectSlaveState(ctx: SentinelCtx, master: Instance): void {
   ctx.event('warning', '+selected-slave', slave, '%@');
   slave.flags |= SRI.PROMOTED;
   master.promotedSlave = slave;
-  setState(ctx, master, FailoverState.SEND_SLAVEOF_NOONE);
+  master.setFailoverState(FailoverState.SEND_SLAVEOF_NOONE, ctx.now());
   ctx.event('notice', '+failover-state-send-slaveof-noone', slave, '%@');
   sendSlaveOfNoOne(ctx, master);
 }
@@ -163,7 +158,7 @@ function sendSlaveOfNoOne(ctx: SentinelCtx, master: Instance): void {
   const ok = sendSlaveOf(promoted, null, 0, () => sendInfo(ctx, promoted));
   if (!ok) return;
   ctx.event('notice', '+failover-state-wait-promotion', promoted, '%@');
-  setState(ctx, master, FailoverState.WAIT_PROMOTION);
+  master.setFailoverState(FailoverState.WAIT_PROMOTION, ctx.now());
 }
 
 function waitPromotion(ctx: SentinelCtx, master: Instance): void {
@@ -196,7 +191,7 @@ function detectEnd(ctx: SentinelCtx, master: Instance): void {
   }
   if (notReconfigured === 0) {
     ctx.event('warning', '+failover-end', master, '%@');
-    setState(ctx, master, FailoverState.UPDATE_CONFIG);
+    master.setFailoverState(FailoverState.UPDATE_CONFIG, ctx.now());
   }
   if (timeout) {
     // Best effort for the replicas still not pointing at the new master.

@@ -36,12 +36,7 @@ export function checkSubjectivelyDown(ctx: SentinelCtx, ri: Instance): void {
     link.cc.disconnect('no reply to PING');
   }
   // Likewise a pub/sub link with no traffic (our own hellos come through it) for 3 periods.
-  if (
-    link.pc &&
-    link.pc.state === 'connected' &&
-    now - link.pcConnTime > t.minLinkReconnectPeriod &&
-    now - link.pcLastActivity > t.publishPeriod * 3
-  ) {
+  if (link.pc && link.pc.state === 'connected' && now - link.pcConnTime > t.minLinkReconnectPeriod && now - link.pcLastActivity > t.publishPeriod * 3) {
     link.pc.disconnect('no pub/sub activity');
   }
 
@@ -90,8 +85,8 @@ export function checkObjectivelyDown(ctx: SentinelCtx, master: Instance): void {
 /** Records a peer's answer to SENTINEL IS-MASTER-DOWN-BY-ADDR: its down opinion and its vote. */
 export function receiveIsMasterDownReply(ctx: SentinelCtx, master: Instance, ri: Instance, r: import('../resp/types.js').Reply): void {
   if (r.type !== 'array' || r.value.length !== 3) return;
-  const [down, leader, epoch] = r.value as [any, any, any];
-  if (down.type !== 'integer' || leader.type !== 'bulk' || epoch.type !== 'integer') return;
+  const [down, leader, epoch] = r.value;
+  if (down?.type !== 'integer' || leader?.type !== 'bulk' || epoch?.type !== 'integer') return;
   ri.lastMasterDownReplyTime = ctx.now();
   const wasDown = (ri.flags & SRI.MASTER_DOWN) !== 0;
   if (down.value === 1) ri.flags |= SRI.MASTER_DOWN;

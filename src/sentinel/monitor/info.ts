@@ -111,8 +111,7 @@ export function refreshInstanceInfo(ctx: SentinelCtx, ri: Instance, info: string
       // The promotion is confirmed: from now on the failover cannot be aborted. Take the epoch we
       // won as the configuration epoch so that every other sentinel adopts this configuration.
       master.configEpoch = master.failoverEpoch;
-      master.failoverState = FailoverState.RECONF_SLAVES;
-      master.failoverStateChangeTime = now;
+      master.setFailoverState(FailoverState.RECONF_SLAVES, now);
       ctx.flushConfig();
       ctx.event('warning', '+promoted-slave', ri, '%@');
       if (st.simFailureFlags & SIMFAILURE_CRASH_AFTER_PROMOTION) ctx.crash();
@@ -130,12 +129,7 @@ export function refreshInstanceInfo(ctx: SentinelCtx, ri: Instance, info: string
       forceHelloUpdateForMaster(ctx, master);
     } else {
       const wait = convertToSlaveWait(ctx.timing.publishPeriod);
-      if (
-        !(ri.flags & SRI.PROMOTED) &&
-        masterLooksSane(master, now, ctx.timing.infoPeriod) &&
-        noDownFor(ri, wait, now) &&
-        now - ri.roleReportedTime > wait
-      ) {
+      if (!(ri.flags & SRI.PROMOTED) && masterLooksSane(master, now, ctx.timing.infoPeriod) && noDownFor(ri, wait, now) && now - ri.roleReportedTime > wait) {
         const host = announceHost(master.addr, st.announceHostnames);
         if (sendSlaveOf(ri, host, master.addr.port)) ctx.event('notice', '+convert-to-slave', ri, '%@');
       }
@@ -145,8 +139,7 @@ export function refreshInstanceInfo(ctx: SentinelCtx, ri: Instance, info: string
   if (
     ri.flags & SRI.SLAVE &&
     role === SRI.SLAVE &&
-    (ri.slaveMasterPort !== ri.master!.addr.port ||
-      !addrMatchesHost(ri.master!.addr, ri.slaveMasterHost, st.resolveHostnames, ctx.resolver))
+    (ri.slaveMasterPort !== ri.master!.addr.port || !addrMatchesHost(ri.master!.addr, ri.slaveMasterHost, st.resolveHostnames, ctx.resolver))
   ) {
     const master = ri.master!;
     const wait = master.failoverTimeout;

@@ -32,8 +32,7 @@ export function infoInterval(ri: Instance, infoPeriod: number): number {
     // one that moves the failover on (Redis polls these every second). Observation only.
     if (
       master.flags & SRI.FAILOVER_IN_PROGRESS &&
-      ((ri.flags & SRI.PROMOTED && master.failoverState === FailoverState.WAIT_PROMOTION) ||
-        ri.flags & (SRI.RECONF_SENT | SRI.RECONF_INPROG))
+      ((ri.flags & SRI.PROMOTED && master.failoverState === FailoverState.WAIT_PROMOTION) || ri.flags & (SRI.RECONF_SENT | SRI.RECONF_INPROG))
     ) {
       return 100;
     }

@@ -13,8 +13,27 @@ import type { AclUser, CommandFlag, CommandSpec } from './types.js';
 
 /** Redis 7.0's ACL categories, in its order. */
 const CATEGORIES = [
-  'keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog', 'geo',
-  'stream', 'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection', 'transaction', 'scripting',
+  'keyspace',
+  'read',
+  'write',
+  'set',
+  'sortedset',
+  'list',
+  'hash',
+  'string',
+  'bitmap',
+  'hyperloglog',
+  'geo',
+  'stream',
+  'pubsub',
+  'admin',
+  'fast',
+  'slow',
+  'blocking',
+  'dangerous',
+  'connection',
+  'transaction',
+  'scripting',
 ];
 
 function usersWithDefault(server: Server): Map<string, AclUser> {
@@ -61,9 +80,7 @@ export function registerAclCommand(server: Server): void {
     subcommands: [
       sub('whoami', 2, plain, ['@slow'], 'Returns the user of this connection', (ctx) => R.bulk(ctx.client.user)),
       sub('users', 2, admin, adminCats, 'Lists the user names', () => R.bulks([...usersWithDefault(server).keys()])),
-      sub('list', 2, admin, adminCats, 'Lists the users as config lines', () =>
-        R.bulks([...usersWithDefault(server)].map(([n, u]) => describeUser(n, u))),
-      ),
+      sub('list', 2, admin, adminCats, 'Lists the users as config lines', () => R.bulks([...usersWithDefault(server)].map(([n, u]) => describeUser(n, u)))),
       sub('getuser', 3, admin, adminCats, 'Describes one user', (_ctx, args) => {
         const u = getUser(server.getUsers(), args[2]!.toString('utf8'));
         if (!u) return R.nullBulk();
@@ -80,7 +97,7 @@ export function registerAclCommand(server: Server): void {
       }),
       sub('cat', -2, plain, ['@slow'], 'Lists the categories, or the commands in one', (_ctx, args) => {
         if (args.length === 2) return R.bulks(CATEGORIES);
-        if (args.length > 3) return R.error('ERR wrong number of arguments for \'acl|cat\' command');
+        if (args.length > 3) return R.error("ERR wrong number of arguments for 'acl|cat' command");
         const cat = args[2]!.toString('utf8').toLowerCase();
         if (!CATEGORIES.includes(cat)) return R.error(`ERR Unknown category '${args[2]!.toString('utf8')}'`);
         const names: string[] = [];
@@ -93,7 +110,7 @@ export function registerAclCommand(server: Server): void {
       }),
       sub('genpass', -2, plain, ['@slow'], 'Makes a random password', (_ctx, args) => {
         let bits = 256;
-        if (args.length > 3) return R.error('ERR Unknown ACL subcommand or wrong number of arguments for \'genpass\'');
+        if (args.length > 3) return R.error("ERR Unknown ACL subcommand or wrong number of arguments for 'genpass'");
         if (args.length === 3) {
           const s = args[2]!.toString('utf8');
           bits = /^\d+$/.test(s) ? Number(s) : 0;
@@ -102,7 +119,11 @@ export function registerAclCommand(server: Server): void {
           }
         }
         const chars = Math.ceil(bits / 4);
-        return R.bulk(randomBytes(Math.ceil(chars / 2)).toString('hex').slice(0, chars));
+        return R.bulk(
+          randomBytes(Math.ceil(chars / 2))
+            .toString('hex')
+            .slice(0, chars),
+        );
       }),
       sub('setuser', -3, admin, adminCats, 'Creates or changes a user', (_ctx, args) => {
         const name = args[2]!.toString('utf8');

@@ -74,7 +74,7 @@ export function applyAclRules(user: AclUser, rules: string[]): string | null {
     } else if (r === 'sanitize-payload' || r === 'skip-sanitize-payload') {
       user.payloadFlag = r;
     } else if (ALL_COMMANDS[r]) {
-      user.rules = [...user.rules.filter((x) => !isCommandRule(x)), ALL_COMMANDS[r]!];
+      user.rules = [...user.rules.filter((x) => !isCommandRule(x)), ALL_COMMANDS[r]];
     } else if (rule.startsWith('>')) {
       user.passwordHashes.add(sha256Hex(rule.slice(1)));
       user.nopass = false;
@@ -82,7 +82,7 @@ export function applyAclRules(user: AclUser, rules: string[]): string | null {
       user.passwordHashes.delete(sha256Hex(rule.slice(1)));
     } else if (rule.startsWith('#') || rule.startsWith('!')) {
       const hex = rule.slice(1).toLowerCase();
-      if (!/^[0-9a-f]{64}$/.test(hex)) return "The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters";
+      if (!/^[0-9a-f]{64}$/.test(hex)) return 'The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters';
       if (rule[0] === '#') {
         user.passwordHashes.add(hex);
         user.nopass = false;

@@ -69,7 +69,15 @@ export function clientLine(c: Client, now: number): string {
 }
 
 export function registerClientCommand(server: Server): void {
-  const meta = (name: string, arity: number, flags: CommandFlag[], cats: string[], summary: string, since: string, tips: string[] = []): Omit<CommandSpec, 'handler'> => ({
+  const meta = (
+    name: string,
+    arity: number,
+    flags: CommandFlag[],
+    cats: string[],
+    summary: string,
+    since: string,
+    tips: string[] = [],
+  ): Omit<CommandSpec, 'handler'> => ({
     name,
     arity,
     flags,
@@ -199,8 +207,7 @@ export function registerClientCommand(server: Server): void {
     },
     {
       ...meta('caching', 3, plain, conn, 'Marks the next command for client-side caching', '6.0.0'),
-      handler: () =>
-        R.error('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled'),
+      handler: () => R.error('ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled'),
     },
     {
       ...meta('help', 2, ['loading', 'stale'], conn, 'Lists the CLIENT subcommands', '5.0.0'),
@@ -208,7 +215,7 @@ export function registerClientCommand(server: Server): void {
         R.array(
           [
             'CLIENT <subcommand> [<arg> ...]. Subcommands are:',
-            'ID -- this connection\'s id.',
+            "ID -- this connection's id.",
             'INFO -- this connection, in CLIENT LIST form.',
             'LIST [TYPE normal|master|replica|pubsub] [ID id ...] -- every connection.',
             'KILL <ip:port> | KILL [ID id] [TYPE type] [ADDR ip:port] [LADDR ip:port] [USER user] [SKIPME yes|no]',

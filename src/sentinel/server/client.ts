@@ -220,8 +220,12 @@ export class Client implements ClientState {
   private send(result: HandlerResult | undefined): void {
     if (result !== undefined) {
       // Push frames (pub/sub confirmations) go out even under CLIENT REPLY OFF, as in Redis 7.
-      if (result.type === 'frames') for (const f of result.value) f.type === 'push' ? this.write(f) : this.reply(f);
-      else if (result.type === 'raw-error') this.replyRawError(result.value);
+      if (result.type === 'frames') {
+        for (const f of result.value) {
+          if (f.type === 'push') this.write(f);
+          else this.reply(f);
+        }
+      } else if (result.type === 'raw-error') this.replyRawError(result.value);
       else this.reply(result);
     }
     // CLIENT REPLY SKIP silences exactly the next command's reply.

@@ -65,7 +65,9 @@ export function registerCommandCommand(server: Server): void {
     const target = args.slice(2);
     const found = server.table.lookup(target);
     if (!found.ok) {
-      return R.error(found.error.includes('wrong number of arguments') ? 'ERR Invalid number of arguments specified for command' : 'ERR Invalid command specified');
+      return R.error(
+        found.error.includes('wrong number of arguments') ? 'ERR Invalid number of arguments specified for command' : 'ERR Invalid command specified',
+      );
     }
     if (!arityOk(found.entry.spec.arity, target.length)) return R.error('ERR Invalid number of arguments specified for command');
     // No sentinel command takes keys.

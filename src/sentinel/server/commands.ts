@@ -50,7 +50,12 @@ export function registerConnectionCommands(server: Server): void {
     arity: -2,
     flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
     categories: ['@fast', '@connection'],
-    docs: { summary: 'Authenticates the connection', since: '1.0.0', group: 'connection', complexity: 'O(N) where N is the number of passwords defined for the user' },
+    docs: {
+      summary: 'Authenticates the connection',
+      since: '1.0.0',
+      group: 'connection',
+      complexity: 'O(N) where N is the number of passwords defined for the user',
+    },
     handler: (ctx, args) => {
       if (args.length > 3) return R.error(SYNTAX_ERROR);
       const users = server.getUsers();
@@ -58,9 +63,7 @@ export function registerConnectionCommands(server: Server): void {
       let pass = args[1]!;
       if (args.length === 2) {
         if (getUser(users, 'default')!.nopass) {
-          return R.error(
-            'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
-          );
+          return R.error('ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?');
         }
       } else {
         user = args[1]!.toString('utf8');
@@ -80,7 +83,12 @@ export function registerConnectionCommands(server: Server): void {
     arity: -2,
     ...pubsubMeta,
     flags: [...pubsubMeta.flags],
-    docs: { summary: 'Listens for messages on channels', since: '2.0.0', group: 'pubsub', complexity: 'O(N) where N is the number of channels to subscribe to.' },
+    docs: {
+      summary: 'Listens for messages on channels',
+      since: '2.0.0',
+      group: 'pubsub',
+      complexity: 'O(N) where N is the number of channels to subscribe to.',
+    },
     handler: (ctx, args) => {
       const c = client(ctx);
       const frames: Reply[] = [];
@@ -97,7 +105,12 @@ export function registerConnectionCommands(server: Server): void {
     arity: -2,
     ...pubsubMeta,
     flags: [...pubsubMeta.flags],
-    docs: { summary: 'Listens for messages on channels matching patterns', since: '2.0.0', group: 'pubsub', complexity: 'O(N) where N is the number of patterns the client is already subscribed to.' },
+    docs: {
+      summary: 'Listens for messages on channels matching patterns',
+      since: '2.0.0',
+      group: 'pubsub',
+      complexity: 'O(N) where N is the number of patterns the client is already subscribed to.',
+    },
     handler: (ctx, args) => {
       const c = client(ctx);
       const frames: Reply[] = [];
@@ -114,7 +127,12 @@ export function registerConnectionCommands(server: Server): void {
     arity: -1,
     ...pubsubMeta,
     flags: [...pubsubMeta.flags],
-    docs: { summary: 'Stops listening on channels (all of them without arguments)', since: '2.0.0', group: 'pubsub', complexity: 'O(N) where N is the number of clients already subscribed to a channel.' },
+    docs: {
+      summary: 'Stops listening on channels (all of them without arguments)',
+      since: '2.0.0',
+      group: 'pubsub',
+      complexity: 'O(N) where N is the number of clients already subscribed to a channel.',
+    },
     handler: (ctx, args) => unsubscribeFrames(server, client(ctx), 'unsubscribe', args),
   });
   server.registerCommand({
@@ -122,7 +140,13 @@ export function registerConnectionCommands(server: Server): void {
     arity: -1,
     ...pubsubMeta,
     flags: [...pubsubMeta.flags],
-    docs: { summary: 'Stops listening on patterns (all of them without arguments)', since: '2.0.0', group: 'pubsub', complexity: 'O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client).' },
+    docs: {
+      summary: 'Stops listening on patterns (all of them without arguments)',
+      since: '2.0.0',
+      group: 'pubsub',
+      complexity:
+        'O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client).',
+    },
     handler: (ctx, args) => unsubscribeFrames(server, client(ctx), 'punsubscribe', args),
   });
 

@@ -15,17 +15,7 @@ import { globMatch } from './glob.js';
 import { CommandTable, type Entry } from './table.js';
 import { authRequiredFor, getUser } from './auth.js';
 import { channelsAllowed, channelsOf, commandAllowed, nopermCommand, NOPERM_CHANNELS } from './acl-check.js';
-import type {
-  AclUser,
-  ClientState,
-  CommandContext,
-  CommandSpec,
-  HandlerResult,
-  ListenFailure,
-  SentinelServer,
-  ServerOptions,
-  ServerStats,
-} from './types.js';
+import type { AclUser, ClientState, CommandContext, CommandSpec, HandlerResult, ListenFailure, SentinelServer, ServerOptions, ServerStats } from './types.js';
 
 /** Commands a RESP2 client may still run once subscribed (Redis's list). */
 const PUBSUB_CONTEXT_ALLOWED = new Set(['ping', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'ssubscribe', 'sunsubscribe', 'quit', 'reset']);
@@ -88,7 +78,7 @@ export class Server implements SentinelServer {
       ...opts,
     };
     this.now = opts.now ?? Date.now;
-    this.users = opts.users ?? new Map();
+    this.users = opts.users ?? new Map<string, AclUser>();
     registerConnectionCommands(this);
   }
 

@@ -113,7 +113,12 @@ function unknownCommand(argv: Buffer[]): Buffer {
 
 /** "unknown subcommand 'x'. Try CLIENT HELP." with the container's name upper-cased (ASCII only). */
 function unknownSubcommand(argv: Buffer[]): Buffer {
-  const name = Buffer.from(cStr(argv[0]!).toString('latin1').replace(/[a-z]+/g, (m) => m.toUpperCase()), 'latin1');
+  const name = Buffer.from(
+    cStr(argv[0]!)
+      .toString('latin1')
+      .replace(/[a-z]+/g, (m) => m.toUpperCase()),
+    'latin1',
+  );
   return Buffer.concat([Buffer.from("ERR unknown subcommand '"), cStr(argv[1]!, 128), Buffer.from("'. Try "), name, Buffer.from(' HELP.')]);
 }
 

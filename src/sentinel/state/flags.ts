@@ -4,9 +4,10 @@
  * records of the same sentinel), so `flagsText` takes it as an argument.
  */
 export const SRI = {
-  MASTER: 1 << 0,
-  SLAVE: 1 << 1,
-  SENTINEL: 1 << 2,
+  // Written as literals (1 << 0 would type as number), so that RoleFlag is these two values.
+  MASTER: 1,
+  SLAVE: 2,
+  SENTINEL: 4,
   S_DOWN: 1 << 3,
   O_DOWN: 1 << 4,
   /** A peer sentinel with this flag told us it believes our master is down. */

@@ -81,8 +81,8 @@ export class Instance {
   leader: string | null = null;
   leaderEpoch = 0;
   failoverEpoch = 0;
-  failoverState = FailoverState.NONE;
-  failoverStateChangeTime = 0;
+  #failoverState = FailoverState.NONE;
+  #failoverStateChangeTime = 0;
   failoverStartTime = 0;
   failoverTimeout: number;
   failoverDelayLogged = 0;
@@ -125,6 +125,26 @@ export class Instance {
 
   is(flag: number): boolean {
     return (this.flags & flag) !== 0;
+  }
+
+  /** Where this master's failover stands. Read-only: every transition goes through setFailoverState. */
+  get failoverState(): FailoverState {
+    return this.#failoverState;
+  }
+
+  /** When failoverState last changed: the timeouts of the failover's states count from it. */
+  get failoverStateChangeTime(): number {
+    return this.#failoverStateChangeTime;
+  }
+
+  /**
+   * The one way to move a failover to another state (as Redis's failover_state and
+   * failover_state_change_time always change together), so that no state's timeout can count
+   * from an earlier state's start. `at` is normally now; a reset passes 0, as Redis does.
+   */
+  setFailoverState(state: FailoverState, at: number): void {
+    this.#failoverState = state;
+    this.#failoverStateChangeTime = at;
   }
 
   /** The master this record belongs to (itself for a master). */

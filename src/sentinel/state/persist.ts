@@ -10,14 +10,7 @@ import type { MasterConfig, SentinelConfig, SentinelGlobals, SentinelPersistStat
 import { addrEqual, announceHost } from './addr.js';
 import { SRI } from './flags.js';
 import type { Instance } from './instance.js';
-import {
-  createErrorText,
-  createInstance,
-  currentMasterAddress,
-  isCreateError,
-  propagateDownAfterPeriod,
-  tryConnectionSharing,
-} from './registry.js';
+import { createErrorText, createInstance, currentMasterAddress, isCreateError, propagateDownAfterPeriod, tryConnectionSharing } from './registry.js';
 
 export class StateLoadError extends Error {}
 
@@ -64,7 +57,8 @@ export function loadState(ctx: SentinelCtx, cfg: SentinelConfig): void {
     for (const k of mc.knownSentinels) {
       if (!k.runId) continue; // the old form without run id is ignored, as by Redis
       const si = createInstance(ctx, k.runId, SRI.SENTINEL, k.host, k.port, m.quorum, m);
-      if (isCreateError(si)) throw new StateLoadError(`sentinel known-sentinel ${mc.name} ${k.host} ${k.port} ${k.runId}: ${createErrorText(SRI.SENTINEL, si)}`);
+      if (isCreateError(si))
+        throw new StateLoadError(`sentinel known-sentinel ${mc.name} ${k.host} ${k.port} ${k.runId}: ${createErrorText(SRI.SENTINEL, si)}`);
       si.runid = k.runId;
       tryConnectionSharing(ctx, si);
     }

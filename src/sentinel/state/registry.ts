@@ -3,16 +3,7 @@
  * keyed by name, replicas by `ip:port`, sentinels by run id; duplicates are refused.
  */
 import type { SentinelCtx } from '../context.js';
-import {
-  addrEqual,
-  addrOrHostnameEqual,
-  announceHost,
-  createAddr,
-  hostPort,
-  isAddrError,
-  type Addr,
-  type AddrError,
-} from './addr.js';
+import { addrEqual, addrOrHostnameEqual, announceHost, createAddr, hostPort, isAddrError, type Addr, type AddrError } from './addr.js';
 import { SRI } from './flags.js';
 import { globMatch } from '../server/glob.js';
 import { FailoverState, Instance } from './instance.js';
@@ -179,8 +170,7 @@ export function resetMaster(ctx: SentinelCtx, ri: Instance, flags: number): void
   ri.link.close();
   ri.flags &= SRI.MASTER;
   ri.leader = null;
-  ri.failoverState = FailoverState.NONE;
-  ri.failoverStateChangeTime = 0;
+  ri.setFailoverState(FailoverState.NONE, 0);
   ri.failoverStartTime = 0; // a reset allows failing over again at once
   ri.promotedSlave = null;
   ri.runid = null;
@@ -242,11 +232,7 @@ export function noDownFor(ri: Instance, ms: number, now: number): boolean {
  * RECONF_SLAVES (the replica acknowledged its promotion), else the master's.
  */
 export function currentMasterAddress(master: Instance): Addr {
-  if (
-    master.flags & SRI.FAILOVER_IN_PROGRESS &&
-    master.promotedSlave &&
-    master.failoverState >= FailoverState.RECONF_SLAVES
-  ) {
+  if (master.flags & SRI.FAILOVER_IN_PROGRESS && master.promotedSlave && master.failoverState >= FailoverState.RECONF_SLAVES) {
     return master.promotedSlave.addr;
   }
   return master.addr;
@@ -255,10 +241,4 @@ export function currentMasterAddress(master: Instance): Addr {
 export function propagateDownAfterPeriod(master: Instance): void {
   for (const ri of master.slaves.values()) ri.downAfterPeriod = master.downAfterPeriod;
   for (const ri of master.sentinels.values()) ri.downAfterPeriod = master.downAfterPeriod;
-}
-
-/** rename-command: the name to send for `command` to this instance (replicas use their master's table). */
-export function mapCommand(ri: Instance, command: string): string {
-  const owner = ri.master ?? ri;
-  return owner.renamedCommands.get(command.toLowerCase()) ?? command;
 }

@@ -1,4 +1,13 @@
 /**
+ * Redis's defaults for a monitored master's settings, defined once: the config parser starts every
+ * `sentinel monitor` from them and the rewrite leaves out values equal to them. The first two also
+ * seed `Timing` below, which SENTINEL MONITOR at run time reads and SENTINEL DEBUG may change.
+ */
+export const SENTINEL_DEFAULT_DOWN_AFTER = 30_000;
+export const SENTINEL_DEFAULT_FAILOVER_TIMEOUT = 180_000;
+export const SENTINEL_DEFAULT_PARALLEL_SYNCS = 1;
+
+/**
  * The named millisecond timers of Sentinel, with Redis's defaults. All of them can be changed at
  * run time with `SENTINEL DEBUG <name> <ms>` (Redis's own tests shrink them that way), so code
  * reads them from this object on every use instead of copying them.
@@ -25,8 +34,8 @@ export function defaultTiming(): Timing {
     pingPeriod: 1_000,
     askPeriod: 1_000,
     publishPeriod: 2_000,
-    defaultDownAfter: 30_000,
-    defaultFailoverTimeout: 180_000,
+    defaultDownAfter: SENTINEL_DEFAULT_DOWN_AFTER,
+    defaultFailoverTimeout: SENTINEL_DEFAULT_FAILOVER_TIMEOUT,
     tiltTrigger: 2_000,
     tiltPeriod: 30_000,
     slaveReconfTimeout: 10_000,
@@ -56,7 +65,6 @@ export const DEBUG_NAMES: Array<[string, keyof Timing]> = [
 
 /** Fixed constants that SENTINEL DEBUG does not change. */
 export const SENTINEL_DEFAULT_SLAVE_PRIORITY = 100;
-export const SENTINEL_DEFAULT_PARALLEL_SYNCS = 1;
 export const SENTINEL_MAX_PENDING_COMMANDS = 100;
 /** Random delay (0..this) added after voting for another sentinel, so that the next try is desynchronised. */
 export const SENTINEL_MAX_DESYNC = 1000;

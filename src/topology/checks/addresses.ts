@@ -14,7 +14,9 @@ export function addresses(spec: SpecRead): Finding[] {
 function bindIsIp(spec: SpecRead): Finding[] {
   const { bind } = spec;
   if (bind.origin !== 'spec' || net.isIP(bind.value) !== 0) return [];
-  return [error({ path: bind.path, value: bind.value, message: 'is not an IP address', fix: 'use an address such as 127.0.0.1, or 0.0.0.0 for every interface' })];
+  return [
+    error({ path: bind.path, value: bind.value, message: 'is not an IP address', fix: 'use an address such as 127.0.0.1, or 0.0.0.0 for every interface' }),
+  ];
 }
 
 function bindsAll(spec: SpecRead): boolean {
@@ -54,13 +56,15 @@ function hostAddresses(spec: SpecRead): Finding[] {
           ? {
               path: bind.path,
               value: bind.value,
-              message: 'every node listens on all interfaces without a password: protected mode refuses clients from other machines, so only this machine can use them',
+              message:
+                'every node listens on all interfaces without a password: protected mode refuses clients from other machines, so only this machine can use them',
               fix: `to serve other machines, set ${spec.auth.password.path} and announce this machine's address; otherwise bind to 127.0.0.1`,
             }
           : {
               path: bind.path,
               value: bind.value,
-              message: 'every node listens on all interfaces without a password, and the nodes reach each other at a non-loopback address, so protected mode is off: anyone on your network can read and write',
+              message:
+                'every node listens on all interfaces without a password, and the nodes reach each other at a non-loopback address, so protected mode is off: anyone on your network can read and write',
               fix: `set ${spec.auth.password.path}, or bind to 127.0.0.1`,
             },
       ),
@@ -88,7 +92,8 @@ function bridgeAddresses(spec: SpecRead): Finding[] {
       error({
         path: announce.path,
         value: announce.value,
-        message: 'in bridge mode each container has its own loopback, so a loopback address announced by the sentinels reaches the wrong place from every container',
+        message:
+          'in bridge mode each container has its own loopback, so a loopback address announced by the sentinels reaches the wrong place from every container',
         fix: `use the host's address as both the host and the containers see it: ${DEFAULTS.bridgeAnnounce} (Docker Desktop, or Linux with an /etc/hosts entry) or your machine's LAN IP`,
       }),
     );
@@ -98,7 +103,8 @@ function bridgeAddresses(spec: SpecRead): Finding[] {
       error({
         path: bind.path,
         value: bind.value,
-        message: 'ports published on a loopback address cannot be reached by containers through the host gateway, so the nodes could not reach each other at their announced addresses',
+        message:
+          'ports published on a loopback address cannot be reached by containers through the host gateway, so the nodes could not reach each other at their announced addresses',
         fix: 'use 0.0.0.0 (the default) or the LAN address you announce',
       }),
     );

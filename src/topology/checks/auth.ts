@@ -16,7 +16,14 @@ export function aclUsers(spec: SpecRead): Finding[] {
   for (const { user, needs, on, example } of users) {
     if (!user) continue;
     if (user.name.value === 'default') {
-      findings.push(error({ path: user.name.path, value: user.name.value, message: 'is the user everyone gets without logging in', fix: `choose another name, e.g. "${example}"` }));
+      findings.push(
+        error({
+          path: user.name.path,
+          value: user.name.value,
+          message: 'is the user everyone gets without logging in',
+          fix: `choose another name, e.g. "${example}"`,
+        }),
+      );
     }
     if (needs.value === undefined && !needs.rejected) {
       findings.push(
@@ -30,7 +37,9 @@ export function aclUsers(spec: SpecRead): Finding[] {
   }
   const [a, b] = [auth.user, auth.sentinelUser].map(complete);
   if (a && b && a.password.value === b.password.value) {
-    findings.push(warning({ path: b.password.path, message: `is the same as ${a.password.path}: one leaked secret opens both`, fix: 'give each user its own password' }));
+    findings.push(
+      warning({ path: b.password.path, message: `is the same as ${a.password.path}: one leaked secret opens both`, fix: 'give each user its own password' }),
+    );
   }
   return findings;
 }
@@ -53,7 +62,13 @@ export function secrets(spec: SpecRead): Finding[] {
     // The schema lets `$` through so that editors accept `${VAR}`; after interpolation a `$` is
     // literal, and compose (v2) would expand it again when reading .env.
     if (f.value.includes('$')) {
-      findings.push(error({ path: f.path, message: 'contains "$", which Docker Compose would read as a variable reference in .env', fix: 'choose a password without "$"; to take it from a variable, write ${NAME}' }));
+      findings.push(
+        error({
+          path: f.path,
+          message: 'contains "$", which Docker Compose would read as a variable reference in .env',
+          fix: 'choose a password without "$"; to take it from a variable, write ${NAME}',
+        }),
+      );
     }
     if (!f.fromVariable) {
       findings.push(

@@ -33,7 +33,9 @@ export function serviceNames(spec: SpecRead): Finding[] {
     }
     // One problem per pair of owners: a clash of "x-master" comes with "x-replica-1", ...
     if (!reported.has(`${owner} ${other}`)) {
-      findings.push(error({ path: owner, value: service, message: `produces service name "${service}", which ${other} also produces`, fix: 'rename one of the masters' }));
+      findings.push(
+        error({ path: owner, value: service, message: `produces service name "${service}", which ${other} also produces`, fix: 'rename one of the masters' }),
+      );
     }
     reported.add(`${owner} ${other}`);
   };

@@ -50,7 +50,23 @@ describe('sentinel-compose drill', () => {
     writeFileSync(path.join(dir, 'broken.yaml'), BROKEN);
     const stdout = captureStdout();
     const code = await main(
-      ['drill', 'replica-pause-expecting-failover', '--up', '--runtime', 'local', '--scenario-file', 'broken.yaml', '--rate', '20', '--read-rate', '5', '--json', '--report', 'reports', '--no-color'],
+      [
+        'drill',
+        'replica-pause-expecting-failover',
+        '--up',
+        '--runtime',
+        'local',
+        '--scenario-file',
+        'broken.yaml',
+        '--rate',
+        '20',
+        '--read-rate',
+        '5',
+        '--json',
+        '--report',
+        'reports',
+        '--no-color',
+      ],
       { cwd: dir },
     );
     vi.restoreAllMocks();

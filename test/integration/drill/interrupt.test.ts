@@ -39,27 +39,31 @@ describe.skipIf(!cliBuilt)(`drill --up, interrupted${CLI_SKIP}`, () => {
     ['SIGINT', 130],
     ['SIGTERM', 143],
     ['SIGHUP', 129],
-  ] as const)('%s brings the master back, takes the topology down and exits %i, naming the signal', async (signal, exitCode) => {
-    const { cwd, out } = await specFolder();
-    const cli = startCli(['drill', '--up', '--runtime', 'local'], cwd);
-    await cli.waitFor(PAUSED);
-    const known = recordedProcesses(out);
-    await new Promise((r) => setTimeout(r, 300));
-    cli.child.kill(signal);
-    const code = await cli.exited;
-    const stderr = cli.stderr();
-    expect(code, stderr).toBe(exitCode);
-    expect(stderr).toContain(`${signal}: stopping`);
-    expect(stderr).toMatch(/brought back redis-master/);
-    expect(stderr).toContain('taking ');
-    expect(stderr).not.toContain('Ctrl-C)');
-    // The report says what stopped it, and judges nothing it did not get to.
-    const stdout = cli.stdout();
-    expect(stdout).toContain(`interrupted by ${signal}`);
-    expect(stdout).toMatch(/not reached\s+a replica was promoted/);
-    expect(stdout).not.toContain('FAIL ');
-    expectAllDown(out, known);
-  }, 120_000);
+  ] as const)(
+    '%s brings the master back, takes the topology down and exits %i, naming the signal',
+    async (signal, exitCode) => {
+      const { cwd, out } = await specFolder();
+      const cli = startCli(['drill', '--up', '--runtime', 'local'], cwd);
+      await cli.waitFor(PAUSED);
+      const known = recordedProcesses(out);
+      await new Promise((r) => setTimeout(r, 300));
+      cli.child.kill(signal);
+      const code = await cli.exited;
+      const stderr = cli.stderr();
+      expect(code, stderr).toBe(exitCode);
+      expect(stderr).toContain(`${signal}: stopping`);
+      expect(stderr).toMatch(/brought back redis-master/);
+      expect(stderr).toContain('taking ');
+      expect(stderr).not.toContain('Ctrl-C)');
+      // The report says what stopped it, and judges nothing it did not get to.
+      const stdout = cli.stdout();
+      expect(stdout).toContain(`interrupted by ${signal}`);
+      expect(stdout).toMatch(/not reached\s+a replica was promoted/);
+      expect(stdout).not.toContain('FAIL ');
+      expectAllDown(out, known);
+    },
+    120_000,
+  );
 
   it('a closed terminal (the pseudo-terminal goes away) brings everything back and down', async () => {
     const { cwd, out } = await specFolder();
@@ -73,7 +77,11 @@ describe.skipIf(!cliBuilt)(`drill --up, interrupted${CLI_SKIP}`, () => {
     const known = recordedProcesses(out);
     expect(known.length).toBeGreaterThan(0);
     term.kill('SIGKILL');
-    await eventually(`everything down after the hang-up (screen so far:\n${screen})`, () => liveServices(out, known).length === 0 && !existsSync(path.join(out, 'run', 'state.json')), 60_000);
+    await eventually(
+      `everything down after the hang-up (screen so far:\n${screen})`,
+      () => liveServices(out, known).length === 0 && !existsSync(path.join(out, 'run', 'state.json')),
+      60_000,
+    );
     expectAllDown(out, known);
   }, 150_000);
 
@@ -105,24 +113,28 @@ describe.skipIf(!cliBuilt)(`drill --up, interrupted${CLI_SKIP}`, () => {
 });
 
 describe.skipIf(!cliBuilt)(`up, interrupted${CLI_SKIP}`, () => {
-  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s while starting stops what this up started; while waiting it leaves it running and says how to stop it', async (signal) => {
-    const { cwd, out } = await specFolder();
-    const starting = startCli(['up', '--runtime', 'local'], cwd);
-    await starting.waitFor(/redis-master: started/);
-    starting.child.kill(signal);
-    const code = await starting.exited;
-    expect(code, starting.stderr()).toBeGreaterThan(128);
-    expect(starting.stderr()).toContain(`${signal}: stopping`);
-    expect(liveServices(out)).toEqual([]);
-    expect(existsSync(path.join(out, 'run', 'state.json'))).toBe(false);
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    '%s while starting stops what this up started; while waiting it leaves it running and says how to stop it',
+    async (signal) => {
+      const { cwd, out } = await specFolder();
+      const starting = startCli(['up', '--runtime', 'local'], cwd);
+      await starting.waitFor(/redis-master: started/);
+      starting.child.kill(signal);
+      const code = await starting.exited;
+      expect(code, starting.stderr()).toBeGreaterThan(128);
+      expect(starting.stderr()).toContain(`${signal}: stopping`);
+      expect(liveServices(out)).toEqual([]);
+      expect(existsSync(path.join(out, 'run', 'state.json'))).toBe(false);
 
-    const waiting = startCli(['up', '--runtime', 'local'], cwd);
-    await waiting.waitFor(/waiting until healthy/);
-    waiting.child.kill(signal);
-    expect(await waiting.exited).toBeGreaterThan(128);
-    expect(waiting.stderr()).toMatch(/keeps running/);
-    expect(waiting.stderr()).toContain('sentinel-compose down --out');
-    expect(liveServices(out).length).toBeGreaterThan(0);
-    expect(JSON.parse(readFileSync(path.join(out, 'run', 'state.json'), 'utf8')).runtime).toBe('local');
-  }, 120_000);
+      const waiting = startCli(['up', '--runtime', 'local'], cwd);
+      await waiting.waitFor(/waiting until healthy/);
+      waiting.child.kill(signal);
+      expect(await waiting.exited).toBeGreaterThan(128);
+      expect(waiting.stderr()).toMatch(/keeps running/);
+      expect(waiting.stderr()).toContain('sentinel-compose down --out');
+      expect(liveServices(out).length).toBeGreaterThan(0);
+      expect(JSON.parse(readFileSync(path.join(out, 'run', 'state.json'), 'utf8')).runtime).toBe('local');
+    },
+    120_000,
+  );
 });

@@ -58,34 +58,46 @@ function expectFailoverStory(run: RunReport, replicas: string[]): void {
 
 describe.each(['redis', 'bundled'] as const)('drill, local runtime, %s sentinel', (implementation) => {
   const skip = implementation === 'bundled' && !bundledSentinelBuilt;
-  it.skipIf(skip)(`master-pause then no-quorum pass${skip ? ` [skipped: ${BUNDLED_SKIP_REASON}]` : ''}`, async () => {
-    const t = await up({ implementation });
-    const replicas = t.topology.masters[0]!.nodes.slice(1).map((n) => n.service);
-    const report = await drill(t, ['master-pause', 'no-quorum']);
-    const [mp, nq] = report.runs;
-    expect(mp!.status, explain(mp!)).toBe('passed');
-    expect(nq!.status, explain(nq!)).toBe('passed');
-    expect(report.passed).toBe(true);
-    expectFailoverStory(mp!, replicas);
+  it.skipIf(skip)(
+    `master-pause then no-quorum pass${skip ? ` [skipped: ${BUNDLED_SKIP_REASON}]` : ''}`,
+    async () => {
+      const t = await up({ implementation });
+      const replicas = t.topology.masters[0]!.nodes.slice(1).map((n) => n.service);
+      const report = await drill(t, ['master-pause', 'no-quorum']);
+      const [mp, nq] = report.runs;
+      expect(mp!.status, explain(mp!)).toBe('passed');
+      expect(nq!.status, explain(nq!)).toBe('passed');
+      expect(report.passed).toBe(true);
+      expectFailoverStory(mp!, replicas);
 
-    // no-quorum: the master (now the promoted replica) was detected down, nothing was promoted,
-    // and it is master again with every acknowledged write in place.
-    const m = nq!.measurements!;
-    expect(m.initialMaster).toBe(mp!.measurements!.finalMaster);
-    expect(m.detection).not.toBeNull();
-    expect(m.promoted).toBeNull();
-    expect(m.switchMaster).toBeNull();
-    expect(m.finalMaster).toBe(m.initialMaster);
-    expect(nq!.writes!.check!.lost).toEqual([]);
-    expect(nq!.events.some((e) => e.channel === '+switch-master')).toBe(false);
-  }, 240_000);
+      // no-quorum: the master (now the promoted replica) was detected down, nothing was promoted,
+      // and it is master again with every acknowledged write in place.
+      const m = nq!.measurements!;
+      expect(m.initialMaster).toBe(mp!.measurements!.finalMaster);
+      expect(m.detection).not.toBeNull();
+      expect(m.promoted).toBeNull();
+      expect(m.switchMaster).toBeNull();
+      expect(m.finalMaster).toBe(m.initialMaster);
+      expect(nq!.writes!.check!.lost).toEqual([]);
+      expect(nq!.events.some((e) => e.channel === '+switch-master')).toBe(false);
+    },
+    240_000,
+  );
 });
 
 /** What each sentinel names as the master of `group` (its address, or the error). */
 async function namedMasters(runtime: Runtime, group: string, password?: string): Promise<string[]> {
   return Promise.all(
     runtime.topology.sentinels.map(async (s) => {
-      const c = new Redis({ ...runtime.endpoint(s.service), password, lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2000, commandTimeout: 2000, retryStrategy: () => null });
+      const c = new Redis({
+        ...runtime.endpoint(s.service),
+        password,
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        connectTimeout: 2000,
+        commandTimeout: 2000,
+        retryStrategy: () => null,
+      });
       c.on('error', () => {});
       try {
         await c.connect();
@@ -130,18 +142,25 @@ function slowToReturnFromPause(runtime: Runtime, group: string, password?: strin
 
 describe.each(['redis', 'bundled'] as const)('drill, local runtime, %s sentinel, slow runtime', (implementation) => {
   const skip = implementation === 'bundled' && !bundledSentinelBuilt;
-  it.skipIf(skip)(`sees a failover that finished before the runtime said the master was paused${skip ? ` [skipped: ${BUNDLED_SKIP_REASON}]` : ''}`, async () => {
-    const t = await up({ implementation });
-    const group = t.topology.masters[0]!;
-    const report = await runDrill(slowToReturnFromPause(t.runtime, group.name), selectScenarios(['master-pause']), { rate: 40, readRate: 10 });
-    const run = report.runs[0]!;
-    expect(run.status, explain(run)).toBe('passed');
-    const m = run.measurements!;
-    // The failover finished before t = 0 (the pause call's return), yet it is the run's story.
-    expect(m.failoverEnd, '+failover-end seen').not.toBeNull();
-    expect(m.detection!.t, 'detected before the pause call returned').toBeLessThan(0);
-    expectFailoverStory(run, group.nodes.slice(1).map((n) => n.service));
-  }, 240_000);
+  it.skipIf(skip)(
+    `sees a failover that finished before the runtime said the master was paused${skip ? ` [skipped: ${BUNDLED_SKIP_REASON}]` : ''}`,
+    async () => {
+      const t = await up({ implementation });
+      const group = t.topology.masters[0]!;
+      const report = await runDrill(slowToReturnFromPause(t.runtime, group.name), selectScenarios(['master-pause']), { rate: 40, readRate: 10 });
+      const run = report.runs[0]!;
+      expect(run.status, explain(run)).toBe('passed');
+      const m = run.measurements!;
+      // The failover finished before t = 0 (the pause call's return), yet it is the run's story.
+      expect(m.failoverEnd, '+failover-end seen').not.toBeNull();
+      expect(m.detection!.t, 'detected before the pause call returned').toBeLessThan(0);
+      expectFailoverStory(
+        run,
+        group.nodes.slice(1).map((n) => n.service),
+      );
+    },
+    240_000,
+  );
 });
 
 describe('drill, local runtime, redis sentinel', () => {
@@ -152,7 +171,10 @@ describe('drill, local runtime, redis sentinel', () => {
     for (const run of report.runs) {
       expect(run.status, explain(run)).toBe('passed');
       const group = t.topology.masters.find((g) => g.name === run.group)!;
-      expectFailoverStory(run, group.nodes.slice(1).map((n) => n.service));
+      expectFailoverStory(
+        run,
+        group.nodes.slice(1).map((n) => n.service),
+      );
     }
   }, 240_000);
 

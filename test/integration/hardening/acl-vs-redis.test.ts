@@ -32,7 +32,10 @@ beforeAll(async () => {
     ...Object.entries(USERS).map(([n, u]) => `user ${n} ${n === 'off' ? 'off' : 'on'} >${u.pass} ${u.rules}`),
     `sentinel monitor m 127.0.0.1 ${dead} 2`,
   ];
-  [real, ours] = await Promise.all([startSentinel('acl-real', { implementation: 'redis', conf }), startSentinel('acl-ours', { implementation: 'bundled', conf })]);
+  [real, ours] = await Promise.all([
+    startSentinel('acl-real', { implementation: 'redis', conf }),
+    startSentinel('acl-ours', { implementation: 'bundled', conf }),
+  ]);
 });
 
 afterAll(async () => {

@@ -69,14 +69,22 @@ async function call(port: number, auth: string[], ...cmd: string[]): Promise<unk
   }
 }
 
-const secret = (tag: string) => `${tag}-${randomBytes(9).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x')}`;
+const secret = (tag: string) =>
+  `${tag}-${randomBytes(9)
+    .toString('base64url')
+    .replace(/[^A-Za-z0-9]/g, 'x')}`;
 
 describe.each(['bundled', 'redis'] as const)('every password on, %s sentinels', (impl) => {
   it('up, status, drill, logs, down pass; no ACL denial; no secret outside .env and 0600 configs', async () => {
     const dir = tempDir(`sc-auth-${impl}-`);
     const redisBase = await freePortBlock(3);
     const sentinelBase = await freePortBlock(3);
-    const secrets = { REDIS_PASSWORD: secret('Data'), SENTINEL_PASSWORD: secret('Sent'), SENTINEL_AUTH_PASSWORD: secret('Acl'), SENTINEL_PEER_PASSWORD: secret('Peer') };
+    const secrets = {
+      REDIS_PASSWORD: secret('Data'),
+      SENTINEL_PASSWORD: secret('Sent'),
+      SENTINEL_AUTH_PASSWORD: secret('Acl'),
+      SENTINEL_PEER_PASSWORD: secret('Peer'),
+    };
     writeFileSync(
       path.join(dir, 'sentinel-compose.yaml'),
       [
@@ -101,7 +109,13 @@ describe.each(['bundled', 'redis'] as const)('every password on, %s sentinels', 
       ].join('\n'),
     );
     // The user's own .env, kept private as `sentinel-compose init` keeps it.
-    writeFileSync(path.join(dir, '.env'), Object.entries(secrets).map(([k, v]) => `${k}=${v}\n`).join(''), { mode: 0o600 });
+    writeFileSync(
+      path.join(dir, '.env'),
+      Object.entries(secrets)
+        .map(([k, v]) => `${k}=${v}\n`)
+        .join(''),
+      { mode: 0o600 },
+    );
     const runs: Run[] = [];
     const run = async (...args: string[]) => {
       const r = await cli(args, dir);
@@ -133,7 +147,9 @@ describe.each(['bundled', 'redis'] as const)('every password on, %s sentinels', 
         for (const p of sentinelPorts) expect(await call(p, [secrets.SENTINEL_PASSWORD], 'ACL', 'LOG'), `ACL LOG of sentinel ${p}`).toEqual({ array: [] });
       }
       // ... and they can do nothing else.
-      expect(await call(redisBase, ['sentinel', secrets.SENTINEL_AUTH_PASSWORD], 'KEYS', '*')).toEqual({ error: "NOPERM this user has no permissions to run the 'keys' command" });
+      expect(await call(redisBase, ['sentinel', secrets.SENTINEL_AUTH_PASSWORD], 'KEYS', '*')).toEqual({
+        error: "NOPERM this user has no permissions to run the 'keys' command",
+      });
       expect(await call(redisBase, ['sentinel', secrets.SENTINEL_AUTH_PASSWORD], 'CONFIG', 'GET', 'requirepass')).toEqual({
         error: "NOPERM this user has no permissions to run the 'config|get' command",
       });
@@ -176,7 +192,9 @@ describe.each(['bundled', 'redis'] as const)('every password on, %s sentinels', 
     expect(files.length).toBeGreaterThan(20);
     for (const { file, mode } of files) {
       const text = readFileSync(file).toString('latin1');
-      const found = Object.entries(secrets).filter(([, v]) => text.includes(v)).map(([k]) => k);
+      const found = Object.entries(secrets)
+        .filter(([, v]) => text.includes(v))
+        .map(([k]) => k);
       if (allowed(file)) {
         if (found.length) expect((mode & 0o077).toString(8), `${file} holds ${found.join(', ')} with mode ${mode.toString(8)}`).toBe('0');
       } else {

@@ -19,18 +19,22 @@ afterAll(async () => {
 });
 
 describe('a bundled sentinel killed during a failover', () => {
-  it(`comes back with a valid config and no epoch going backwards, and the topology converges (${TRIALS} trials, seed ${SEED})`, async () => {
-    const run = await runCrashTrials({ trials: TRIALS, seed: SEED, log: (l) => console.log(l) });
-    topology = run.topology;
-    expect(run.results).toHaveLength(TRIALS);
-    for (const r of run.results) {
-      expect(r.epochAfterRestart).toBeGreaterThanOrEqual(r.epochBefore);
-      expect(r.configEpochAfterRestart).toBeGreaterThanOrEqual(r.configEpochBefore);
-      expect(r.newMaster).not.toBe(r.oldMaster);
-    }
-    // Now that nothing they monitor runs, a real redis-sentinel must accept every saved file.
-    await stopTopology(topology);
-    topology = undefined;
-    for (const snap of run.snapshots) await redisSentinelAccepts(snap);
-  }, 120_000 + TRIALS * 60_000);
+  it(
+    `comes back with a valid config and no epoch going backwards, and the topology converges (${TRIALS} trials, seed ${SEED})`,
+    async () => {
+      const run = await runCrashTrials({ trials: TRIALS, seed: SEED, log: (l) => console.log(l) });
+      topology = run.topology;
+      expect(run.results).toHaveLength(TRIALS);
+      for (const r of run.results) {
+        expect(r.epochAfterRestart).toBeGreaterThanOrEqual(r.epochBefore);
+        expect(r.configEpochAfterRestart).toBeGreaterThanOrEqual(r.configEpochBefore);
+        expect(r.newMaster).not.toBe(r.oldMaster);
+      }
+      // Now that nothing they monitor runs, a real redis-sentinel must accept every saved file.
+      await stopTopology(topology);
+      topology = undefined;
+      for (const snap of run.snapshots) await redisSentinelAccepts(snap);
+    },
+    120_000 + TRIALS * 60_000,
+  );
 });

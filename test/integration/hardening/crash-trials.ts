@@ -22,8 +22,18 @@ import path from 'node:path';
 import { parseSentinelConfig } from '../../../src/sentinel/config/parse.js';
 import { freePort, waitForPort } from '../../helpers/ports.js';
 import { repoRoot, startProgram, tempDir, type Proc } from '../../helpers/procs.js';
-import { records, text } from '../sentinel/resp-client.js';
-import { masterAddr, masterRecord, redisRole, sentinelCall, startTopology, waitDiscovered, waitFor, type SentinelProc, type Topology } from '../sentinel/topology.js';
+import { records, text } from '../../helpers/resp-conn.js';
+import {
+  masterAddr,
+  masterRecord,
+  redisRole,
+  sentinelCall,
+  startTopology,
+  waitDiscovered,
+  waitFor,
+  type SentinelProc,
+  type Topology,
+} from '../sentinel/topology.js';
 
 export interface TrialResult {
   trial: number;
@@ -73,7 +83,18 @@ function rng(seed: number): () => number {
 }
 
 /** Steps after which a kill is aimed (the sentinel that announced it is killed half the time). */
-const KILL_STEPS = ['+sdown', '+odown', '+try-failover', '+vote-for-leader', '+elected-leader', '+selected-slave', '+failover-state-send-slaveof-noone', '+promoted-slave', '+slave-reconf-sent', '+switch-master'];
+const KILL_STEPS = [
+  '+sdown',
+  '+odown',
+  '+try-failover',
+  '+vote-for-leader',
+  '+elected-leader',
+  '+selected-slave',
+  '+failover-state-send-slaveof-noone',
+  '+promoted-slave',
+  '+slave-reconf-sent',
+  '+switch-master',
+];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -96,7 +117,17 @@ function announcedEpoch(t: Topology, index: number, since: number): number {
   return max;
 }
 
-const STEPS = ['+sdown', '+odown', '+try-failover', '+elected-leader', '+selected-slave', '+promoted-slave', '+slave-reconf-sent', '+failover-end', '+switch-master'];
+const STEPS = [
+  '+sdown',
+  '+odown',
+  '+try-failover',
+  '+elected-leader',
+  '+selected-slave',
+  '+promoted-slave',
+  '+slave-reconf-sent',
+  '+failover-end',
+  '+switch-master',
+];
 
 function timeline(t: Topology, since: number): Record<string, number> {
   const out: Record<string, number> = {};
@@ -170,7 +201,11 @@ export async function redisSentinelAccepts(snapshot: string): Promise<void> {
   copyFileSync(snapshot, copy);
   const port = await freePort();
   const expected = parseSentinelConfig(readFileSync(copy, 'utf8'), copy).masters.length;
-  const p = await startProgram('accept', 'redis-sentinel', [copy, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir], { host: '127.0.0.1', port, dir });
+  const p = await startProgram('accept', 'redis-sentinel', [copy, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir], {
+    host: '127.0.0.1',
+    port,
+    dir,
+  });
   try {
     await waitForPort(port);
     const masters = records(await sentinelCall(port, 'SENTINEL', 'MASTERS'));
@@ -242,7 +277,7 @@ export async function runCrashTrials(opts: TrialOptions): Promise<TrialRun> {
     const leader = [...t.events.all].reverse().find((e) => e.at >= pausedAt && e.channel === '+elected-leader')?.sentinel;
     const victim = stepBy !== undefined && preferLeader ? stepBy : preferLeader && leader !== undefined ? leader : randomVictim;
     const s = t.sentinels[victim]!;
-    const configEpochBefore = Number((await masterRecord(s.port, NAME).catch(() => ({}) as Record<string, string>))['config-epoch'] ?? 0);
+    const configEpochBefore = Number((await masterRecord(s.port, NAME).catch((): Record<string, string> => ({})))['config-epoch'] ?? 0);
     const phaseAtKill = phase(t, victim, pausedAt);
     await sigkill(s);
     const announced = announcedEpoch(t, victim, 0);
@@ -263,7 +298,9 @@ export async function runCrashTrials(opts: TrialOptions): Promise<TrialRun> {
     const after = fileEpochs(restarted.confFile);
     const configEpochAfterRestart = Number((await masterRecord(restarted.port, NAME))['config-epoch'] ?? 0);
     if (after.current < epochBefore) {
-      throw new Error(`${where}: current-epoch went backwards across the restart: it had announced or written ${epochBefore}, it restarted with ${after.current}`);
+      throw new Error(
+        `${where}: current-epoch went backwards across the restart: it had announced or written ${epochBefore}, it restarted with ${after.current}`,
+      );
     }
     if (configEpochAfterRestart < configEpochBefore) {
       throw new Error(`${where}: config-epoch went backwards across the restart: ${configEpochBefore} before, ${configEpochAfterRestart} after`);
@@ -316,7 +353,11 @@ export async function runCrashTrials(opts: TrialOptions): Promise<TrialRun> {
     log(
       `trial ${trial}: killed sentinel ${victim}${r.victimWasLeader ? ' (leader)' : ''} at +${killAfterMs} ms (${phaseAtKill}), restarted +${restartAfterMs} ms; ` +
         `epoch ${epochBefore} -> ${after.current}, config-epoch ${configEpochBefore} -> ${configEpochAfterRestart}; ${oldMaster} -> ${newMaster}; ` +
-        `failover ${failoverMs} ms, converged ${convergeMs} ms after resume${strays ? `; ${strays} stray temp file(s)` : ''}\n  steps (ms after pause): ${Object.entries(r.timeline).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+        `failover ${failoverMs} ms, converged ${convergeMs} ms after resume${strays ? `; ${strays} stray temp file(s)` : ''}\n  steps (ms after pause): ${Object.entries(
+          r.timeline,
+        )
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
     );
   }
   for (const [i, x] of t.sentinels.entries()) {

@@ -145,12 +145,16 @@ describe('resources under hostile clients', () => {
     // Half-closed sockets: the server ends its side when it sees our FIN.
     expect(await eventually(() => halfClosed.every((sk) => sk.readableEnded || sk.destroyed), 10_000)).toBe(true);
     for (const sk of halfClosed) sk.destroy();
-    expect(await eventually(async () => {
-      const now = await clientCounts();
-      return now.info === base.info && now.list === base.list && fdCount(pid) <= fd0;
-    }, 15_000)).toBe(true);
+    expect(
+      await eventually(async () => {
+        const now = await clientCounts();
+        return now.info === base.info && now.list === base.list && fdCount(pid) <= fd0;
+      }, 15_000),
+    ).toBe(true);
     const after = await clientCounts();
-    console.log(`after ${CONNECTIONS} connections: clients ${JSON.stringify(after)} (was ${JSON.stringify(base)}), fds ${fdCount(pid)} (was ${fd0}), rss ${(rssOf(pid) / 1e6).toFixed(1)} MB (was ${(rss0 / 1e6).toFixed(1)} MB)`);
+    console.log(
+      `after ${CONNECTIONS} connections: clients ${JSON.stringify(after)} (was ${JSON.stringify(base)}), fds ${fdCount(pid)} (was ${fd0}), rss ${(rssOf(pid) / 1e6).toFixed(1)} MB (was ${(rss0 / 1e6).toFixed(1)} MB)`,
+    );
     expect(after).toEqual(base);
     expect(fdCount(pid)).toBeLessThanOrEqual(fd0);
     // Garbage the collector has not returned yet, not a leak: 12000 connections end at about the

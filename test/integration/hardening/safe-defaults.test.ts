@@ -28,7 +28,11 @@ afterAll(async () => {
 function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-    const child = spawn('/bin/sh', ['-c', `umask 000 && exec ${quoted}`], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
+    const child = spawn('/bin/sh', ['-c', `umask 000 && exec ${quoted}`], {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1', ...env },
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -41,7 +45,10 @@ const mode = (f: string) => statSync(f).mode & 0o777;
 /** Listening TCP sockets on the given ports: their local addresses, as the kernel has them. */
 function listeners(ports: Set<number>): Array<{ port: number; address: string }> {
   const out: Array<{ port: number; address: string }> = [];
-  for (const [file, v6] of [['/proc/net/tcp', false], ['/proc/net/tcp6', true]] as const) {
+  for (const [file, v6] of [
+    ['/proc/net/tcp', false],
+    ['/proc/net/tcp6', true],
+  ] as const) {
     let text = '';
     try {
       text = readFileSync(file, 'utf8');

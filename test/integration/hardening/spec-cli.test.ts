@@ -37,7 +37,10 @@ describe('validate on hostile specs', () => {
     const texts = [
       ...fc.sample(nasty, { numRuns: SAMPLE, seed: 7 }),
       ...fc.sample(yamlish, { numRuns: SAMPLE, seed: 8 }),
-      ...fc.sample(tree.map((t) => stringify(t)), { numRuns: SAMPLE, seed: 9 }),
+      ...fc.sample(
+        tree.map((t) => stringify(t)),
+        { numRuns: SAMPLE, seed: 9 },
+      ),
       ...fc.sample(mutatedExample, { numRuns: SAMPLE, seed: 10 }),
       'x: &x { <<: *x }\n',
       'masters: [*nowhere]\n',

@@ -46,7 +46,7 @@ export function exchange(port: number, input: Buffer, opts: { quietMs?: number; 
         reject(err);
       }
     });
-    sock.once('connect', async () => {
+    const sendAll = async () => {
       let at = 0;
       for (const n of opts.chunks ?? []) {
         if (at >= input.length) break;
@@ -56,6 +56,9 @@ export function exchange(port: number, input: Buffer, opts: { quietMs?: number; 
       }
       if (at < input.length) sock.write(input.subarray(at));
       arm();
+    };
+    sock.once('connect', () => {
+      sendAll().catch(reject);
     });
   });
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InterruptedError } from '../../../src/common/errors.js';
 import { bringUp, tearDown, type BringUpLogger, type SpecSource } from '../../../src/runtime/bring-up/index.js';
-import { waitHealthy } from '../../../src/runtime/health.js';
+import { waitHealthy } from '../../../src/runtime/observe/index.js';
 import { readState } from '../../../src/runtime/state.js';
 import { parseSpec } from '../../../src/topology/load.js';
 import { liveServices, recordedProcesses } from '../../helpers/cli.js';
@@ -61,7 +61,11 @@ describe('up and drill --up bring a topology up the same way', () => {
     expect(sentinelConf(out)).toContain('down-after-milliseconds mymaster 6000');
 
     // Up under local: drill --up may not start it again under Docker, exactly as up may not.
-    for (const argv of [['up', '--runtime', 'docker'], ['drill', '--up', '--runtime', 'docker'], ['drill', '--up', '-r', 'docker']]) {
+    for (const argv of [
+      ['up', '--runtime', 'docker'],
+      ['drill', '--up', '--runtime', 'docker'],
+      ['drill', '--up', '-r', 'docker'],
+    ]) {
       const r = await run(argv, cwd);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stderr, argv.join(' ')).toContain('--runtime: out is already up under local');
@@ -73,7 +77,9 @@ describe('up and drill --up bring a topology up the same way', () => {
     setDownAfter(specFile, 7000);
     const again = await run(['up'], cwd);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toContain('but it is recorded as up (local): running it as it is. `sentinel-compose down --out out` and starting it again applies the change.');
+    expect(again.stderr).toContain(
+      'but it is recorded as up (local): running it as it is. `sentinel-compose down --out out` and starting it again applies the change.',
+    );
     writeFileSync(path.join(cwd, 'look.yaml'), LOOK);
     const drill = await run(['drill', 'look', '--scenario-file', 'look.yaml', '--up', '--rate', '20', '--read-rate', '0'], cwd);
     expect(drill.code, drill.stderr + drill.stdout).toBe(0);
@@ -93,7 +99,9 @@ describe('up and drill --up bring a topology up the same way', () => {
 
     const drill = await run(['drill', 'look', '--scenario-file', 'look.yaml', '--up', '-r', 'local', '--rate', '20', '--read-rate', '0'], cwd);
     expect(drill.code, drill.stderr + drill.stdout).toBe(0);
-    expect(drill.stderr).toContain('config/redis-master/redis.conf changed since it was rendered: running it as it is, so that nothing of yours is overwritten');
+    expect(drill.stderr).toContain(
+      'config/redis-master/redis.conf changed since it was rendered: running it as it is, so that nothing of yours is overwritten',
+    );
     expect(readFileSync(conf, 'utf8')).toContain('# tuned by hand');
     expect(sentinelConf(out)).toContain('down-after-milliseconds mymaster 5000');
     expect(drill.stderr).toContain('taking bu-edited down');

@@ -10,13 +10,23 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processStateLetter } from '../../../src/runtime/local/process.js';
 import { waitNotListening } from '../../../src/runtime/ports.js';
-import { CLI_SKIP, cleanUpCliFolders, cliBuilt, eventually, HOLD_DRILL, HOLD_SCENARIO, liveServices, recordedProcesses, runCli, startCli } from '../../helpers/cli.js';
+import {
+  CLI_SKIP,
+  cleanUpCliFolders,
+  cliBuilt,
+  eventually,
+  HOLD_DRILL,
+  HOLD_SCENARIO,
+  liveServices,
+  recordedProcesses,
+  runCli,
+  startCli,
+} from '../../helpers/cli.js';
 import { drillSpecYaml } from '../../helpers/drill.js';
 import { tempDir } from '../../helpers/procs.js';
 
 const dirs: string[] = [];
 afterEach(() => cleanUpCliFolders(dirs));
-
 
 async function folder(): Promise<{ cwd: string; out: string }> {
   const cwd = tempDir('sc-leftover-');
@@ -110,7 +120,9 @@ describe.skipIf(!cliBuilt)(`after a drill --up that was killed outright${CLI_SKI
     await first.exited;
 
     const status = await runCli(['status'], cwd);
-    expect(status.stdout).toContain('was started by a `drill --up` that did not finish (and so did not take it down): `sentinel-compose down --out out` takes it down');
+    expect(status.stdout).toContain(
+      'was started by a `drill --up` that did not finish (and so did not take it down): `sentinel-compose down --out out` takes it down',
+    );
     expect(status.stdout).toMatch(/redis-master was left paused by sentinel-compose/);
 
     const known = recordedProcesses(out);
@@ -143,7 +155,10 @@ describe.skipIf(!cliBuilt)(`after an up that was killed outright${CLI_SKIP}`, ()
       expect(down.code, down.stderr).toBe(0);
       // A stopped process's listening socket closes a moment after it is reported gone.
       const closed = await Promise.all(ports.map((p) => waitNotListening('127.0.0.1', p, 5000)));
-      expect(ports.filter((_, i) => !closed[i]), `still listening after up was killed after ${after} and down ran`).toEqual([]);
+      expect(
+        ports.filter((_, i) => !closed[i]),
+        `still listening after up was killed after ${after} and down ran`,
+      ).toEqual([]);
     }
   }, 120_000);
 });

@@ -9,8 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TimeoutError } from '../../../src/common/errors.js';
 import { LocalRuntime } from '../../../src/runtime/local/runtime.js';
 import { isSameProcess, type ProcessRecord } from '../../../src/runtime/local/process.js';
-import { waitHealthy } from '../../../src/runtime/health.js';
-import { disagreements, missingForHealth, takeSnapshot } from '../../../src/runtime/probe.js';
+import { disagreements, missingForHealth, takeSnapshot, waitHealthy } from '../../../src/runtime/observe/index.js';
 import { allNodes } from '../../../src/topology/types.js';
 import { renderNodeConfig } from '../../../src/render/index.js';
 import { testTopology } from '../../helpers/topology.js';
@@ -39,7 +38,13 @@ const cases = [
 describe.each(cases)('local runtime, $network mode, $implementation sentinel', ({ network, implementation }) => {
   const skip = implementation === 'bundled' && !bundledBuilt;
   it.skipIf(skip)('up -> healthy -> pause/unpause -> kill/restart -> down leaves no process', async () => {
-    const { topology: t, secrets } = await testTopology({ project: `local-${network}-${implementation}`, network, implementation, password: 'pw-data', sentinelPassword: 'pw-sentinel' });
+    const { topology: t, secrets } = await testTopology({
+      project: `local-${network}-${implementation}`,
+      network,
+      implementation,
+      password: 'pw-data',
+      sentinelPassword: 'pw-sentinel',
+    });
     const outDir = tempDir('sc-local-');
     dirs.push(outDir);
     const rt = new LocalRuntime({ outDir, topology: t, configFor: (n) => renderNodeConfig(t, n.service, 'local', secrets) });
@@ -56,13 +61,24 @@ describe.each(cases)('local runtime, $network mode, $implementation sentinel', (
       const v = s.masters.mymaster!;
       expect(v.service).toBe('redis-master');
       expect(v.replicas.map((r) => r.service).sort()).toEqual(['redis-replica-1', 'redis-replica-2']);
-      expect(v.sentinels.map((p) => p.service).sort()).toEqual(t.sentinels.map((x) => x.service).filter((x) => x !== s.service).sort());
+      expect(v.sentinels.map((p) => p.service).sort()).toEqual(
+        t.sentinels
+          .map((x) => x.service)
+          .filter((x) => x !== s.service)
+          .sort(),
+      );
     }
     if (network === 'bridge') {
       // Same port, different hosts: every node on its own 127.0.0.N.
       const hosts = new Set(allNodes(t).map((n) => n.local.host));
       expect(hosts.size).toBe(allNodes(t).length);
-      expect(new Set(allNodes(t).filter((n) => n.kind === 'redis').map((n) => n.local.port))).toEqual(new Set([6379]));
+      expect(
+        new Set(
+          allNodes(t)
+            .filter((n) => n.kind === 'redis')
+            .map((n) => n.local.port),
+        ),
+      ).toEqual(new Set([6379]));
     }
 
     // Pid files, process records and config copies live under run/<service>/, configs 0600.

@@ -15,7 +15,7 @@ import { bringUp } from '../../../src/runtime/bring-up/index.js';
 import { loadSpecFile } from '../../../src/topology/load.js';
 import { allNodes, type Topology } from '../../../src/topology/types.js';
 import { CLI_SKIP, cleanUpCliFolders, cliBuilt, liveServices, recordedProcesses, runCli, startCli } from '../../helpers/cli.js';
-import { freePorts, freeServicePortBlock as freePortBlock } from '../../helpers/ports.js';
+import { freePort, freeServicePortBlock as freePortBlock } from '../../helpers/ports.js';
 import { tempDir } from '../../helpers/procs.js';
 
 const dirs: string[] = [];
@@ -171,7 +171,7 @@ describe('ports: auto, a chosen port taken before its node binds it', () => {
     const d = folder(AUTO_SPEC.replace('project: parallel', 'project: autorace'));
     const out = path.join(d, 'out');
     // The race made certain: the first candidate is reported free but a listener holds it.
-    const [held, ...rest] = await freePorts(8);
+    const [held, ...rest] = await Promise.all(Array.from({ length: 8 }, () => freePort()));
     const squatter = await listen(held!);
     const queue = [held!, ...rest];
     const source: PortSource = { isFree: async () => true, candidate: () => queue.shift()!, reserve: () => true, unreserve: () => {} };

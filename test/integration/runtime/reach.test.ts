@@ -60,7 +60,9 @@ describe('assertReachable', () => {
 
   it('passes when every healthy service answers, and when nothing reports health (local processes)', async () => {
     const open = await listening();
-    await expect(assertReachable(await target([{ service: 'redis-master', state: 'running', health: 'healthy' }], { 'redis-master': open }))).resolves.toBeUndefined();
+    await expect(
+      assertReachable(await target([{ service: 'redis-master', state: 'running', health: 'healthy' }], { 'redis-master': open })),
+    ).resolves.toBeUndefined();
     await expect(assertReachable(await target([{ service: 'redis-master', state: 'running' }], { 'redis-master': await freePort() }))).resolves.toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@
  * They discover each other, refuse unauthenticated clients, and fail over.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RespClient } from './resp-client.js';
+import { RespConn } from '../../helpers/resp-conn.js';
 import { masterAddr, redisRole, startTopology, stopTopology, waitDiscovered, waitFor, type Topology } from './topology.js';
 
 let t: Topology | undefined;
@@ -17,7 +17,7 @@ describe('authentication', () => {
   it('auth-pass, requirepass and sentinel-pass: discovery, refusal without AUTH, failover', async () => {
     t = await startTopology({ sentinels: ['bundled', 'redis', 'bundled'], redisPassword: 'data-secret', sentinelPassword: 'sentinel-secret' });
     await waitDiscovered(t);
-    const anon = await RespClient.connect(t.sentinels[0]!.port);
+    const anon = await RespConn.connect(t.sentinels[0]!.port);
     try {
       const r = await anon.call('SENTINEL', 'MASTERS');
       expect(r.type).toBe('error');

@@ -10,15 +10,13 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../helpers/ports.js';
-import { RespConn, plain } from '../../helpers/resp-conn.js';
+import { RespConn, plain, pairs, text, toJs } from '../../helpers/resp-conn.js';
 import { startSentinelFrom, stopAll, tempDir, type Proc } from '../../helpers/procs.js';
 import { REWRITE_SIGNATURE } from '../../../src/sentinel/config/index.js';
-import { pairs, text, toJs } from './resp-client.js';
 import { sentinelCall, waitFor } from './topology.js';
 import { transcript } from './transcript.js';
 
-const IMPLS = ['redis', 'bundled'] as const;
-type Impl = (typeof IMPLS)[number];
+type Impl = 'redis' | 'bundled';
 
 afterEach(async () => {
   await stopAll();
@@ -148,7 +146,11 @@ describe('dir takes effect where it stands (redis-sentinel vs bundled)', () => {
     // What redis-sentinel does, spelled out, so that a change on either side is visible here.
     expect(redis).toMatchObject({
       set: ['OK', 'OK', { error: expect.stringMatching(/non existing or non executable/) }, { error: expect.anything() }, { error: expect.anything() }],
-      rewritten: expect.arrayContaining(['dir "<root>/t/s0"', 'sentinel notification-script mymaster ../helpers/notify.sh', 'sentinel client-reconfig-script mymaster ../helpers/reconf.sh']),
+      rewritten: expect.arrayContaining([
+        'dir "<root>/t/s0"',
+        'sentinel notification-script mymaster ../helpers/notify.sh',
+        'sentinel client-reconfig-script mymaster ../helpers/reconf.sh',
+      ]),
       'same directory': { sameId: true, scriptRan: '<root>/t/s0 +monitor master mymaster 127.0.0.1 <dead> quorum 1' },
       'another directory': { sameId: true, scriptRan: '<root>/t/s0 +monitor master mymaster 127.0.0.1 <dead> quorum 1' },
     });
@@ -242,7 +244,9 @@ describe('dir takes effect where it stands (redis-sentinel vs bundled)', () => {
     out.loaded = await call('ACL', 'LIST');
     out.save = [await call('ACL', 'SETUSER', 'bob', 'on', '>b', '+@all'), await call('ACL', 'SAVE'), read(acl)];
     await call('SENTINEL', 'FLUSHCONFIG');
-    out.userLinesInConfig = read(conf).split('\n').filter((l) => l.startsWith('user '));
+    out.userLinesInConfig = read(conf)
+      .split('\n')
+      .filter((l) => l.startsWith('user '));
     write(acl, 'user default on nopass ~* &* +@all\nuser carol on >c +@all\n');
     // ACL LOAD closes the clients of every user but default, the caller after its reply.
     out.load = await transcript(port, [
@@ -264,7 +268,9 @@ describe('dir takes effect where it stands (redis-sentinel vs bundled)', () => {
     const refused = async (body: string) => {
       write(conf, body);
       const said = (text: string) =>
-        (/Error loading ACLs, opening file 'missing\.acl': No such file or directory|users defined in redis\.conf and at the same setting an ACL file path is invalid/.exec(text) ?? [`other: ${text}`])[0];
+        (/Error loading ACLs, opening file 'missing\.acl': No such file or directory|users defined in redis\.conf and at the same setting an ACL file path is invalid/.exec(
+          text,
+        ) ?? [`other: ${text}`])[0];
       let p: Proc;
       try {
         p = await startSentinelFrom(`aclfile-${impl}-refused`, impl, { cwd: start, conf: 'sentinel.conf', port });
@@ -275,7 +281,10 @@ describe('dir takes effect where it stands (redis-sentinel vs bundled)', () => {
       const exited = await new Promise<boolean>((resolve) => {
         const t = setTimeout(() => resolve(false), 2000);
         p.child.once('close', () => (clearTimeout(t), resolve(true)));
-        if (p.child.exitCode !== null) (clearTimeout(t), resolve(true));
+        if (p.child.exitCode !== null) {
+          clearTimeout(t);
+          resolve(true);
+        }
       });
       await p.stop('SIGKILL');
       return exited ? said(p.log()) : 'started';
@@ -291,7 +300,12 @@ describe('dir takes effect where it stands (redis-sentinel vs bundled)', () => {
     const redis = await aclFile('redis');
     expect(redis).toMatchObject({
       userLinesInConfig: [],
-      load: expect.arrayContaining([['alice', 'ACL LOAD', { simple: 'OK' }], ['alice', 'closed'], ['bob', 'closed'], ['default', 'open']]),
+      load: expect.arrayContaining([
+        ['alice', 'ACL LOAD', { simple: 'OK' }],
+        ['alice', 'closed'],
+        ['bob', 'closed'],
+        ['default', 'open'],
+      ]),
       badLoad: [{ error: expect.stringMatching(/^ERR .*users\.acl:2 should start with user keyword.*Duplicate user 'dan'.*no change/) }, expect.anything()],
       refused: [
         "Error loading ACLs, opening file 'missing.acl': No such file or directory",
@@ -311,7 +325,12 @@ describe('dir takes effect where it stands (redis-sentinel vs bundled)', () => {
         () => '',
         (e: Error) => e.message,
       );
-      return { refused: err !== '', namesLine: /\b3\b/.test(err), says: /No such file or directory/.test(err), untouched: read(path.join(root, 'sentinel.conf')) === body };
+      return {
+        refused: err !== '',
+        namesLine: /\b3\b/.test(err),
+        says: /No such file or directory/.test(err),
+        untouched: read(path.join(root, 'sentinel.conf')) === body,
+      };
     };
     const redis = await outcome('redis');
     expect(redis).toEqual({ refused: true, namesLine: true, says: true, untouched: true });

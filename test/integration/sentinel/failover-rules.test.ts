@@ -4,20 +4,10 @@
  * SENTINEL FAILOVER, parallel-syncs, safety without a majority, and TILT.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RespClient, records, text } from './resp-client.js';
+import { RespConn, records, text } from '../../helpers/resp-conn.js';
 import { freePort } from '../../helpers/ports.js';
 import { startRedis, type Proc } from '../../helpers/procs.js';
-import {
-  REDIS_TEST_CONF,
-  masterAddr,
-  redisRole,
-  sentinelCall,
-  startTopology,
-  stopTopology,
-  waitDiscovered,
-  waitFor,
-  type Topology,
-} from './topology.js';
+import { REDIS_TEST_CONF, masterAddr, redisRole, sentinelCall, startTopology, stopTopology, waitDiscovered, waitFor, type Topology } from './topology.js';
 
 let t: Topology | undefined;
 afterEach(async (ctx) => {
@@ -28,7 +18,7 @@ afterEach(async (ctx) => {
 const TS3 = ['bundled', 'bundled', 'bundled'] as const;
 
 async function runId(port: number): Promise<string> {
-  const c = await RespClient.connect(port);
+  const c = await RespConn.connect(port);
   try {
     return /run_id:(\w+)/.exec(text(await c.call('INFO', 'server')))![1]!;
   } finally {
@@ -37,7 +27,7 @@ async function runId(port: number): Promise<string> {
 }
 
 async function redisCmd(port: number, ...args: string[]): Promise<string> {
-  const c = await RespClient.connect(port);
+  const c = await RespConn.connect(port);
   try {
     return text(await c.call(...args));
   } finally {
@@ -119,7 +109,7 @@ describe('manual failover', () => {
     t = await startTopology({ sentinels: [...TS3] });
     await waitDiscovered(t);
     const port = t.sentinels[1]!.port;
-    const c = await RespClient.connect(port);
+    const c = await RespConn.connect(port);
     try {
       expect(text(await c.call('SENTINEL', 'FAILOVER', 'mymaster'))).toBe('OK');
       const again = await c.call('SENTINEL', 'FAILOVER', 'mymaster');
@@ -182,7 +172,7 @@ describe('replica selection on real servers', () => {
     // replica of the master whose link is down since a moment.
     await redisCmd(behind.port, 'REPLICAOF', '127.0.0.1', String(t.master.port));
     expect(await runId(behind.port)).toBe(ids[t.replicas.indexOf(behind)]);
-    expect(await runId(behind.port) < (await runId(ahead.port))).toBe(true);
+    expect((await runId(behind.port)) < (await runId(ahead.port))).toBe(true);
     expect(await replOffset(behind.port)).toBeLessThan(await replOffset(ahead.port));
     await waitEvent('+switch-master');
     expect(selectedPort()).toBe(ahead.port);
@@ -192,9 +182,7 @@ describe('replica selection on real servers', () => {
     t = await startTopology({ sentinels: [...TS3], masterConf: ['repl-ping-replica-period 60'] });
     await waitDiscovered(t);
     const ids = await Promise.all(t.replicas.map((r) => runId(r.port)));
-    const offsets = await Promise.all(
-      t.replicas.map(async (r) => /slave_repl_offset:(\d+)/.exec(await redisCmd(r.port, 'INFO', 'replication'))![1]),
-    );
+    const offsets = await Promise.all(t.replicas.map(async (r) => /slave_repl_offset:(\d+)/.exec(await redisCmd(r.port, 'INFO', 'replication'))![1]));
     expect(offsets[0]).toBe(offsets[1]);
     t.master.pause();
     await waitEvent('+switch-master');

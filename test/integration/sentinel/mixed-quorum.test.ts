@@ -22,7 +22,7 @@ import {
   type Impl,
   type Topology,
 } from './topology.js';
-import { records, text } from './resp-client.js';
+import { records, text } from '../../helpers/resp-conn.js';
 
 let t: Topology | undefined;
 afterEach(async (ctx) => {

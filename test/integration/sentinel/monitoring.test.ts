@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, stopAll } from '../../helpers/procs.js';
 import { parseLog } from './log.js';
-import { record, records } from './resp-client.js';
+import { record, records } from '../../helpers/resp-conn.js';
 import { REDIS_TEST_CONF, sentinelCall, startTopology, waitDiscovered, waitFor, type Topology } from './topology.js';
 
 let t: Topology;
@@ -40,7 +40,13 @@ describe('monitoring', () => {
     expect(Number(master['last-ok-ping-reply'])).toBeLessThan(1000);
     const reps = records(await sentinelCall(t.sentinels[0]!.port, 'SENTINEL', 'REPLICAS', 'mymaster'));
     for (const r of reps) {
-      expect(r).toMatchObject({ flags: 'slave', 'role-reported': 'slave', 'master-link-status': 'ok', 'master-host': '127.0.0.1', 'master-port': String(t.master.port) });
+      expect(r).toMatchObject({
+        flags: 'slave',
+        'role-reported': 'slave',
+        'master-link-status': 'ok',
+        'master-host': '127.0.0.1',
+        'master-port': String(t.master.port),
+      });
     }
     // A replica synced from a fresh master has offset 0 until the master's first replication
     // PING (every second here); the sentinel reads it from INFO, polled every 10 s outside a
@@ -61,24 +67,39 @@ describe('monitoring', () => {
   it('+sdown / -sdown of a replica and of a peer sentinel', async () => {
     const r = t.replicas[0]!;
     r.pause();
-    await waitFor('+sdown slave', async () => (t.events.all.some((e) => e.channel === '+sdown' && e.message.startsWith(`slave 127.0.0.1:${r.port}`)) ? [] : ['no']));
+    await waitFor('+sdown slave', async () =>
+      t.events.all.some((e) => e.channel === '+sdown' && e.message.startsWith(`slave 127.0.0.1:${r.port}`)) ? [] : ['no'],
+    );
     r.resume();
-    await waitFor('-sdown slave', async () => (t.events.all.some((e) => e.channel === '-sdown' && e.message.startsWith(`slave 127.0.0.1:${r.port}`)) ? [] : ['no']));
+    await waitFor('-sdown slave', async () =>
+      t.events.all.some((e) => e.channel === '-sdown' && e.message.startsWith(`slave 127.0.0.1:${r.port}`)) ? [] : ['no'],
+    );
 
     const peer = t.sentinels[2]!;
     peer.pause();
     // Sentinel 0's own +sdown: the flags checked next are its view (another sentinel may get there first).
-    await waitFor('+sdown sentinel', async () => (t.events.of(0).some((e) => e.channel === '+sdown' && e.message.startsWith('sentinel ') && e.message.includes(` ${peer.port} @`)) ? [] : ['no']));
+    await waitFor('+sdown sentinel', async () =>
+      t.events.of(0).some((e) => e.channel === '+sdown' && e.message.startsWith('sentinel ') && e.message.includes(` ${peer.port} @`)) ? [] : ['no'],
+    );
     const flags = records(await sentinelCall(t.sentinels[0]!.port, 'SENTINEL', 'SENTINELS', 'mymaster')).find((p) => Number(p.port) === peer.port)!.flags;
     expect(flags).toBe('s_down,sentinel');
     peer.resume();
-    await waitFor('-sdown sentinel', async () => (t.events.of(0).some((e) => e.channel === '-sdown' && e.message.startsWith('sentinel ') && e.message.includes(` ${peer.port} @`)) ? [] : ['no']));
+    await waitFor('-sdown sentinel', async () =>
+      t.events.of(0).some((e) => e.channel === '-sdown' && e.message.startsWith('sentinel ') && e.message.includes(` ${peer.port} @`)) ? [] : ['no'],
+    );
   });
 
   it('+reboot when a replica comes back with a new run id', async () => {
     const r = t.replicas[1]!;
     await r.stop('SIGKILL');
     t.replicas[1] = await startRedis('replica2-again', { port: r.port, replicaOf: { host: t.master.host, port: t.master.port }, conf: REDIS_TEST_CONF });
-    await waitFor('+reboot', async () => (t.events.all.some((e) => e.channel === '+reboot' && e.message === `slave 127.0.0.1:${r.port} 127.0.0.1 ${r.port} @ mymaster 127.0.0.1 ${t.master.port}`) ? [] : ['no']), 30_000);
+    await waitFor(
+      '+reboot',
+      async () =>
+        t.events.all.some((e) => e.channel === '+reboot' && e.message === `slave 127.0.0.1:${r.port} 127.0.0.1 ${r.port} @ mymaster 127.0.0.1 ${t.master.port}`)
+          ? []
+          : ['no'],
+      30_000,
+    );
   });
 });

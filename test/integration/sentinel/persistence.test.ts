@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSentinelConfig } from '../../../src/sentinel/config/parse.js';
 import { restartSentinel } from '../../helpers/procs.js';
-import { records, text } from './resp-client.js';
+import { records, text } from '../../helpers/resp-conn.js';
 import {
   fileEpoch,
   masterAddr,
@@ -19,7 +19,6 @@ import {
   stopTopology,
   waitDiscovered,
   waitFor,
-  type SentinelProc,
   type Topology,
 } from './topology.js';
 
@@ -65,8 +64,9 @@ describe('restart', () => {
     t = await startTopology({ sentinels: ['bundled', 'bundled', 'bundled'] });
     await waitDiscovered(t);
     t.master.pause();
-    const newMaster = await waitFor('failover', async () => ((await masterAddr(t!.sentinels[2]!.port)) !== `127.0.0.1:${t!.master.port}` ? [] : ['not yet']))
-      .then(() => allAgree());
+    const newMaster = await waitFor('failover', async () =>
+      (await masterAddr(t!.sentinels[2]!.port)) !== `127.0.0.1:${t!.master.port}` ? [] : ['not yet'],
+    ).then(() => allAgree());
     const s = t.sentinels[2]!;
     const id = text(await sentinelCall(s.port, 'SENTINEL', 'MYID'));
     await s.stop('SIGTERM');
@@ -75,8 +75,10 @@ describe('restart', () => {
     expect(text(await sentinelCall(again.port, 'SENTINEL', 'MYID'))).toBe(id);
     expect(await masterAddr(again.port)).toBe(newMaster);
     expect((await masterRecord(again.port))['config-epoch']).toBe('1');
-    expect(fileEpoch(t.sentinels[2]!)).toBe(1);
-    const reps = records(await sentinelCall(again.port, 'SENTINEL', 'REPLICAS', 'mymaster')).map((r) => Number(r.port)).sort();
+    expect(fileEpoch(t.sentinels[2])).toBe(1);
+    const reps = records(await sentinelCall(again.port, 'SENTINEL', 'REPLICAS', 'mymaster'))
+      .map((r) => Number(r.port))
+      .sort();
     const expected = [t.master.port, ...t.replicas.map((r) => r.port)].filter((p) => `127.0.0.1:${p}` !== newMaster).sort();
     expect(reps).toEqual(expected);
     expect(records(await sentinelCall(again.port, 'SENTINEL', 'SENTINELS', 'mymaster'))).toHaveLength(2);
@@ -103,10 +105,10 @@ describe('SIGKILL during a failover', () => {
     const epochAtDeath = cfg.currentEpoch;
 
     const again = await restartSentinel(victim, 'bundled');
-    t.sentinels[victimIdx] = Object.assign(again, { impl: 'bundled' as const }) as SentinelProc;
+    t.sentinels[victimIdx] = Object.assign(again, { impl: 'bundled' as const });
     const agreed = await allAgree();
     expect(agreed).not.toBe(`127.0.0.1:${t.master.port}`);
-    expect(fileEpoch(t.sentinels[victimIdx]!)).toBeGreaterThanOrEqual(epochAtDeath);
+    expect(fileEpoch(t.sentinels[victimIdx])).toBeGreaterThanOrEqual(epochAtDeath);
     // One configuration: the same config epoch everywhere.
     const epochs = await Promise.all(t.sentinels.map(async (s) => (await masterRecord(s.port))['config-epoch']));
     expect(new Set(epochs).size).toBe(1);
@@ -124,7 +126,7 @@ describe('SIGKILL during a failover', () => {
     // The others must not crash in turn: any SIMULATE-FAILURE call clears the flags first.
     for (const [i, s] of t.sentinels.entries()) if (i !== idx) await sentinelCall(s.port, 'SENTINEL', 'SIMULATE-FAILURE', 'help');
     const again = await restartSentinel(t.sentinels[idx]!, 'bundled');
-    t.sentinels[idx] = Object.assign(again, { impl: 'bundled' as const }) as SentinelProc;
+    t.sentinels[idx] = Object.assign(again, { impl: 'bundled' as const });
     const agreed = await allAgree();
     expect(agreed).not.toBe(`127.0.0.1:${t.master.port}`);
   });

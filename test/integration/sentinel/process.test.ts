@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, waitForPort } from '../../helpers/ports.js';
 import { repoRoot, startRedis, startSentinel, stopAll, tempDir } from '../../helpers/procs.js';
 import { sentinelCall } from './topology.js';
-import { text, toJs } from './resp-client.js';
+import { text, toJs } from '../../helpers/resp-conn.js';
 
 afterAll(async () => {
   await stopAll();
@@ -95,7 +95,7 @@ describe('the sentinel process', () => {
       writeFileSync(conf, `port ${port}\nbind 127.0.0.1\nsentinel monitor mymaster 127.0.0.1 1 2\n`);
       const child = spawn(process.execPath, [MAIN, conf], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
-      child.stdout!.on('data', (d) => (out += d));
+      child.stdout.on('data', (d) => (out += d));
       // Ready means it answers, not just that the kernel accepts connections on its port.
       await waitUntilAnswers(port);
       const started = Date.now();
@@ -117,8 +117,8 @@ describe('the sentinel process', () => {
       execFileSync('mkfifo', [conf]);
       const child = spawn(process.execPath, [MAIN, conf], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
-      child.stdout!.on('data', (d) => (out += d));
-      child.stderr!.on('data', (d) => (out += d));
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
       try {
         await blockedOnFifo(child.pid!);
       } catch (err) {
@@ -135,7 +135,9 @@ describe('the sentinel process', () => {
         fd = openSync(conf, constants.O_WRONLY | constants.O_NONBLOCK);
       } catch (err) {
         await exitOf(child);
-        throw new Error(`the sentinel did not survive ${signal} during startup (exit code ${child.exitCode}, signal ${child.signalCode})\n${out}`, { cause: err });
+        throw new Error(`the sentinel did not survive ${signal} during startup (exit code ${child.exitCode}, signal ${child.signalCode})\n${out}`, {
+          cause: err,
+        });
       }
       try {
         writeSync(fd, body);

@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSentinelFrom, tempDir } from '../../helpers/procs.js';
-import { RespClient, record, records, text } from './resp-client.js';
+import { RespConn, record, records, text } from '../../helpers/resp-conn.js';
 import { sentinelCall, startTopology, stopTopology, waitFor, type Impl, type Topology } from './topology.js';
 
 let t: Topology | undefined;
@@ -22,7 +22,7 @@ afterEach(async (ctx) => {
 
 /** Runs commands on a data node, logged in as `user` when given. */
 async function onNode(port: number, auth: string[], ...cmds: string[][]): Promise<string[]> {
-  const c = await RespClient.connect(port);
+  const c = await RespConn.connect(port);
   try {
     if (auth.length) await c.call('AUTH', ...auth);
     const out: string[] = [];

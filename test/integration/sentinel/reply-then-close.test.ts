@@ -36,7 +36,7 @@ async function same(steps: Step[]): Promise<unknown[]> {
 }
 
 describe('a command that ends its own connection replies first (redis-sentinel vs bundled)', () => {
-  it("the issue: ACL DELUSER of the calling user replies :1, then closes; what was pipelined behind it is not run", async () => {
+  it('the issue: ACL DELUSER of the calling user replies :1, then closes; what was pipelined behind it is not run', async () => {
     const t = await same([
       ['admin', 'ACL', 'SETUSER', 'testuser', '>secret', '+@all', 'on'],
       ['admin', 'ACL', 'SETUSER', 'default', 'off'],

@@ -88,9 +88,7 @@ describe("the seed's failover, by TypeScript sentinels", () => {
     expect(forUs.length).toBeGreaterThanOrEqual(1);
     expect(tail.indexOf(forUs[0]!)).toBeLessThan(tail.findIndex((l) => l.event === '+elected-leader'));
 
-    const events = tail
-      .filter((l) => /^[+-]/.test(l.event))
-      .map((l) => `${l.level} ${normalise(l.message, names)}`.replace(/#quorum [23]\/2/, '#quorum N/2'));
+    const events = tail.filter((l) => /^[+-]/.test(l.event)).map((l) => `${l.level} ${normalise(l.message, names)}`.replace(/#quorum [23]\/2/, '#quorum N/2'));
     expect(events.slice(0, SEED.length)).toEqual(SEED);
 
     // Every sentinel agrees; exactly one of them promoted, in epoch 1.

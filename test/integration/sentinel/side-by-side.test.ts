@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopAll } from '../../helpers/procs.js';
 import type { Reply } from '../../../src/sentinel/resp/types.js';
-import { RespClient, pairs, text, toJs } from './resp-client.js';
+import { RespConn, pairs, text, toJs } from '../../helpers/resp-conn.js';
 import { sentinelCall, startTopology, waitDiscovered, type Topology } from './topology.js';
 
 let redisT: Topology;
@@ -104,7 +104,10 @@ function compareInstance(kind: 'master' | 'replica' | 'sentinel', a: Reply, b: R
   expect(shape(b)).toEqual(shape(a));
   const pa = pairs(a);
   const pb = pairs(b);
-  expect(pb.map(([k]) => k), `${kind} field names and order`).toEqual(pa.map(([k]) => k));
+  expect(
+    pb.map(([k]) => k),
+    `${kind} field names and order`,
+  ).toEqual(pa.map(([k]) => k));
   for (let i = 0; i < pa.length; i++) {
     const [field, va] = pa[i]!;
     const vb = pb[i]![1];
@@ -137,8 +140,14 @@ describe('SENTINEL queries, bundled vs redis-sentinel', () => {
   it('SENTINEL REPLICAS and SLAVES', async () => {
     for (const sub of ['REPLICAS', 'SLAVES']) {
       const [a, b] = await both('SENTINEL', sub, 'mymaster');
-      const ra = byPosition(a, redisT.replicas.map((p) => p.port));
-      const rb = byPosition(b, tsT.replicas.map((p) => p.port));
+      const ra = byPosition(
+        a,
+        redisT.replicas.map((p) => p.port),
+      );
+      const rb = byPosition(
+        b,
+        tsT.replicas.map((p) => p.port),
+      );
       expect(rb.length).toBe(ra.length);
       ra.forEach((x, i) => compareInstance('replica', x, rb[i]!));
     }
@@ -146,8 +155,14 @@ describe('SENTINEL queries, bundled vs redis-sentinel', () => {
 
   it('SENTINEL SENTINELS', async () => {
     const [a, b] = await both('SENTINEL', 'SENTINELS', 'mymaster');
-    const sa = byPosition(a, redisT.sentinels.map((p) => p.port));
-    const sb = byPosition(b, tsT.sentinels.map((p) => p.port));
+    const sa = byPosition(
+      a,
+      redisT.sentinels.map((p) => p.port),
+    );
+    const sb = byPosition(
+      b,
+      tsT.sentinels.map((p) => p.port),
+    );
     expect(sb.length).toBe(2);
     sa.forEach((x, i) => compareInstance('sentinel', x, sb[i]!));
   });
@@ -252,8 +267,8 @@ describe('SENTINEL queries, bundled vs redis-sentinel', () => {
   });
 
   it('replies the same in RESP3 after HELLO 3', async () => {
-    const ca = await RespClient.connect(redisT.sentinels[0]!.port);
-    const cb = await RespClient.connect(tsT.sentinels[0]!.port);
+    const ca = await RespConn.connect(redisT.sentinels[0]!.port);
+    const cb = await RespConn.connect(tsT.sentinels[0]!.port);
     try {
       await ca.call('HELLO', '3');
       await cb.call('HELLO', '3');

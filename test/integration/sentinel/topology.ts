@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { startRedis, startSentinel, type Proc } from '../../helpers/procs.js';
 import { freePort } from '../../helpers/ports.js';
-import { RespClient, pairs, records, text } from './resp-client.js';
+import { RespConn as RespClient, pairs, records, text } from '../../helpers/resp-conn.js';
 
 export type Impl = 'bundled' | 'redis';
 

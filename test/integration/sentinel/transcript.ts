@@ -12,9 +12,7 @@ export type Step = [string, ...string[]];
 function normalise(r: Reply): unknown {
   const p = plain(r);
   // Client ids differ between the two servers.
-  return typeof p === 'object' && p && 'map' in p
-    ? { map: (p as { map: Array<[unknown, unknown]> }).map.map(([k, v]) => [k, k === 'id' ? 'ID' : v]) }
-    : p;
+  return typeof p === 'object' && p && 'map' in p ? { map: (p as { map: Array<[unknown, unknown]> }).map.map(([k, v]) => [k, k === 'id' ? 'ID' : v]) } : p;
 }
 
 /**

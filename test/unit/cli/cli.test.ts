@@ -41,7 +41,7 @@ describe('CLI', () => {
         expect(await main([...c.argv, '--no-color'], { cwd: dir(), columns })).toBe(0);
         const lines = stdout.split('\n').map((l) => l.trim());
         for (const [example] of c.examples) {
-          const command = example!.replace(/\$0/g, 'sentinel-compose');
+          const command = example.replace(/\$0/g, 'sentinel-compose');
           expect(
             lines.some((l) => l.startsWith(command)),
             `${c.argv.join(' ')} at ${columns} columns: ${command}\n${stdout}`,
@@ -143,7 +143,7 @@ describe('CLI', () => {
   it('init names the flag a problem came from, once, and refuses an empty --masters', async () => {
     const cwd = dir();
     expect(await run(['init', '--masters', 'a,Bad_Name', '--project', 'UPPER'], cwd)).toBe(2);
-    expect(stderr).toMatch(/^error: 2 problems:\n  - --project: is not in the allowed format \(got "UPPER"\)/);
+    expect(stderr).toMatch(/^error: 2 problems:\n {2}- --project: is not in the allowed format \(got "UPPER"\)/);
     expect(stderr).toMatch(/- --masters: is not in the allowed format \(got "Bad_Name"\)/);
     stderr = '';
     expect(await run(['init', '--masters', 'a,b', '--quorum', '4'], cwd)).toBe(2);

@@ -37,7 +37,7 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
 const valued = commands
   .filter((c) => !c.passthrough)
   .flatMap((c) =>
-    Object.entries(c.options as Record<string, OptionDef>)
+    Object.entries(c.options)
       .filter(([, o]) => o.type !== 'boolean')
       .flatMap(([name, o]) => [name, ...[o.alias ?? []].flat()].map((n) => ({ cmd: c.name, name, flag: n.length === 1 ? `-${n}` : `--${n}`, opt: o }))),
   );
@@ -46,7 +46,7 @@ const numeric = valued.filter((v) => v.opt.range && v.flag.startsWith('--'));
 
 describe('an option without its value', () => {
   it('walks every command that has an option taking a value', () => {
-    const withValues = commands.filter((c) => !c.passthrough && Object.values(c.options as Record<string, OptionDef>).some((o) => o.type !== 'boolean'));
+    const withValues = commands.filter((c) => !c.passthrough && Object.values(c.options).some((o) => o.type !== 'boolean'));
     expect(new Set(valued.map((v) => v.cmd))).toEqual(new Set(withValues.map((c) => c.name)));
     expect(withValues.length).toBeGreaterThanOrEqual(8);
   });
@@ -75,7 +75,15 @@ describe('an option without its value', () => {
   });
 
   it('the ones the issue names', async () => {
-    for (const argv of [['validate', '--spec'], ['render', '--out'], ['up', '--runtime'], ['drill', '--report'], ['logs', '-s'], ['status', '--interval'], ['init', '--masters']]) {
+    for (const argv of [
+      ['validate', '--spec'],
+      ['render', '--out'],
+      ['up', '--runtime'],
+      ['drill', '--report'],
+      ['logs', '-s'],
+      ['status', '--interval'],
+      ['init', '--masters'],
+    ]) {
       const r = await run(argv);
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`^error: 1 problem:\\n  - ${argv[1]}: needs a value\\n    fix: `));
@@ -103,7 +111,7 @@ describe('numbers in flags', () => {
   it.each(numeric)('$cmd $flag: the example and both ends of the range pass', ({ cmd, name, flag, opt }) => {
     const r = opt.range!;
     const ok = [r.example, r.max, ...(r.minExclusive ? [] : [r.min])];
-    const options = commands.find((c) => c.name === cmd)!.options as Record<string, OptionDef>;
+    const options = commands.find((c) => c.name === cmd)!.options;
     for (const v of ok) expect(checkArgs(cmd, { [name]: options[name]! }, [flag, String(v)]), `${flag} ${v}`).toEqual([]);
   });
 
@@ -129,11 +137,15 @@ describe('numbers in flags', () => {
   });
 
   it("init's ranges are the spec's", () => {
-    const init = commands.find((c) => c.name === 'init')!.options as Record<string, OptionDef>;
+    const init = commands.find((c) => c.name === 'init')!.options;
     const root = specSchema();
     const master = deref({ $ref: '#/definitions/master' }, root).properties!;
     const field = (s: object) => deref(s, root);
-    for (const [flag, s] of [['replicas', master.replicas!], ['quorum', master.quorum!], ['sentinels', root.properties!.sentinels!.properties!.count!]] as const) {
+    for (const [flag, s] of [
+      ['replicas', master.replicas!],
+      ['quorum', master.quorum!],
+      ['sentinels', root.properties!.sentinels!.properties!.count!],
+    ] as const) {
       expect([init[flag]!.range!.min, init[flag]!.range!.max], flag).toEqual([field(s).minimum, field(s).maximum]);
     }
   });

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  expectationPassed,
-  failedOverMissing,
-  healthyMissing,
-  judge,
-  readyMissing,
-  sdownMissing,
-  soleMaster,
-  summarizeSeqs,
-  type GroupContext,
-  type JudgeInput,
-} from '../../../src/drill/checks.js';
-import type { LoadStats, NodeView, Observation, SentinelView } from '../../../src/drill/types.js';
+import { expectationPassed, failedOverMissing, judge, sdownMissing, summarizeSeqs, type GroupContext, type JudgeInput } from '../../../src/drill/checks.js';
+import type { LoadStats, Observation } from '../../../src/drill/types.js';
+import { healthyOn, master, obs, replica, sentinel, silent, silentSentinel } from '../runtime/observe/fixtures.js';
 import { seedEvents } from './fixtures.js';
 
 const ctx: GroupContext = {
@@ -21,69 +11,16 @@ const ctx: GroupContext = {
   initialMaster: 'redis-master',
 };
 
-const master = (service: string): NodeView => ({ service, reachable: true, role: 'master' });
-const replica = (service: string, of: string, linkUp = true): NodeView => ({ service, reachable: true, role: 'slave', masterService: of, masterAddr: `addr-of-${of}`, linkUp });
-const silent = (service: string): NodeView => ({ service, reachable: false, error: 'no reply within 500 ms' });
-const sentinel = (service: string, names: string, extra: Partial<SentinelView> = {}): SentinelView => ({
-  service,
-  reachable: true,
-  masterService: names,
-  masterAddr: `addr-of-${names}`,
-  flags: ['master'],
-  numOtherSentinels: 2,
-  replicas: ctx.nodes.filter((n) => n !== names).map((n) => ({ addr: `addr-of-${n}`, service: n, flags: ['slave'] })),
-  tilt: false,
-  ...extra,
-});
-
-function obs(nodes: NodeView[], sentinels: SentinelView[]): Observation {
-  return { at: 0, nodes, sentinels };
-}
-
-const healthyOn = (m: string): Observation =>
-  obs(
-    ctx.nodes.map((n) => (n === m ? master(n) : replica(n, m))),
-    ctx.sentinels.map((s) => sentinel(s, m)),
-  );
-
 describe('conditions', () => {
-  it('a healthy group misses nothing and is ready', () => {
-    expect(healthyMissing(healthyOn('redis-master'))).toEqual([]);
-    expect(readyMissing(healthyOn('redis-master'), ctx)).toEqual([]);
-    expect(soleMaster(healthyOn('redis-replica-2'))).toBe('redis-replica-2');
-  });
-
-  it('names two masters, a down link, a silent node and a disagreeing sentinel', () => {
-    const o = obs(
-      [master('redis-master'), master('redis-replica-1'), silent('redis-replica-2')],
-      [sentinel('redis-sentinel-1', 'redis-replica-1'), sentinel('redis-sentinel-2', 'redis-master'), sentinel('redis-sentinel-3', 'redis-replica-1')],
-    );
-    const missing = healthyMissing(o);
-    expect(missing).toContain('2 nodes say they are master: redis-master, redis-replica-1');
-    expect(missing).toContain('redis-replica-2: no reply (no reply within 500 ms)');
-    expect(missing.some((m) => m.includes('sentinels disagree'))).toBe(true);
-    const link = healthyMissing(obs([master('redis-master'), replica('redis-replica-1', 'redis-master', false), replica('redis-replica-2', 'redis-master')], ctx.sentinels.map((s) => sentinel(s, 'redis-master'))));
-    expect(link).toEqual(['redis-replica-1: link to redis-master is down']);
-  });
-
-  it('is not ready while a sentinel is in TILT, misses a peer or a replica, or flags the master', () => {
-    const o = healthyOn('redis-master');
-    o.sentinels[0] = sentinel('redis-sentinel-1', 'redis-master', { tilt: true });
-    o.sentinels[1] = sentinel('redis-sentinel-2', 'redis-master', { numOtherSentinels: 1, replicas: [{ addr: 'a', service: 'redis-replica-1', flags: ['slave'] }, { addr: 'b', service: 'redis-replica-2', flags: ['s_down', 'slave'] }] });
-    o.sentinels[2] = sentinel('redis-sentinel-3', 'redis-master', { flags: ['s_down', 'master'] });
-    const missing = readyMissing(o, ctx);
-    expect(missing).toContain('redis-sentinel-1: in TILT mode (it acts again 30 s after the last timer jump)');
-    expect(missing).toContain('redis-sentinel-2: knows 1 other sentinels of 2');
-    expect(missing).toContain('redis-sentinel-2: does not see replica redis-replica-2 up');
-    expect(missing).toContain('redis-sentinel-3: flags the master s_down');
-  });
+  // Health (before a run, `wait until: healthy`) is tested with the rest of health in
+  // test/unit/runtime/observe/health.test.ts.
 
   it('failed-over needs a new master named by every answering sentinel, and +failover-end', () => {
     const events = seedEvents();
     // Mid-failover: one sentinel still names the old master, one is paused.
     const mid = obs(
       [silent('redis-master'), replica('redis-replica-1', 'redis-replica-2'), master('redis-replica-2')],
-      [sentinel('redis-sentinel-1', 'redis-replica-2'), sentinel('redis-sentinel-2', 'redis-master'), { service: 'redis-sentinel-3', reachable: false }],
+      [sentinel('redis-sentinel-1', 'redis-replica-2'), sentinel('redis-sentinel-2', 'redis-master'), silentSentinel('redis-sentinel-3')],
     );
     expect(failedOverMissing(mid, ctx, events)).toEqual(['redis-sentinel-2: still names redis-master']);
     mid.sentinels[1] = sentinel('redis-sentinel-2', 'redis-replica-2');
@@ -145,7 +82,16 @@ describe('expectations', () => {
   const after = healthyOn('redis-replica-2');
 
   it('pass on the seed story: promotion, one master, replicas, sentinels, old master back', () => {
-    for (const check of ['failover-happened', 'fault-detected', 'one-master', 'replicas-follow', 'sentinels-agree', 'old-master-replica', 'no-lost-writes', 'writes-resumed'] as const) {
+    for (const check of [
+      'failover-happened',
+      'fault-detected',
+      'one-master',
+      'replicas-follow',
+      'sentinels-agree',
+      'old-master-replica',
+      'no-lost-writes',
+      'writes-resumed',
+    ] as const) {
       const r = judge({ check }, input(after));
       expect(r, `${check}: ${r.message}`).toMatchObject({ check, passed: true, severity: 'fail' });
     }
@@ -182,7 +128,9 @@ describe('expectations', () => {
   });
 
   it('lost writes fail, listed as ranges; a warn expectation does not fail the run', () => {
-    const lost = input(after, { writes: { stats: stats(), check: { key: 'k', checkedOn: 'redis-replica-2', lost: [5, 6, 7, 9], appliedDespiteError: [], duplicates: [] } } });
+    const lost = input(after, {
+      writes: { stats: stats(), check: { key: 'k', checkedOn: 'redis-replica-2', lost: [5, 6, 7, 9], appliedDespiteError: [], duplicates: [] } },
+    });
     const r = judge({ check: 'no-lost-writes' }, lost);
     expect(r.passed).toBe(false);
     expect(r.message).toBe('4 of 90 acknowledged writes are missing on redis-replica-2: seq 5-7, 9');

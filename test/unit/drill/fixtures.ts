@@ -3,7 +3,7 @@
  * events, plus a small topology whose addresses match it, so that measurements and reports are
  * tested against the story the product has to tell.
  */
-import { AddressBook } from '../../../src/drill/addresses.js';
+import { AddressBook } from '../../../src/runtime/observe/addresses.js';
 import type { RunEvent } from '../../../src/drill/checks.js';
 import { parseEvent } from '../../../src/drill/events.js';
 import type { RedisNode, SentinelNode, Topology } from '../../../src/topology/types.js';
@@ -61,7 +61,14 @@ export function seedTopology(): Topology {
     network: 'bridge',
     timezone: 'Asia/Shanghai',
     images: { redis: 'redis:7.0', node: 'node:20-bookworm-slim', sentinel: 'x' },
-    auth: { redisPassword: false, sentinelPassword: false, redisPasswordVar: 'REDIS_PASSWORD', sentinelPasswordVar: 'SENTINEL_PASSWORD', dataUser: null, sentinelUser: null },
+    auth: {
+      redisPassword: false,
+      sentinelPassword: false,
+      redisPasswordVar: 'REDIS_PASSWORD',
+      sentinelPasswordVar: 'SENTINEL_PASSWORD',
+      dataUser: null,
+      sentinelUser: null,
+    },
     clientHost: '127.0.0.1',
     masters: [
       {

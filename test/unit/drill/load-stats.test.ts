@@ -5,7 +5,13 @@ import { isDisrupted, loadStats, outageWindows, percentile } from '../../../src/
 import type { OpSample } from '../../../src/drill/types.js';
 
 const ok = (seq: number, issuedAt: number, latency = 1): OpSample => ({ seq, issuedAt, settledAt: issuedAt + latency, ok: true });
-const fail = (seq: number, issuedAt: number, after = 1000, error = 'Command timed out'): OpSample => ({ seq, issuedAt, settledAt: issuedAt + after, ok: false, error });
+const fail = (seq: number, issuedAt: number, after = 1000, error = 'Command timed out'): OpSample => ({
+  seq,
+  issuedAt,
+  settledAt: issuedAt + after,
+  ok: false,
+  error,
+});
 const pending = (seq: number, issuedAt: number): OpSample => ({ seq, issuedAt, settledAt: null, ok: false });
 
 /** Writes every 20 ms from `from` to `to` with a fixed fate. */
@@ -17,12 +23,21 @@ function series(from: number, to: number, make: (seq: number, t: number) => OpSa
 
 describe('outageWindows', () => {
   it('is empty when every write is acknowledged promptly', () => {
-    expect(outageWindows(series(-1000, 3000, (s, t) => ok(s, t)), 250)).toEqual([]);
+    expect(
+      outageWindows(
+        series(-1000, 3000, (s, t) => ok(s, t)),
+        250,
+      ),
+    ).toEqual([]);
   });
 
   it('spans from the first blocked write to the first acknowledgement (writes queued, then resent)', () => {
     // A paused master: writes issued 0..2000 are all acknowledged at 2300 when the client moves.
-    const samples = [...series(-500, 0, (s, t) => ok(s, t)), ...series(0, 2000, (s, t) => ({ seq: s, issuedAt: t, settledAt: 2300 + s * 0.01, ok: true }), 100), ...series(2300, 3000, (s, t) => ok(s, t), 500)];
+    const samples = [
+      ...series(-500, 0, (s, t) => ok(s, t)),
+      ...series(0, 2000, (s, t) => ({ seq: s, issuedAt: t, settledAt: 2300 + s * 0.01, ok: true }), 100),
+      ...series(2300, 3000, (s, t) => ok(s, t), 500),
+    ];
     const w = outageWindows(samples, 250);
     expect(w).toHaveLength(1);
     expect(w[0]!.startMs).toBe(0);

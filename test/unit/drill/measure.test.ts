@@ -10,7 +10,7 @@ const ctx = {
 };
 
 describe('measure', () => {
-  it('tells the seed log\'s story: detection, election, promotion of redis-slave_2, switch', () => {
+  it("tells the seed log's story: detection, election, promotion of redis-slave_2, switch", () => {
     const book = seedBook();
     const m = measure({
       ctx,
@@ -41,7 +41,14 @@ describe('measure', () => {
     const m = measure({ ctx, events, faulted: ['redis-master'], rejoins: [], finalMaster: null, sentinelById: () => null });
     expect(m.detection).toBeNull();
     expect(m.switchMaster).toBeNull();
-    const other = measure({ ctx: { ...ctx, group: 'orders' }, events: seedEvents(book), faulted: ['redis-master'], rejoins: [], finalMaster: null, sentinelById: () => null });
+    const other = measure({
+      ctx: { ...ctx, group: 'orders' },
+      events: seedEvents(book),
+      faulted: ['redis-master'],
+      rejoins: [],
+      finalMaster: null,
+      sentinelById: () => null,
+    });
     expect(other.elected).toBeNull();
     expect(other.promoted).toBeNull();
   });

@@ -48,7 +48,9 @@ function seedRun(over: Partial<RunReport> = {}): RunReport {
     finalMaster: 'redis-replica-2',
     sentinelById: (id) => book.sentinelById(id),
   });
-  const expectations = [judge({ check: 'failover-happened' }, { ctx, final: null, events, faulted: ['redis-master'], writes: { stats, check }, stepsEndedAt: 50_000 })];
+  const expectations = [
+    judge({ check: 'failover-happened' }, { ctx, final: null, events, faulted: ['redis-master'], writes: { stats, check }, stepsEndedAt: 50_000 }),
+  ];
   return {
     scenario: 'master-pause',
     summary: 'pause the master; a replica is promoted',
@@ -62,7 +64,13 @@ function seedRun(over: Partial<RunReport> = {}): RunReport {
       { index: 1, label: 'wait until failed-over', services: [], startedAt: 2, endedAt: 32_300 },
       { index: 2, label: 'unpause the master', services: ['redis-master'], startedAt: 33_000, endedAt: 33_001, mark: 'heal' },
     ],
-    events: events.map((e) => ({ t: e.t, sentinel: e.sentinel, channel: e.channel, message: e.message, ...(e.instanceService ? { note: e.instanceService } : {}) })),
+    events: events.map((e) => ({
+      t: e.t,
+      sentinel: e.sentinel,
+      channel: e.channel,
+      message: e.message,
+      ...(e.instanceService ? { note: e.instanceService } : {}),
+    })),
     writes: { stats, check, samples: w, clientRestarts: 1 },
     reads: null,
     measurements: m,
@@ -73,7 +81,12 @@ function seedRun(over: Partial<RunReport> = {}): RunReport {
 }
 
 function report(runs: RunReport[]): DrillReport {
-  const counts = { passed: runs.filter((r) => r.status === 'passed').length, failed: runs.filter((r) => r.status === 'failed').length, skipped: runs.filter((r) => r.status === 'skipped').length, interrupted: runs.filter((r) => r.status === 'interrupted').length };
+  const counts = {
+    passed: runs.filter((r) => r.status === 'passed').length,
+    failed: runs.filter((r) => r.status === 'failed').length,
+    skipped: runs.filter((r) => r.status === 'skipped').length,
+    interrupted: runs.filter((r) => r.status === 'interrupted').length,
+  };
   return {
     version: 1,
     tool: 'sentinel-compose drill',
@@ -99,7 +112,17 @@ const interrupted: RunReport = {
   expectations: [{ check: 'failover-happened', severity: 'fail', passed: false, notReached: true, message: 'not reached: the run was interrupted first' }],
 };
 
-const skipped: RunReport = { ...seedRun(), scenario: 'replica-pause', status: 'skipped', reason: 'needs 1 replica(s); mymaster has 0', writes: null, measurements: null, events: [], steps: [], expectations: [] };
+const skipped: RunReport = {
+  ...seedRun(),
+  scenario: 'replica-pause',
+  status: 'skipped',
+  reason: 'needs 1 replica(s); mymaster has 0',
+  writes: null,
+  measurements: null,
+  events: [],
+  steps: [],
+  expectations: [],
+};
 
 describe('story', () => {
   it('interleaves sentinel events, drill steps and client milestones in time order', () => {
@@ -119,7 +142,9 @@ describe('story', () => {
     expect(f['leader elected']!.detail).toBe('redis-sentinel-1, epoch 1; votes: redis-sentinel-1 -> redis-sentinel-1');
     expect(f['replica promoted']).toMatchObject({ value: '31113 ms', detail: 'redis-replica-2' });
     expect(f['write outage']!.value).toBe('32201 ms');
-    expect(f['writes']!.detail).toContain('0 acknowledged write(s) lost; 2 failed but applied anyway; ioredis gave up its connection 1x and was reconnected by the drill');
+    expect(f['writes']!.detail).toContain(
+      '0 acknowledged write(s) lost; 2 failed but applied anyway; ioredis gave up its connection 1x and was reconnected by the drill',
+    );
     expect(f['old master rejoined']).toMatchObject({ value: '45500 ms' });
     expect(f['old master rejoined']!.detail).toContain('12.5 s after it was brought back, as replica');
   });
@@ -128,6 +153,7 @@ describe('story', () => {
 describe('terminal', () => {
   it('prints the timeline, the numbers and the verdicts without colour codes when asked', () => {
     const text = renderTerminal(report([seedRun(), skipped]), plain);
+    // eslint-disable-next-line no-control-regex -- an ANSI escape is exactly what must not be there
     expect(text).not.toMatch(/\x1b\[/);
     expect(text).toContain('master-pause @ mymaster  FAILED');
     expect(text).toMatch(/\n\s+30000 {2}redis-sentinel-1 {2}\+sdown master mymaster 172\.18\.0\.2 6379 {2}\(redis-master\)\n/);
@@ -150,10 +176,14 @@ describe('terminal', () => {
 describe('junit', () => {
   it('has one testcase per run, the failure message from the expectation, skipped with its reason', () => {
     const xml = renderJUnit(report([seedRun(), skipped]));
-    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sentinel-compose drill" tests="2" failures="1" errors="0" skipped="1"')).toBe(true);
+    expect(
+      xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sentinel-compose drill" tests="2" failures="1" errors="0" skipped="1"'),
+    ).toBe(true);
     expect(xml.match(/<testcase /g)).toHaveLength(2);
     expect(xml).toContain('<testcase classname="drill.seed &lt;&amp;&gt; &quot;quoted&quot;.master-pause" name="master-pause @ mymaster" time="52.000">');
-    expect(xml).toMatch(/<failure message="failover-happened \(a replica was promoted\): no observation of the topology at the end of the run" type="ExpectationFailed">/);
+    expect(xml).toMatch(
+      /<failure message="failover-happened \(a replica was promoted\): no observation of the topology at the end of the run" type="ExpectationFailed">/,
+    );
     expect(xml).toContain('<skipped message="needs 1 replica(s); mymaster has 0"/>');
     // Balanced tags: every opened element is closed.
     for (const tag of ['testsuites', 'testsuite', 'testcase', 'failure', 'system-out', 'properties']) {
@@ -189,7 +219,16 @@ describe('html', () => {
     const svg = chartSvg(seedRun());
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('write outage 32201 ms');
-    for (const label of ['+sdown', '+odown', '+elected-leader', '+promoted-slave', '+switch-master', '+failover-end', 'pause redis-master', 'redis-master back']) {
+    for (const label of [
+      '+sdown',
+      '+odown',
+      '+elected-leader',
+      '+promoted-slave',
+      '+switch-master',
+      '+failover-end',
+      'pause redis-master',
+      'redis-master back',
+    ]) {
       expect(svg, label).toContain(`>${label}</text>`);
     }
     expect(svg).toContain('failed writes</title>');

@@ -33,9 +33,19 @@ describe('built-in scenarios', () => {
 
   it('each marks exactly one fault, and every failover scenario checks the old master comes back', () => {
     for (const s of SCENARIOS) {
-      expect(s.steps.filter((x) => 'mark' in x && x.mark === 'fault'), s.name).toHaveLength(1);
-      if (s.expect.some((e) => e.check === 'failover-happened')) expect(s.expect.map((e) => e.check), s.name).toContain('old-master-replica');
-      expect(s.expect.map((e) => e.check), s.name).toEqual(expect.arrayContaining(['one-master', 'replicas-follow', 'sentinels-agree']));
+      expect(
+        s.steps.filter((x) => 'mark' in x && x.mark === 'fault'),
+        s.name,
+      ).toHaveLength(1);
+      if (s.expect.some((e) => e.check === 'failover-happened'))
+        expect(
+          s.expect.map((e) => e.check),
+          s.name,
+        ).toContain('old-master-replica');
+      expect(
+        s.expect.map((e) => e.check),
+        s.name,
+      ).toEqual(expect.arrayContaining(['one-master', 'replicas-follow', 'sentinels-agree']));
     }
   });
 });
@@ -88,7 +98,12 @@ describe('validateScenarios', () => {
             { name: 'master-pause', steps: [], expect: [] },
             {
               name: 'x',
-              steps: [{ do: 'pasue', target: { node: 'master' } }, { do: 'wait', until: 'helthy' }, { do: 'pause', target: { node: 'sentinels', count: 0 } }, { do: 'hold', for: 'long' }],
+              steps: [
+                { do: 'pasue', target: { node: 'master' } },
+                { do: 'wait', until: 'helthy' },
+                { do: 'pause', target: { node: 'sentinels', count: 0 } },
+                { do: 'hold', for: 'long' },
+              ],
               expect: ['one-mastr'],
               extra: 1,
             },

@@ -32,7 +32,20 @@ describe('ACL users in the rendered files', () => {
     expect(s).toContain('sentinel auth-user mymaster sentinel\nsentinel auth-pass mymaster "${SENTINEL_AUTH_PASSWORD}"\n');
     expect(s).not.toContain('REDIS_PASSWORD');
     // The rules are Redis's documented minimum, with the channels narrowed to the hello channel.
-    for (const c of ['+multi', '+exec', '+slaveof', '+ping', '+info', '+role', '+subscribe', '+publish', '+config|rewrite', '+client|setname', '+client|kill', '+script|kill']) {
+    for (const c of [
+      '+multi',
+      '+exec',
+      '+slaveof',
+      '+ping',
+      '+info',
+      '+role',
+      '+subscribe',
+      '+publish',
+      '+config|rewrite',
+      '+client|setname',
+      '+client|kill',
+      '+script|kill',
+    ]) {
       expect(SENTINEL_DATA_USER_RULES.split(' ')).toContain(c);
     }
     expect(SENTINEL_DATA_USER_RULES).toMatch(/^resetchannels &__sentinel__:hello -@all /);
@@ -40,7 +53,10 @@ describe('ACL users in the rendered files', () => {
 
   it('gives each service only the secrets it uses', () => {
     const compose = parse(text('compose.yaml')) as { services: Record<string, { environment: Record<string, string> }> };
-    const keys = (svc: string) => Object.keys(compose.services[svc]!.environment).filter((k) => /PASSWORD|AUTH/.test(k)).sort();
+    const keys = (svc: string) =>
+      Object.keys(compose.services[svc]!.environment)
+        .filter((k) => /PASSWORD|AUTH/.test(k))
+        .sort();
     expect(keys('redis-master')).toEqual(['REDISCLI_AUTH', 'REDIS_PASSWORD', 'SENTINEL_AUTH_PASSWORD']);
     expect(keys('redis-sentinel-1')).toEqual(['SENTINEL_AUTH_PASSWORD', 'SENTINEL_PASSWORD', 'SENTINEL_PEER_PASSWORD']);
   });

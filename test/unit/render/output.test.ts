@@ -67,12 +67,12 @@ describe('writing the output', () => {
     for (const runtimeDir of ['data', 'run']) {
       const dir = fresh();
       mkdirSync(path.join(dir, runtimeDir));
-      writeFileSync(path.join(dir, runtimeDir, 'mine.txt'), 'the user\'s');
+      writeFileSync(path.join(dir, runtimeDir, 'mine.txt'), "the user's");
       for (const force of [false, true]) {
         expect(() => writeOutput(dir, filesFor(''), { force }), runtimeDir).toThrow(new RegExp(`holds ${runtimeDir}/, which sentinel-compose uses`));
       }
       expect(readdirSync(dir)).toEqual([runtimeDir]);
-      expect(readFileSync(path.join(dir, runtimeDir, 'mine.txt'), 'utf8')).toBe('the user\'s');
+      expect(readFileSync(path.join(dir, runtimeDir, 'mine.txt'), 'utf8')).toBe("the user's");
       expect(readdirSync(path.dirname(dir)).filter((f) => f.startsWith(`.${path.basename(dir)}.`))).toEqual([]);
     }
     // A symlink named data counts too, dangling or not.

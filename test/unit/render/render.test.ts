@@ -48,8 +48,15 @@ describe('render', () => {
   it('host mode: network_mode host, no ports, distinct ports per node, healthchecks and health-ordered starts', () => {
     const c = parse(file(render(SPECS.host), 'compose.yaml'));
     expect(c.name).toBeUndefined(); // docker-compose 1.29 rejects a top-level name
-    const services = Object.entries(c.services) as [string, Record<string, any>][];
-    expect(services.map(([n]) => n)).toEqual(['redis-master', 'redis-replica-1', 'redis-replica-2', 'redis-sentinel-1', 'redis-sentinel-2', 'redis-sentinel-3']);
+    const services = Object.entries<Record<string, any>>(c.services);
+    expect(services.map(([n]) => n)).toEqual([
+      'redis-master',
+      'redis-replica-1',
+      'redis-replica-2',
+      'redis-sentinel-1',
+      'redis-sentinel-2',
+      'redis-sentinel-3',
+    ]);
     for (const [, s] of services) {
       expect(s.network_mode).toBe('host');
       expect(s.ports).toBeUndefined();
@@ -114,7 +121,7 @@ describe('render', () => {
   it('replicas use replicaof in their config, never --slaveof on the command line', () => {
     const files = render(SPECS.host);
     const c = parse(file(files, 'compose.yaml'));
-    for (const s of Object.values(c.services) as { command: string[] }[]) expect(s.command.join(' ')).not.toMatch(/slaveof|replicaof/);
+    for (const s of Object.values<{ command: string[] }>(c.services)) expect(s.command.join(' ')).not.toMatch(/slaveof|replicaof/);
     expect(file(files, 'config/redis-replica-2/redis.conf')).toMatch(/^replicaof 127\.0\.0\.1 6379$/m);
     expect(file(files, 'config/redis-master/redis.conf')).not.toMatch(/^replicaof/m);
   });
@@ -182,7 +189,7 @@ describe('render', () => {
 });
 
 describe('renderNodeConfig for the local-process runtime', () => {
-  it('host mode: loopback addresses and the nodes\' ports, no dir, secrets inline', () => {
+  it("host mode: loopback addresses and the nodes' ports, no dir, secrets inline", () => {
     const l = load(SPECS.auth);
     const r = renderNodeConfig(l.topology, 'users-replica-1', 'local', l.secrets);
     expect(r.fileName).toBe('redis.conf');

@@ -21,9 +21,11 @@ const renderAll = () =>
 
 function precompileAll(): Record<string, PrecompiledEntry> {
   const map: Record<string, PrecompiledEntry> = {};
-  for (const name of readdirSync(TEMPLATES_DIR, { recursive: true }).map(String).filter((f) => f.endsWith('.hbs'))) {
+  for (const name of readdirSync(TEMPLATES_DIR, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.hbs'))) {
     const source = readFileSync(path.join(TEMPLATES_DIR, name), 'utf8');
-    map[name.split(path.sep).join('/')] = { sha256: sha256(source), spec: String(Handlebars.precompile(source, COMPILE_OPTIONS)) };
+    map[name.split(path.sep).join('/')] = { sha256: sha256(source), spec: Handlebars.precompile(source, COMPILE_OPTIONS) as unknown as string }; // JavaScript source text, whatever its type says
   }
   return map;
 }

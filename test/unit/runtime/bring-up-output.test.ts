@@ -101,7 +101,9 @@ describe('already rendered: one definition for up, drill --up and the library', 
     writeFileSync(specFile, specText(7000));
     const plan = await planOutput(out, spec(specFile), { outLabel: 'out' });
     expect(plan.action).toBe('keep');
-    expect(plan.message).toContain('but it is recorded as up (local): running it as it is. `sentinel-compose down --out out` and starting it again applies the change.');
+    expect(plan.message).toContain(
+      'but it is recorded as up (local): running it as it is. `sentinel-compose down --out out` and starting it again applies the change.',
+    );
     expect(plan.differs).toContain('config/redis-sentinel-1/sentinel.conf');
   });
 

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { containersBeingCreated, containersFromInspect, type InspectedContainer } from '../../../src/runtime/compose/runtime.js';
-import { clearFault, faultOwnerAlive, readFaults, recordFault, type Fault } from '../../../src/runtime/faults.js';
-import { abandoned, checkServices, describeLeftover, type Leftover } from '../../../src/runtime/leftovers.js';
+import { clearFault, clearFaultsExcept, faultOwnerAlive, readFaults, recordFault, type Fault } from '../../../src/runtime/faults.js';
+import { abandoned, checkServices, describeLeftover, onPurpose, undoCommand, type Leftover } from '../../../src/runtime/leftovers.js';
 import { processStartTime } from '../../../src/runtime/local/process.js';
 import type { Runtime, ServiceState } from '../../../src/runtime/types.js';
 import { testTopology } from '../../helpers/topology.js';
@@ -35,6 +35,44 @@ async function goneOwner(): Promise<Fault['by']> {
 }
 
 describe('fault records', () => {
+  it('a pause or kill done on purpose by a fault command is not abandoned when that command ends, and is named with the command that undoes it', async () => {
+    const by = await goneOwner();
+    const at = Date.UTC(2026, 0, 1, 12, 0, 5);
+    const paused: Leftover = {
+      service: 'redis-master',
+      state: 'paused',
+      fault: { service: 'redis-master', kind: 'paused', command: 'pause', role: 'master', at, by },
+      ownerAlive: false,
+    };
+    expect(onPurpose(paused)).toBe(true);
+    expect(abandoned(paused)).toBe(false);
+    expect(describeLeftover(paused)).toMatch(/^was paused by `sentinel-compose pause` at \d\d:\d\d:\d\d$/);
+    expect(undoCommand(paused, 'out')).toBe('`sentinel-compose unpause redis-master --out out`');
+    // Run in-process (a library user's test runner), the owner is alive: still on purpose, not "brought back when it ends".
+    expect(describeLeftover({ ...paused, ownerAlive: true })).toMatch(/^was paused by `sentinel-compose pause`/);
+    const killed: Leftover = {
+      service: 'redis-replica-1',
+      state: 'stopped',
+      fault: { service: 'redis-replica-1', kind: 'killed', command: 'kill', at, by },
+      ownerAlive: false,
+    };
+    expect(onPurpose(killed)).toBe(true);
+    expect(describeLeftover(killed)).toMatch(/^was killed by `sentinel-compose kill` at /);
+    expect(undoCommand(killed, 'o')).toBe('`sentinel-compose restart redis-replica-1 --out o`');
+    // Killed on purpose but found paused (someone froze it since): not what the command left.
+    expect(onPurpose({ ...killed, state: 'paused' })).toBe(false);
+  });
+
+  it('records the command and role with the fault; clearFaultsExcept keeps only records of nodes still paused', () => {
+    const dir = outDir();
+    recordFault(dir, 'redis-master', 'paused', { command: 'pause', role: 'master' });
+    recordFault(dir, 'redis-replica-1', 'killed', { command: 'kill' });
+    recordFault(dir, 'redis-replica-2', 'paused');
+    expect(readFaults(dir)[0]).toMatchObject({ service: 'redis-master', kind: 'paused', command: 'pause', role: 'master' });
+    clearFaultsExcept(dir, ['redis-master']);
+    expect(readFaults(dir).map((f) => f.service)).toEqual(['redis-master']);
+  });
+
   it('keep one record per service, by this process, until it is healed', () => {
     const dir = outDir();
     recordFault(dir, 'redis-master', 'paused');
@@ -57,7 +95,9 @@ describe('fault records', () => {
     expect(faultOwnerAlive(fault)).toBe(false);
     const l: Leftover = { service: 'redis-master', state: 'paused', fault, ownerAlive: false };
     expect(abandoned(l)).toBe(true);
-    expect(describeLeftover(l)).toMatch(new RegExp(`^was left paused by sentinel-compose \\(pid ${by.pid}, at \\d\\d:\\d\\d:\\d\\d\\), which ended without bringing it back$`));
+    expect(describeLeftover(l)).toMatch(
+      new RegExp(`^was left paused by sentinel-compose \\(pid ${by.pid}, at \\d\\d:\\d\\d:\\d\\d\\), which ended without bringing it back$`),
+    );
     expect(abandoned({ ...l, ownerAlive: true })).toBe(false);
     expect(describeLeftover({ ...l, ownerAlive: true })).toContain('which is still running and brings it back when it ends');
     expect(describeLeftover({ ...l, fault: null })).toBe('is paused, not by sentinel-compose');
@@ -93,8 +133,14 @@ describe('paused containers (Docker)', () => {
   it('a resumed container that Docker still calls unhealthy (its checks were stopped by the pause) is told from one that fails its checks', () => {
     const health = (Status: string, FailingStreak: number) => ({ Health: { Status, FailingStreak } });
     const [resumed, failing, fine, defaults] = containersFromInspect([
-      { ...container('redis-master', health('unhealthy', 0)), Config: { Labels: { 'com.docker.compose.service': 'redis-master' }, Healthcheck: { Retries: 30 } } },
-      { ...container('redis-replica-1', health('unhealthy', 30)), Config: { Labels: { 'com.docker.compose.service': 'redis-replica-1' }, Healthcheck: { Retries: 30 } } },
+      {
+        ...container('redis-master', health('unhealthy', 0)),
+        Config: { Labels: { 'com.docker.compose.service': 'redis-master' }, Healthcheck: { Retries: 30 } },
+      },
+      {
+        ...container('redis-replica-1', health('unhealthy', 30)),
+        Config: { Labels: { 'com.docker.compose.service': 'redis-replica-1' }, Healthcheck: { Retries: 30 } },
+      },
       container('redis-sentinel-1', health('healthy', 0)),
       container('redis-sentinel-2', health('unhealthy', 3)),
     ]);
@@ -119,7 +165,14 @@ describe('paused containers (Docker)', () => {
       'Starting p_redis-sentinel-3_1 ... \r',
     ].join('\n');
     expect(containersBeingCreated(v1Later)).toEqual(['p_redis-replica-1_1', 'p_redis-sentinel-1_1']);
-    const v2 = [' Network p_default  Creating', ' Network p_default  Created', ' Container p-redis-master-1  Creating', ' Container p-redis-master-1  Created', ' Container p-redis-replica-1-1  Recreate', ' Container p-redis-sentinel-1-1  Creating'].join('\n');
+    const v2 = [
+      ' Network p_default  Creating',
+      ' Network p_default  Created',
+      ' Container p-redis-master-1  Creating',
+      ' Container p-redis-master-1  Created',
+      ' Container p-redis-replica-1-1  Recreate',
+      ' Container p-redis-sentinel-1-1  Creating',
+    ].join('\n');
     expect(containersBeingCreated(v2)).toEqual(['p-redis-replica-1-1', 'p-redis-sentinel-1-1']);
     expect(containersBeingCreated('')).toEqual([]);
   });

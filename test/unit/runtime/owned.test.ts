@@ -20,7 +20,7 @@ describe('folders the tool created', () => {
     expect(isOwned(made)).toBe(true);
   });
 
-  it('ownedAt: the folder when it is the tool\'s, else only the tool\'s folders inside it', () => {
+  it("ownedAt: the folder when it is the tool's, else only the tool's folders inside it", () => {
     const out = fresh();
     makeOwnedDir(out, ['data', 'a']);
     expect(ownedAt(path.join(out, 'data'))).toEqual([path.join(out, 'data')]);
@@ -35,7 +35,7 @@ describe('folders the tool created', () => {
     expect(leftIn(path.join(mine, 'data'))).toEqual(['notes.txt', 'photos', 'redis-master']);
   });
 
-  it('a symlink is never the tool\'s, even to a folder the tool made; it is followed to find what the tool made behind it', () => {
+  it("a symlink is never the tool's, even to a folder the tool made; it is followed to find what the tool made behind it", () => {
     const elsewhere = fresh();
     makeOwnedDir(elsewhere, ['made-here']);
     writeFileSync(path.join(elsewhere, 'keep.txt'), 'x');

@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../helpers/procs.js';
 import { MissingDependencyError } from '../../../src/common/errors.js';
 import { bundledSentinelScript, packageRoot, redisServerCommand, sentinelCommand } from '../../../src/runtime/local/binaries.js';
-import { isSameProcess, processStartTime, processStateLetter, signalOwn, spawnDetached, waitForExit, type ProcessRecord } from '../../../src/runtime/local/process.js';
+import {
+  isSameProcess,
+  processStartTime,
+  processStateLetter,
+  signalOwn,
+  spawnDetached,
+  waitForExit,
+  type ProcessRecord,
+} from '../../../src/runtime/local/process.js';
 
 describe('process identity', () => {
   it('a pid whose start time differs (a reused pid) is not ours: nothing is signalled', async () => {

@@ -126,7 +126,7 @@ describe('parseSentinelConfig', () => {
     expect(cfg.masters[1]!.host).toBe('redis-master');
   });
 
-  it('reports every problem with file:line and Redis\'s words', () => {
+  it("reports every problem with file:line and Redis's words", () => {
     expect(
       problems(
         [
@@ -209,7 +209,10 @@ describe('renderRewrite', () => {
       { host: '127.0.0.1', port: 7000 },
       { host: '127.0.0.1', port: 7002 },
     ];
-    st.masters[0]!.knownSentinels = [{ host: '127.0.0.1', port: 26381, runId: 'c'.repeat(40) }, { host: '127.0.0.1', port: 26382 }];
+    st.masters[0]!.knownSentinels = [
+      { host: '127.0.0.1', port: 26381, runId: 'c'.repeat(40) },
+      { host: '127.0.0.1', port: 26382 },
+    ];
     expect(renderRewrite(old, st)).toBe(
       [
         '# my sentinel',
@@ -328,7 +331,7 @@ describe('paths follow dir, line by line', () => {
   });
 
   it("a missing dir or include names its line with Redis's words", () => {
-    const root = tree({ 'f': '' });
+    const root = tree({ f: '' });
     const err = (text: string) => {
       try {
         parseSentinelConfig(text, 's.conf', { cwd: root });
@@ -340,7 +343,9 @@ describe('paths follow dir, line by line', () => {
     expect(err('port 1\ndir nowhere\n')).toEqual(["s.conf:2: No such file or directory in 'dir nowhere'"]);
     expect(err('dir f\n')).toEqual(["s.conf:1: Not a directory in 'dir f'"]);
     expect(err('dir ""\n')).toEqual([`s.conf:1: No such file or directory in 'dir ""'`]);
-    expect(err('include nope.conf\n')).toEqual([`s.conf:1: can't open config file '${path.join(root, 'nope.conf')}': No such file or directory in 'include nope.conf'`]);
+    expect(err('include nope.conf\n')).toEqual([
+      `s.conf:1: can't open config file '${path.join(root, 'nope.conf')}': No such file or directory in 'include nope.conf'`,
+    ]);
   });
 
   it('scripts are checked from the last dir, wherever their line stands', () => {
@@ -377,9 +382,12 @@ describe('user lines, as redis-sentinel loads and writes them', () => {
 });
 
 describe('requirepass and a user default line', () => {
-  it.each(['requirepass pw\nuser default on >x ~* &* +@all\n', 'user default on >x ~* &* +@all\nrequirepass pw\n'])('the user line wins wherever it stands: %j', (text) => {
-    const cfg = parseSentinelConfig(text, 's.conf');
-    expect(checkPassword(cfg.users, 'default', 'x')).toBe(true);
-    expect(checkPassword(cfg.users, 'default', 'pw')).toBe(false);
-  });
+  it.each(['requirepass pw\nuser default on >x ~* &* +@all\n', 'user default on >x ~* &* +@all\nrequirepass pw\n'])(
+    'the user line wins wherever it stands: %j',
+    (text) => {
+      const cfg = parseSentinelConfig(text, 's.conf');
+      expect(checkPassword(cfg.users, 'default', 'x')).toBe(true);
+      expect(checkPassword(cfg.users, 'default', 'pw')).toBe(false);
+    },
+  );
 });

@@ -69,7 +69,13 @@ describe('command table errors echo the client bytes as Redis does', () => {
 
   it('keeps binary bytes, cuts at a NUL and at 128 bytes', () => {
     expect(err(Buffer.from([0xff, 0xfe]), Buffer.from([0x80]))).toEqual(
-      Buffer.concat([Buffer.from("ERR unknown command '"), Buffer.from([0xff, 0xfe]), Buffer.from("', with args beginning with: '"), Buffer.from([0x80]), Buffer.from("' ")]),
+      Buffer.concat([
+        Buffer.from("ERR unknown command '"),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from("', with args beginning with: '"),
+        Buffer.from([0x80]),
+        Buffer.from("' "),
+      ]),
     );
     expect(err('fo\x00o', 'a\x00b').toString('latin1')).toBe("ERR unknown command 'fo', with args beginning with: 'a' ");
     expect(err('x'.repeat(200)).toString('latin1')).toBe(`ERR unknown command '${'x'.repeat(128)}', with args beginning with: `);

@@ -62,7 +62,7 @@ describe('splitArgs (sdssplitargs)', () => {
     expect(s('"a\\x41\\n\\r\\t\\b\\a\\"\\\\z"')).toEqual(['aA\n\r\t\b\x07"\\z']);
     expect(s('"\\x4"')).toEqual(['x4']);
   });
-  it('understands single quotes with only \\\' as escape', () => {
+  it("understands single quotes with only \\' as escape", () => {
     expect(s("'a\\'b\\n'")).toEqual(["a'b\\n"]);
   });
   it('opens a quoted section in the middle of a word', () => {
@@ -84,12 +84,7 @@ describe('splitArgs (sdssplitargs)', () => {
 
 describe('RequestParser', () => {
   it('parses multibulk and inline commands, pipelined, whole and byte by byte', () => {
-    expect(both('*1\r\n$4\r\nPING\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$0\r\n\r\nping a  "b c"\n')).toEqual([
-      ['PING'],
-      ['PING'],
-      ['ECHO', ''],
-      ['ping', 'a', 'b c'],
-    ]);
+    expect(both('*1\r\n$4\r\nPING\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$0\r\n\r\nping a  "b c"\n')).toEqual([['PING'], ['PING'], ['ECHO', ''], ['ping', 'a', 'b c']]);
   });
   it('skips empty lines and *0 / *-1 like Redis', () => {
     expect(both('\r\n\r\n   \r\n*0\r\n*-1\r\nPING\r\n')).toEqual([['PING']]);

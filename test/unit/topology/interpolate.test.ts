@@ -15,9 +15,7 @@ describe('${VAR} interpolation', () => {
   });
   it('reports an unset variable without default, naming the field path and the .env file', () => {
     const r = interpolateTree({ auth: { password: '${PW}' } }, {}, '/specs/.env');
-    expect(r.problems).toEqual([
-      expect.objectContaining({ path: 'auth.password', message: '${PW} is not set', fix: expect.stringContaining('/specs/.env') }),
-    ]);
+    expect(r.problems).toEqual([expect.objectContaining({ path: 'auth.password', message: '${PW} is not set', fix: expect.stringContaining('/specs/.env') })]);
   });
   it('reports malformed references', () => {
     expect(interpolateString('${A', env).problems[0]!.message).toMatch(/unclosed/);
@@ -32,8 +30,13 @@ describe('${VAR} interpolation', () => {
 
 describe('.env parsing', () => {
   it('reads compose-style lines', () => {
-    expect(
-      parseDotEnv(['# c', 'A=1', 'export B = two ', "C='x # y'", 'D="q\\nr"', 'E=v # comment', 'bad line', 'F='].join('\n')),
-    ).toEqual({ A: '1', B: 'two', C: 'x # y', D: 'q\nr', E: 'v', F: '' });
+    expect(parseDotEnv(['# c', 'A=1', 'export B = two ', "C='x # y'", 'D="q\\nr"', 'E=v # comment', 'bad line', 'F='].join('\n'))).toEqual({
+      A: '1',
+      B: 'two',
+      C: 'x # y',
+      D: 'q\nr',
+      E: 'v',
+      F: '',
+    });
   });
 });

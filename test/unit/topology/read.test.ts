@@ -33,7 +33,10 @@ describe('the typed read', () => {
   });
 
   it('a field set under its name and its alias is the one problem the read reports', () => {
-    const { problems } = readSpec(parse('redis:\n  min-replicas-to-write: 1\n  min-slaves-to-write: 1\nmasters:\n  - name: a\n    replicas: 1\n    slaves: 2\n'), { rejected: new Set(), fromVariables: new Set() });
+    const { problems } = readSpec(
+      parse('redis:\n  min-replicas-to-write: 1\n  min-slaves-to-write: 1\nmasters:\n  - name: a\n    replicas: 1\n    slaves: 2\n'),
+      { rejected: new Set(), fromVariables: new Set() },
+    );
     expect(problems).toEqual([
       { path: 'redis.min-slaves-to-write', message: 'is an alias of "min-replicas-to-write", which is also set', fix: 'keep only "min-replicas-to-write"' },
       { path: 'masters[0].slaves', message: 'is an alias of "replicas", which is also set', fix: 'keep only "replicas"' },
@@ -64,6 +67,9 @@ describe('the typed read', () => {
 
   it('toSpec keeps ACL users only when complete', () => {
     expect(toSpec(readYaml('auth:\n  user:\n    name: s\n')).auth).toEqual({});
-    expect(toSpec(readYaml('auth:\n  password: p\n  user:\n    name: s\n    password: q\n')).auth).toEqual({ password: 'p', user: { name: 's', password: 'q' } });
+    expect(toSpec(readYaml('auth:\n  password: p\n  user:\n    name: s\n    password: q\n')).auth).toEqual({
+      password: 'p',
+      user: { name: 's', password: 'q' },
+    });
   });
 });

@@ -126,7 +126,9 @@ describe('resolved topology', () => {
     expect(err('auth:\n  password: ${P}\n  user: { name: default, password: "${U}" }')).toEqual([
       expect.objectContaining({ path: 'auth.user.name', message: expect.stringContaining('everyone gets') }),
     ]);
-    expect(err('auth:\n  password: ${P}\n  user: { name: sentinel }')).toEqual([expect.objectContaining({ path: 'auth.user.password', message: 'is required' })]);
+    expect(err('auth:\n  password: ${P}\n  user: { name: sentinel }')).toEqual([
+      expect.objectContaining({ path: 'auth.user.password', message: 'is required' }),
+    ]);
     const problems = err('auth:\n  password: ${P}\n  user: { name: "a b", password: "${U}" }');
     expect(problems.map((p) => p.path)).toEqual(['auth.user.name']);
   });

@@ -41,15 +41,24 @@ function loadOrUsage(text: string, env: Record<string, string> = ENV): 'ok' | Us
 
 describe('spec loader under random input', () => {
   it('random YAML-ish text loads or gives a UsageError naming fields', () => {
-    fc.assert(fc.property(yamlish, (text) => void loadOrUsage(text)), { numRuns: RUNS });
+    fc.assert(
+      fc.property(yamlish, (text) => void loadOrUsage(text)),
+      { numRuns: RUNS },
+    );
   });
 
   it('random YAML trees load or give a UsageError naming fields', () => {
-    fc.assert(fc.property(tree, (t) => void loadOrUsage(stringify(t))), { numRuns: RUNS });
+    fc.assert(
+      fc.property(tree, (t) => void loadOrUsage(stringify(t))),
+      { numRuns: RUNS },
+    );
   });
 
   it('crafted hostile documents (alias bombs, deep nesting, tags, prototype keys) give a UsageError or load', () => {
-    fc.assert(fc.property(nasty, (text) => void loadOrUsage(text)), { numRuns: 60 });
+    fc.assert(
+      fc.property(nasty, (text) => void loadOrUsage(text)),
+      { numRuns: 60 },
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
@@ -68,11 +77,14 @@ describe('spec loader under mutations of the examples', () => {
 
   it('a bad password is never echoed in the error', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 6, maxLength: 30 }).filter((s) => /[^A-Za-z0-9]/.test(s) && s.trim() === s && !s.includes('$')), (pw) => {
-        const text = stringify({ version: 1, auth: { password: pw, 'sentinel-password': pw } });
-        const r = loadOrUsage(text);
-        if (r !== 'ok') expect(r.message).not.toContain(pw);
-      }),
+      fc.property(
+        fc.string({ minLength: 6, maxLength: 30 }).filter((s) => /[^A-Za-z0-9]/.test(s) && s.trim() === s && !s.includes('$')),
+        (pw) => {
+          const text = stringify({ version: 1, auth: { password: pw, 'sentinel-password': pw } });
+          const r = loadOrUsage(text);
+          if (r !== 'ok') expect(r.message).not.toContain(pw);
+        },
+      ),
       { numRuns: 100 },
     );
   });

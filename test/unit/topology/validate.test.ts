@@ -31,14 +31,29 @@ describe('validation errors: each names the field, the value, the reason and the
     ['quorum zero', 'masters:\n  - name: a\n    quorum: 0', 'masters[0].quorum', /from 1 to 25/],
     ['duplicate master names', 'masters:\n  - name: a\n  - name: a', 'masters[1].name', /repeats masters\[0\].name/],
     ['alias and field together', 'masters:\n  - name: a\n    replicas: 1\n    slaves: 2', 'masters[0].slaves', /alias of "replicas"/, /keep only/],
-    ['priority list length', 'masters:\n  - name: a\n    replicas: 2\n    replica-priority: [1]', 'masters[0].replica-priority', /1 entry but masters\[0\] \(a\) has 2 replicas/],
-    ['min-replicas-to-write above replicas', 'masters:\n  - name: a\n    replicas: 1\n    min-replicas-to-write: 2', 'masters[0].min-replicas-to-write', /refuse every write/],
+    [
+      'priority list length',
+      'masters:\n  - name: a\n    replicas: 2\n    replica-priority: [1]',
+      'masters[0].replica-priority',
+      /1 entry but masters\[0\] \(a\) has 2 replicas/,
+    ],
+    [
+      'min-replicas-to-write above replicas',
+      'masters:\n  - name: a\n    replicas: 1\n    min-replicas-to-write: 2',
+      'masters[0].min-replicas-to-write',
+      /refuse every write/,
+    ],
     ['ports past 65535', 'ports:\n  redis: 65534', 'ports.redis', /past 65535/, /65533 or lower/],
     ['sentinel ports past 65535', 'ports:\n  sentinel: 65535', 'ports.sentinel', /past 65535/],
     ['overlapping ranges', 'ports:\n  redis: 26378', 'ports', /overlap/],
     ['bind not an IP', 'bind: localhost', 'bind', /allowed format|not an IP/],
     ['announce unreachable in host mode', 'bind: 127.0.0.1\nannounce: 10.1.2.3', 'announce', /listen only on 127.0.0.1/],
-    ['localhost announced, nodes on another address', 'bind: 127.0.0.5\nannounce: localhost', 'announce', /localhost is 127.0.0.1 \(and ::1\), but nodes listen only on 127.0.0.5/],
+    [
+      'localhost announced, nodes on another address',
+      'bind: 127.0.0.5\nannounce: localhost',
+      'announce',
+      /localhost is 127.0.0.1 \(and ::1\), but nodes listen only on 127.0.0.5/,
+    ],
     ['loopback announce in bridge mode', 'network: bridge\nannounce: 127.0.0.1', 'announce', /own loopback/],
     ['loopback publish in bridge mode', 'network: bridge\nbind: 127.0.0.1', 'bind', /cannot be reached by containers/],
     ['password with a space', 'auth:\n  password: "a b"', 'auth.password', /allowed format/, /Allowed characters/],
@@ -111,12 +126,24 @@ describe('messages a careful user reads', () => {
       ['sentinels:\n  count: three', 'sentinels.count', 'write a whole number from 1 to 25, e.g. count: 3'],
       ['sentinels:\n  count: 0', 'sentinels.count', 'write a whole number from 1 to 25, e.g. count: 3'],
       ['masters:\n  - name: a\n    quorum: x', 'masters[0].quorum', 'write a whole number from 1 to 25, e.g. quorum: 2'],
-      ['sentinels:\n  down-after-milliseconds: abc', 'sentinels.down-after-milliseconds', 'write a whole number from 1 to 3600000, e.g. down-after-milliseconds: 5000'],
+      [
+        'sentinels:\n  down-after-milliseconds: abc',
+        'sentinels.down-after-milliseconds',
+        'write a whole number from 1 to 3600000, e.g. down-after-milliseconds: 5000',
+      ],
       ['masters:\n  - name: 123', 'masters[0].name', 'write a string, e.g. name: mymaster (in quotes if it looks like a number or true/false)'],
       ['network: 5', 'network', 'write one of "host", "bridge", e.g. network: host'],
       ['masters: mymaster', 'masters', 'write one item per line below masters:, each starting with "- "'],
-      ['auth: secret1', 'auth', 'write auth: on a line of its own, and its fields on the lines below it, indented (password, sentinel-password, user, sentinel-user)'],
-      ['redis:\n  replica-priority: high', 'redis.replica-priority', 'write a whole number from 0 to 1000, or a list, each item a whole number from 0 to 1000, e.g. replica-priority: 100'],
+      [
+        'auth: secret1',
+        'auth',
+        'write auth: on a line of its own, and its fields on the lines below it, indented (password, sentinel-password, user, sentinel-user)',
+      ],
+      [
+        'redis:\n  replica-priority: high',
+        'redis.replica-priority',
+        'write a whole number from 0 to 1000, or a list, each item a whole number from 0 to 1000, e.g. replica-priority: 100',
+      ],
       ['masters:\n  - replicas: 1', 'masters[0].name', 'add it, e.g. name: mymaster'],
     ];
     for (const [yaml, path, fix] of cases) {
@@ -132,14 +159,20 @@ describe('messages a careful user reads', () => {
       const ps = problems(yaml);
       const paths = ps.map((p) => p.path);
       expect(new Set(paths).size, JSON.stringify(ps)).toBe(paths.length);
-      expect(ps.every((p) => /is not set/.test(p.message)), JSON.stringify(ps)).toBe(true);
+      expect(
+        ps.every((p) => /is not set/.test(p.message)),
+        JSON.stringify(ps),
+      ).toBe(true);
     }
   });
 
   it('a user name is shown, a password is not', () => {
-    const ps = problems('auth:\n  password: "pw 1"\n  user:\n    name: "bad name!"\n    password: "pw 2"\n  sentinel-user:\n    name: default\n    password: "pw 3"\n');
+    const ps = problems(
+      'auth:\n  password: "pw 1"\n  user:\n    name: "bad name!"\n    password: "pw 2"\n  sentinel-user:\n    name: default\n    password: "pw 3"\n',
+    );
     expect(ps.find((p) => p.path === 'auth.user.name')!.value).toBe('bad name!');
-    for (const path of ['auth.password', 'auth.user.password', 'auth.sentinel-user.password']) expect(ps.find((p) => p.path === path)!.value, path).toBe('<redacted>');
+    for (const path of ['auth.password', 'auth.user.password', 'auth.sentinel-user.password'])
+      expect(ps.find((p) => p.path === path)!.value, path).toBe('<redacted>');
     expect(new UsageError(ps).message).not.toMatch(/pw \d/);
     // A value put where a mapping of secrets belongs is not shown either.
     expect(problems('auth:\n  user: hunter2')[0]!.value).toBe('<redacted>');

@@ -17,7 +17,9 @@ function obs(at: number, master: string, over: Record<string, Partial<NodeView>>
   return {
     at,
     nodes: NODES.map((service) => ({
-      ...(service === master ? { service, reachable: true, role: 'master' as const } : { service, reachable: true, role: 'slave' as const, masterService: master, linkUp: true }),
+      ...(service === master
+        ? { service, group: 'mymaster', address: `addr-of-${service}`, reachable: true, role: 'master' as const }
+        : { service, group: 'mymaster', address: `addr-of-${service}`, reachable: true, role: 'replica' as const, masterService: master, link: 'up' as const }),
       ...over[service],
     })),
     sentinels: [],
@@ -25,7 +27,7 @@ function obs(at: number, master: string, over: Record<string, Partial<NodeView>>
 }
 
 describe('recordFault', () => {
-  it('is t = 0 once: a later fault does not move it; its consequences count from the marked step\'s start', () => {
+  it("is t = 0 once: a later fault does not move it; its consequences count from the marked step's start", () => {
     const r = record();
     r.steps.push({ index: 0, label: 'pause 1 sentinel(s)', services: ['redis-sentinel-3'], startedAt: 1500, endedAt: 1510 });
     r.steps.push({ index: 1, label: 'pause the master', services: ['redis-master'], startedAt: 2000, endedAt: null, mark: 'fault' });
@@ -64,7 +66,7 @@ describe('rejoinsSeen', () => {
     const r = record();
     recordHeal(r, 'redis-master', 100);
     expect(rejoinsSeen(r, obs(90, 'redis-replica-1'))).toEqual([]);
-    expect(rejoinsSeen(r, obs(120, 'redis-replica-1', { 'redis-master': { linkUp: false } }))).toEqual([]);
+    expect(rejoinsSeen(r, obs(120, 'redis-replica-1', { 'redis-master': { link: 'down' } }))).toEqual([]);
     expect(rejoinsSeen(r, obs(150, 'redis-replica-1'))).toEqual([{ heal: 0, at: 150, as: 'replica' }]);
     r.rejoins.push({ heal: 0, at: 150, as: 'replica' });
     expect(rejoinsSeen(r, obs(200, 'redis-replica-1'))).toEqual([]);
@@ -76,7 +78,7 @@ describe('rejoinsSeen', () => {
   it('a healed master that is still master counts once its replicas follow it; a displaced one only as a replica', () => {
     const r = record();
     recordHeal(r, 'redis-master', 100);
-    expect(rejoinsSeen(r, obs(120, 'redis-master', { 'redis-replica-2': { linkUp: false } }))).toEqual([]);
+    expect(rejoinsSeen(r, obs(120, 'redis-master', { 'redis-replica-2': { link: 'down' } }))).toEqual([]);
     expect(rejoinsSeen(r, obs(130, 'redis-master'))).toEqual([{ heal: 0, at: 130, as: 'master' }]);
     const d = record();
     recordHeal(d, 'redis-master', 100, true);

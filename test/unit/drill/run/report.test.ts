@@ -33,7 +33,11 @@ function writeSamples(): RawSample[] {
   for (let t = -6000; t < 40_000; t += 20) {
     seq++;
     const during = t >= 0 && t < 32_200;
-    out.push(during ? { seq, issuedAt: FAULT + t, settledAt: FAULT + t + 1000, ok: false, error: 'Command timed out' } : { seq, issuedAt: FAULT + t, settledAt: FAULT + t + 0.8, ok: true });
+    out.push(
+      during
+        ? { seq, issuedAt: FAULT + t, settledAt: FAULT + t + 1000, ok: false, error: 'Command timed out' }
+        : { seq, issuedAt: FAULT + t, settledAt: FAULT + t + 0.8, ok: true },
+    );
   }
   return out;
 }
@@ -45,10 +49,39 @@ function settled(master: string, at: number): Observation {
     at,
     nodes: NODES.map((service) =>
       service === master
-        ? { service, reachable: true, role: 'master' as const, offset: 100 }
-        : { service, reachable: true, role: 'slave' as const, masterAddr: addr, masterService: master, linkUp: true, offset: 100 },
+        ? { service, group: 'mymaster', address: service, reachable: true, role: 'master' as const, offset: 100 }
+        : {
+            service,
+            group: 'mymaster',
+            address: service,
+            reachable: true,
+            role: 'replica' as const,
+            masterAddress: addr,
+            masterService: master,
+            link: 'up' as const,
+            offset: 100,
+          },
     ),
-    sentinels: SENTINELS.map((service) => ({ service, reachable: true, masterAddr: addr, masterService: master, flags: ['master'], numOtherSentinels: 2, replicas: [], tilt: false })),
+    sentinels: SENTINELS.map((service) => ({
+      service,
+      address: service,
+      reachable: true,
+      tilt: false,
+      masters: {
+        mymaster: {
+          name: 'mymaster',
+          address: addr,
+          service: master,
+          flags: ['master'],
+          configEpoch: 0,
+          quorum: 2,
+          numSlaves: 2,
+          numOtherSentinels: 2,
+          replicas: [],
+          sentinels: [],
+        },
+      },
+    })),
   };
 }
 
@@ -109,7 +142,13 @@ describe('buildRunReport', () => {
     expect(report.steps[0]).toMatchObject({ mark: 'fault', services: ['redis-master'] });
     // Events: since the fault, this group's (and group-less ones) only, with services named.
     expect(report.events.some((e) => e.message.includes('other'))).toBe(false);
-    expect(report.events[0]).toEqual({ t: 30_000, sentinel: 'redis-sentinel-1', channel: '+sdown', message: 'master mymaster 172.18.0.2 6379', note: 'redis-master' });
+    expect(report.events[0]).toEqual({
+      t: 30_000,
+      sentinel: 'redis-sentinel-1',
+      channel: '+sdown',
+      message: 'master mymaster 172.18.0.2 6379',
+      note: 'redis-master',
+    });
     expect(report.events.find((e) => e.channel === '+switch-master')!.note).toBe('redis-master -> redis-replica-2');
     expect(report.events.find((e) => e.channel === '+vote-for-leader')!.note).toBe('votes for redis-sentinel-1');
     // The load, since the fault: a baseline before the pause step began, a 32.2 s outage after it.
@@ -136,7 +175,7 @@ describe('buildRunReport', () => {
     expect(record.steps[0]!.startedAt).toBe(FAULT - 3700);
   });
 
-  it('counts the fault\'s consequences from its step\'s start, not from when the runtime returned', () => {
+  it("counts the fault's consequences from its step's start, not from when the runtime returned", () => {
     const r = recordedRun();
     // A sentinel noticed while `pause` was still returning; another +sdown came before the step began.
     r.events = [
@@ -149,7 +188,13 @@ describe('buildRunReport', () => {
     expect(report.measurements!.detection!.all.map((x) => x.sentinel)).not.toContain('redis-sentinel-3');
     expect(report.expectations.find((e) => e.check === 'fault-detected')!.message).toBe('redis-sentinel-2 reported +sdown redis-master at -1000 ms');
     // Writes issued after the step began are no baseline: they may have hit the paused master.
-    r.writes = { samples: [{ seq: 1, issuedAt: FAULT - 4000, settledAt: FAULT - 3999, ok: true }, { seq: 2, issuedAt: FAULT - 2000, settledAt: FAULT + 500, ok: true }], clientRestarts: 0 };
+    r.writes = {
+      samples: [
+        { seq: 1, issuedAt: FAULT - 4000, settledAt: FAULT - 3999, ok: true },
+        { seq: 2, issuedAt: FAULT - 2000, settledAt: FAULT + 500, ok: true },
+      ],
+      clientRestarts: 0,
+    };
     const stats = buildRunReport(r, settings).writes!.stats;
     expect(stats.latencyMs.baselineP50).toBe(1);
     expect(stats.outage).toMatchObject({ startMs: -2000 });
@@ -242,7 +287,9 @@ describe('buildRunReport', () => {
 
 describe('reasonOf', () => {
   it('an interrupted run with nothing down says so; one that could not bring something back says that too', () => {
-    expect(reasonOf({ stopped: { interrupted: true, message: 'interrupted by SIGTERM' }, cleanup: { healed: [] } })).toBe('interrupted by SIGTERM; nothing was paused or killed');
+    expect(reasonOf({ stopped: { interrupted: true, message: 'interrupted by SIGTERM' }, cleanup: { healed: [] } })).toBe(
+      'interrupted by SIGTERM; nothing was paused or killed',
+    );
     expect(reasonOf({ stopped: { interrupted: true, message: 'interrupted by SIGTERM' }, cleanup: { error: 'redis-master: gone' } })).toBe(
       'interrupted by SIGTERM\ncould not bring back redis-master: gone',
     );

@@ -60,7 +60,7 @@ describe('monitoring', () => {
     const { master, r1, m } = topology(h);
     await h.run(300);
     const newId = 'c'.repeat(40);
-    master.handle(['PUBLISH', '__sentinel__:hello', `127.0.0.1,26390,${newId},5,mymaster,127.0.0.1,6380,4`]);
+    void master.handle(['PUBLISH', '__sentinel__:hello', `127.0.0.1,26390,${newId},5,mymaster,127.0.0.1,6380,4`]);
     r1.replicaOf(null);
     await h.settle();
     expect(h.types()).toEqual(expect.arrayContaining(['+sentinel', '+new-epoch', '+config-update-from', '+switch-master']));
@@ -150,14 +150,7 @@ describe('failover', () => {
     // Promotion went as a transaction.
     const promo = r2.commands.map((c) => c.join(' '));
     const multi = promo.indexOf('MULTI');
-    expect(promo.slice(multi, multi + 6)).toEqual([
-      'MULTI',
-      'SLAVEOF NO ONE',
-      'CONFIG REWRITE',
-      'CLIENT KILL TYPE normal',
-      'CLIENT KILL TYPE pubsub',
-      'EXEC',
-    ]);
+    expect(promo.slice(multi, multi + 6)).toEqual(['MULTI', 'SLAVEOF NO ONE', 'CONFIG REWRITE', 'CLIENT KILL TYPE normal', 'CLIENT KILL TYPE pubsub', 'EXEC']);
     // The vote and the new epoch were persisted before acting.
     expect(h.persisted.some((p) => p.masters[0]!.leaderEpoch === 1)).toBe(true);
     expect(h.persisted.at(-1)!.masters[0]!.port).toBe(6381);
@@ -211,7 +204,11 @@ describe('failover', () => {
   const askVote = (h: Harness, runid: string) => h.command('SENTINEL', 'is-master-down-by-addr', '127.0.0.1', '6379', '1', runid);
   const answer = (leader: string, epoch: number) => ({
     type: 'array',
-    value: [{ type: 'integer', value: 1 }, { type: 'bulk', value: leader }, { type: 'integer', value: epoch }],
+    value: [
+      { type: 'integer', value: 1 },
+      { type: 'bulk', value: leader },
+      { type: 'integer', value: epoch },
+    ],
   });
   const votesCast = (h: Harness) => h.events.filter((e) => e.type === '+vote-for-leader').map((e) => e.message);
 
@@ -375,7 +372,10 @@ describe('a replica that never acts on SLAVEOF', () => {
     master.paused = true;
     await h.run(3000);
     expect(m.failoverState).toBe(FailoverState.RECONF_SLAVES);
-    const story = () => h.events.filter((e) => e.type.includes('reconf') || e.type.startsWith('+failover-end')).map((e) => `${e.type} ${/ (\d+) @/.exec(e.message)?.[1] ?? ''}`.trim());
+    const story = () =>
+      h.events
+        .filter((e) => e.type.includes('reconf') || e.type.startsWith('+failover-end'))
+        .map((e) => `${e.type} ${/ (\d+) @/.exec(e.message)?.[1] ?? ''}`.trim());
     expect(story()).toEqual(['+failover-state-reconf-slaves', '+slave-reconf-sent 6380']);
     const sentAt = m.slaves.get('127.0.0.1:6380')!.slaveReconfSentTime;
     await h.run(sentAt + 9_900 - h.world.clock.t);

@@ -6,14 +6,7 @@
  */
 import { SentinelCore, type EventRecord } from '../../../../src/sentinel/core.js';
 import type { SentinelPersistState } from '../../../../src/sentinel/config/types.js';
-import type {
-  CommandLink,
-  LinkError,
-  LinkOptions,
-  LinkState,
-  PubSubLink,
-  PubSubLinkOptions,
-} from '../../../../src/sentinel/link/types.js';
+import type { CommandLink, LinkError, LinkOptions, LinkState, PubSubLink, PubSubLinkOptions } from '../../../../src/sentinel/link/types.js';
 import { R, type Reply } from '../../../../src/sentinel/resp/types.js';
 import type { CommandSpec, SentinelServer } from '../../../../src/sentinel/server/types.js';
 import type { LinkFactory } from '../../../../src/sentinel/state/link.js';
@@ -295,7 +288,7 @@ class FakePubSubLink implements PubSubLink {
 }
 
 function linkError(kind: LinkError['kind'], o: LinkOptions): LinkError {
-  return Object.assign(new Error(kind), { kind, peer: `${o.host}:${o.port}` }) as LinkError;
+  return Object.assign(new Error(kind), { kind, peer: `${o.host}:${o.port}` });
 }
 
 export class FakeClock {
@@ -348,7 +341,10 @@ export function commandsOf(core: SentinelCore): (...args: string[]) => Reply {
     let spec = specs.get(name);
     if (spec?.subcommands) spec = spec.subcommands.find((s) => s.name === args[1]!.toLowerCase());
     if (!spec?.handler) return R.error(`ERR unknown command '${args[0]}'`);
-    return spec.handler({} as never, args.map((a) => Buffer.from(a))) as Reply;
+    return spec.handler(
+      {} as never,
+      args.map((a) => Buffer.from(a)),
+    ) as Reply;
   };
 }
 

@@ -38,10 +38,20 @@ describe('hello messages', () => {
   it('round-trips any hello', () => {
     const word = fc.stringMatching(/^[a-zA-Z0-9._:-]{1,20}$/);
     fc.assert(
-      fc.property(word, fc.integer({ min: 0, max: 65535 }), word, fc.nat(), word, word, fc.integer({ min: 0, max: 65535 }), fc.nat(), (ip, port, runid, ce, name, mip, mport, mce) => {
-        const h = { ip, port, runid, currentEpoch: ce, masterName: name, masterIp: mip, masterPort: mport, masterConfigEpoch: mce };
-        expect(parseHello(buildHello(h))).toEqual(h);
-      }),
+      fc.property(
+        word,
+        fc.integer({ min: 0, max: 65535 }),
+        word,
+        fc.nat(),
+        word,
+        word,
+        fc.integer({ min: 0, max: 65535 }),
+        fc.nat(),
+        (ip, port, runid, ce, name, mip, mport, mce) => {
+          const h = { ip, port, runid, currentEpoch: ce, masterName: name, masterIp: mip, masterPort: mport, masterConfigEpoch: mce };
+          expect(parseHello(buildHello(h))).toEqual(h);
+        },
+      ),
     );
   });
 });

@@ -125,10 +125,12 @@ export class SimSentinel implements Handler {
 
   /** `+vote-for-leader` of this process: [leader, epoch] in order. */
   votes(): Array<[string, number]> {
-    return this.events.filter((e) => e.type === '+vote-for-leader').map((e) => {
-      const [leader, epoch] = e.message.split(' ').slice(-2);
-      return [leader!, Number(epoch)];
-    });
+    return this.events
+      .filter((e) => e.type === '+vote-for-leader')
+      .map((e) => {
+        const [leader, epoch] = e.message.split(' ').slice(-2);
+        return [leader!, Number(epoch)];
+      });
   }
 
   elected(): boolean {
@@ -144,7 +146,8 @@ class SimMaster implements Handler {
     if (this.paused) return null;
     const name = args[0]!.toUpperCase();
     if (name === 'PING') return R.simple('PONG');
-    if (name === 'INFO') return R.bulk(`# Server\r\nrun_id:${'1'.repeat(40)}\r\ntcp_port:${MASTER_PORT}\r\n\r\n# Replication\r\nrole:master\r\nconnected_slaves:0\r\n`);
+    if (name === 'INFO')
+      return R.bulk(`# Server\r\nrun_id:${'1'.repeat(40)}\r\ntcp_port:${MASTER_PORT}\r\n\r\n# Replication\r\nrole:master\r\nconnected_slaves:0\r\n`);
     return R.ok();
   }
 }
@@ -273,7 +276,7 @@ class SimCommandLink implements CommandLink {
   }
 
   send(args: Array<string | Buffer | number>): Promise<Reply> {
-    return this.trySend(args) as Promise<Reply>;
+    return this.trySend(args);
   }
 
   trySend(raw: Array<string | Buffer | number>): Promise<Reply> {

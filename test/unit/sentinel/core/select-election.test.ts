@@ -9,13 +9,31 @@ const NOW = 1_000_000;
 const timing = defaultTiming();
 
 function master(): Instance {
-  return new Instance({ flags: SRI.MASTER, name: 'm', addr: { hostname: '10.0.0.1', ip: '10.0.0.1', port: 6379 }, master: null, quorum: 2, now: NOW, downAfterPeriod: 1000, failoverTimeout: 180000 });
+  return new Instance({
+    flags: SRI.MASTER,
+    name: 'm',
+    addr: { hostname: '10.0.0.1', ip: '10.0.0.1', port: 6379 },
+    master: null,
+    quorum: 2,
+    now: NOW,
+    downAfterPeriod: 1000,
+    failoverTimeout: 180000,
+  });
 }
 
 let port = 7000;
 function replica(m: Instance, over: Partial<Instance> & { pong?: number } = {}): Instance {
   const p = port++;
-  const s = new Instance({ flags: SRI.SLAVE, name: `10.0.0.2:${p}`, addr: { hostname: '10.0.0.2', ip: '10.0.0.2', port: p }, master: m, quorum: 2, now: NOW, downAfterPeriod: 1000, failoverTimeout: 180000 });
+  const s = new Instance({
+    flags: SRI.SLAVE,
+    name: `10.0.0.2:${p}`,
+    addr: { hostname: '10.0.0.2', ip: '10.0.0.2', port: p },
+    master: m,
+    quorum: 2,
+    now: NOW,
+    downAfterPeriod: 1000,
+    failoverTimeout: 180000,
+  });
   // A healthy, connected, freshly polled replica.
   Object.defineProperty(s.link, 'disconnected', { get: () => (over as any).disconnected ?? false });
   s.link.lastAvailTime = NOW - (over.pong ?? 100);
@@ -96,7 +114,16 @@ describe('leader counting', () => {
   function withPeers(votes: Array<[string | null, number]>): Instance {
     const m = master();
     votes.forEach(([leader, epoch], i) => {
-      const s = new Instance({ flags: SRI.SENTINEL, name: `s${i}`, addr: { hostname: '10.0.0.9', ip: '10.0.0.9', port: 26379 + i }, master: m, quorum: 2, now: NOW, downAfterPeriod: 1000, failoverTimeout: 1 });
+      const s = new Instance({
+        flags: SRI.SENTINEL,
+        name: `s${i}`,
+        addr: { hostname: '10.0.0.9', ip: '10.0.0.9', port: 26379 + i },
+        master: m,
+        quorum: 2,
+        now: NOW,
+        downAfterPeriod: 1000,
+        failoverTimeout: 1,
+      });
       s.leader = leader;
       s.leaderEpoch = epoch;
       m.sentinels.set(s.name, s);

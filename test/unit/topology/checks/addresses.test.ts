@@ -32,7 +32,11 @@ describe('addresses', () => {
     const [loop] = addresses(readYaml('bind: 0.0.0.0\n'));
     expect(loop).toMatchObject({ severity: 'warning', path: 'bind', value: '0.0.0.0', message: expect.stringMatching(/only this machine can use them/) });
     const [lan] = addresses(readYaml('bind: 0.0.0.0\nannounce: 10.0.0.2\n'));
-    expect(lan).toMatchObject({ severity: 'warning', message: expect.stringMatching(/anyone on your network can read and write/), fix: 'set auth.password, or bind to 127.0.0.1' });
+    expect(lan).toMatchObject({
+      severity: 'warning',
+      message: expect.stringMatching(/anyone on your network can read and write/),
+      fix: 'set auth.password, or bind to 127.0.0.1',
+    });
   });
 
   it('bridge mode: no loopback announce, no loopback publish', () => {

@@ -26,10 +26,16 @@ describe('checkSpec', () => {
   });
 
   it('no check throws on any read, however odd, and every problem names a path and says why', () => {
-    const value = fc.oneof(fc.integer({ min: -5, max: 70000 }), fc.string({ maxLength: 5 }), fc.constant(null), fc.constant([]), fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 3 }));
+    const value = fc.oneof(
+      fc.integer({ min: -5, max: 70000 }),
+      fc.string({ maxLength: 5 }),
+      fc.constant(null),
+      fc.constant([]),
+      fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 3 }),
+    );
     fc.assert(
       fc.property(fc.nat({ max: examples.length - 1 }), mutation, value, (i, m, v) => {
-        const doc = structuredClone(examples[i]!) as Record<string, unknown>;
+        const doc = structuredClone<Record<string, unknown>>(examples[i]!);
         doc[m.key] = v;
         for (const check of CHECKS) {
           for (const f of check(readSpec(doc, { rejected: new Set(), fromVariables: new Set() }).spec)) {

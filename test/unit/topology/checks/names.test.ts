@@ -4,7 +4,8 @@ import { masterNames, serviceNames } from '../../../../src/topology/checks/names
 import { masterService, replicaService, sentinelService } from '../../../../src/topology/naming.js';
 import { readYaml } from '../../../helpers/spec-read.js';
 
-const mastersYaml = (ms: Array<{ name: string; replicas: number }>) => `masters:\n${ms.map((m) => `  - name: ${m.name}\n    replicas: ${m.replicas}\n`).join('')}`;
+const mastersYaml = (ms: Array<{ name: string; replicas: number }>) =>
+  `masters:\n${ms.map((m) => `  - name: ${m.name}\n    replicas: ${m.replicas}\n`).join('')}`;
 
 describe('masterNames', () => {
   it('reports each repeat against the first master of that name', () => {
@@ -26,16 +27,20 @@ describe('serviceNames', () => {
   it('reports a clash exactly when two distinct masters (or a master and the sentinels) produce one service name', () => {
     const name = fc.constantFrom('a', 'b', 'a-replica', 'a-replica-1', 'a-master', 'b-master', 'redis', 'redis-sentinel', 'redis-sentinel-1', 'x');
     fc.assert(
-      fc.property(fc.uniqueArray(fc.record({ name, replicas: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 4, selector: (m) => m.name }), fc.integer({ min: 1, max: 5 }), (ms, count) => {
-        const single = ms.length === 1;
-        const all = [
-          ...ms.flatMap((m) => [masterService(m.name, single), ...Array.from({ length: m.replicas }, (_, r) => replicaService(m.name, single, r + 1))]),
-          ...Array.from({ length: count }, (_, s) => sentinelService(s + 1)),
-        ];
-        const clash = new Set(all).size !== all.length;
-        const found = serviceNames(readYaml(`${mastersYaml(ms)}sentinels:\n  count: ${count}\n`));
-        expect(found.length > 0, JSON.stringify({ ms, count, found })).toBe(clash);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.record({ name, replicas: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 4, selector: (m) => m.name }),
+        fc.integer({ min: 1, max: 5 }),
+        (ms, count) => {
+          const single = ms.length === 1;
+          const all = [
+            ...ms.flatMap((m) => [masterService(m.name, single), ...Array.from({ length: m.replicas }, (_, r) => replicaService(m.name, single, r + 1))]),
+            ...Array.from({ length: count }, (_, s) => sentinelService(s + 1)),
+          ];
+          const clash = new Set(all).size !== all.length;
+          const found = serviceNames(readYaml(`${mastersYaml(ms)}sentinels:\n  count: ${count}\n`));
+          expect(found.length > 0, JSON.stringify({ ms, count, found })).toBe(clash);
+        },
+      ),
     );
   });
 });

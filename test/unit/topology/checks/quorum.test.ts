@@ -20,9 +20,19 @@ describe('quorum', () => {
 
   it('names the count, the range and the majority', () => {
     expect(quorum(spec(3, 4))).toEqual([
-      { severity: 'error', path: 'masters[0].quorum', value: 4, message: 'is larger than sentinels.count (3), so no failover could ever start', fix: 'set a quorum from 1 to 3 (a majority is 2)' },
+      {
+        severity: 'error',
+        path: 'masters[0].quorum',
+        value: 4,
+        message: 'is larger than sentinels.count (3), so no failover could ever start',
+        fix: 'set a quorum from 1 to 3 (a majority is 2)',
+      },
     ]);
-    expect(quorum(spec(5, 2))[0]).toMatchObject({ severity: 'warning', message: expect.stringMatching(/below a majority of the 5 sentinels: a minority can declare a down/), fix: 'use 3 unless you mean to' });
+    expect(quorum(spec(5, 2))[0]).toMatchObject({
+      severity: 'warning',
+      message: expect.stringMatching(/below a majority of the 5 sentinels: a minority can declare a down/),
+      fix: 'use 3 unless you mean to',
+    });
   });
 
   it('checks every master', () => {
@@ -42,7 +52,13 @@ describe('sentinelCount', () => {
       expect(found.length, String(count)).toBe(count % 2 === 0 ? 1 : 0);
     }
     expect(sentinelCount(readYaml('sentinels:\n  count: 4\n'))).toEqual([
-      { severity: 'warning', path: 'sentinels.count', value: 4, message: 'an even number of sentinels tolerates no more failures than 3 (a leader needs 3 votes)', fix: 'use 3 or 5' },
+      {
+        severity: 'warning',
+        path: 'sentinels.count',
+        value: 4,
+        message: 'an even number of sentinels tolerates no more failures than 3 (a leader needs 3 votes)',
+        fix: 'use 3 or 5',
+      },
     ]);
   });
 });

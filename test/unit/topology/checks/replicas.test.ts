@@ -6,11 +6,16 @@ import { readYaml } from '../../../helpers/spec-read.js';
 describe('replicaPriorities', () => {
   it('a list needs one entry per replica; a single number is always fine', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 20 }), fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 22 }), fc.integer({ min: 0, max: 1000 }), (replicas, list, one) => {
-        const found = replicaPriorities(readYaml(`masters:\n  - name: a\n    replicas: ${replicas}\n    replica-priority: ${JSON.stringify(list)}\n`));
-        expect(found.length).toBe(list.length === replicas ? 0 : 1);
-        expect(replicaPriorities(readYaml(`masters:\n  - name: a\n    replicas: ${replicas}\n    replica-priority: ${one}\n`))).toEqual([]);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 20 }),
+        fc.array(fc.integer({ min: 0, max: 1000 }), { maxLength: 22 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (replicas, list, one) => {
+          const found = replicaPriorities(readYaml(`masters:\n  - name: a\n    replicas: ${replicas}\n    replica-priority: ${JSON.stringify(list)}\n`));
+          expect(found.length).toBe(list.length === replicas ? 0 : 1);
+          expect(replicaPriorities(readYaml(`masters:\n  - name: a\n    replicas: ${replicas}\n    replica-priority: ${one}\n`))).toEqual([]);
+        },
+      ),
     );
   });
 
@@ -24,16 +29,27 @@ describe('replicaPriorities', () => {
         fix: 'give one priority per replica, or a single number for all of them',
       },
     ]);
-    expect(replicaPriorities(readYaml('masters:\n  - name: a\n    replicas: 1\n    slave-priority: [1, 2]\n'))[0]).toMatchObject({ path: 'masters[0].replica-priority', message: 'has 2 entries but masters[0] (a) has 1 replica' });
+    expect(replicaPriorities(readYaml('masters:\n  - name: a\n    replicas: 1\n    slave-priority: [1, 2]\n'))[0]).toMatchObject({
+      path: 'masters[0].replica-priority',
+      message: 'has 2 entries but masters[0] (a) has 1 replica',
+    });
   });
 });
 
 describe('canFailOver', () => {
   it('warns about a master without replicas, or whose replicas all have priority 0', () => {
     expect(canFailOver(readYaml('masters:\n  - name: a\n    replicas: 0\n'))).toEqual([
-      { severity: 'warning', path: 'masters[0].replicas', value: 0, message: 'a has no replicas: the sentinels can watch it but can never fail it over', fix: 'set replicas to 1 or more' },
+      {
+        severity: 'warning',
+        path: 'masters[0].replicas',
+        value: 0,
+        message: 'a has no replicas: the sentinels can watch it but can never fail it over',
+        fix: 'set replicas to 1 or more',
+      },
     ]);
-    expect(canFailOver(readYaml('redis:\n  replica-priority: 0\n'))).toMatchObject([{ path: 'redis.replica-priority', value: 0, message: expect.stringMatching(/every replica of mymaster has priority 0/) }]);
+    expect(canFailOver(readYaml('redis:\n  replica-priority: 0\n'))).toMatchObject([
+      { path: 'redis.replica-priority', value: 0, message: expect.stringMatching(/every replica of mymaster has priority 0/) },
+    ]);
     expect(canFailOver(readYaml('masters:\n  - name: a\n    replica-priority: [0, 1]\n'))).toEqual([]);
   });
 });

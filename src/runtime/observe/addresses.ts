@@ -1,16 +1,20 @@
 /**
  * Sentinels and replicas talk in `ip:port`; people read service names. The book knows every
- * address a node can be seen under: where it listens locally, where the host reaches it, what it
- * announces, and `service:port` for hostname announcements.
+ * address a node can be seen under: where the runtime says this machine reaches it, where it
+ * listens locally, what it announces, where the host publishes it, and `service:port` for
+ * hostname announcements (resolve-hostnames). Plus the sentinels' run ids, for votes.
  */
-import type { Endpoint } from '../runtime/types.js';
-import { allNodes, type Topology } from '../topology/types.js';
+import { allNodes, type Topology } from '../../topology/types.js';
+import type { Endpoint } from '../types.js';
 
 export class AddressBook {
   private readonly byAddr = new Map<string, string>();
   private readonly sentinelIds = new Map<string, string>();
 
-  constructor(topology: Topology, endpoint?: (service: string) => Endpoint) {
+  constructor(
+    readonly topology: Topology,
+    endpoint?: (service: string) => Endpoint,
+  ) {
     for (const n of allNodes(topology)) {
       if (endpoint) {
         try {
@@ -27,6 +31,7 @@ export class AddressBook {
     }
   }
 
+  /** The first service added for an address keeps it (the runtime's endpoint wins). */
   add(host: string, port: number | string, service: string): void {
     const key = `${host}:${port}`;
     if (!this.byAddr.has(key)) this.byAddr.set(key, service);
@@ -39,7 +44,7 @@ export class AddressBook {
   /** The service at `host:port`, or null. Accepts `host:port` or separate parts. */
   service(host: string, port?: number | string): string | null {
     const key = port === undefined ? host : `${host}:${port}`;
-    return this.byAddr.get(key) ?? (key.startsWith('localhost:') ? this.byAddr.get(`127.0.0.1:${key.slice(10)}`) ?? null : null);
+    return this.byAddr.get(key) ?? (key.startsWith('localhost:') ? (this.byAddr.get(`127.0.0.1:${key.slice(10)}`) ?? null) : null);
   }
 
   /** The sentinel with this run id (SENTINEL MYID), or null. */

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AddressBook } from '../../../src/drill/addresses.js';
-import { announcedToReachable } from '../../../src/drill/engine.js';
-import type { Runtime } from '../../../src/runtime/types.js';
-import { seedTopology } from './fixtures.js';
+import { AddressBook } from '../../../../src/runtime/observe/addresses.js';
+import { seedTopology } from '../../drill/fixtures.js';
 
 describe('AddressBook', () => {
   const t = seedTopology();
@@ -25,20 +23,24 @@ describe('AddressBook', () => {
   });
 });
 
-describe('announcedToReachable', () => {
-  it('maps announced addresses the client cannot use to the runtime endpoints', () => {
+describe('one address book for every command', () => {
+  it('knows what the runtime index knew and what the drill book knew: endpoint, announce, local, published, service:port', () => {
     const t = seedTopology();
-    const rt = { topology: t, endpoint: (s: string) => ({ host: '127.0.0.1', port: 6379 + t.masters[0]!.nodes.findIndex((n) => n.service === s) }) } as unknown as Runtime;
-    expect(announcedToReachable(rt)).toEqual({
-      '172.18.0.2:6379': { host: '127.0.0.1', port: 6379 },
-      '172.18.0.3:6379': { host: '127.0.0.1', port: 6380 },
-      '172.18.0.4:6379': { host: '127.0.0.1', port: 6381 },
-    });
+    const book = new AddressBook(t, (s) => ({ host: '127.0.0.1', port: 40000 + t.masters[0]!.nodes.findIndex((n) => n.service === s) }));
+    for (const n of t.masters[0]!.nodes) {
+      const i = t.masters[0]!.nodes.indexOf(n);
+      expect(book.service('127.0.0.1', 40000 + i)).toBe(n.service);
+      expect(book.service(`${n.announce!.ip}:${n.announce!.port}`)).toBe(n.service);
+      expect(book.service(n.local.host, n.local.port)).toBe(n.service);
+      expect(book.service(t.clientHost, n.hostPort)).toBe(n.service);
+      expect(book.service(n.service, n.port)).toBe(n.service);
+    }
   });
 
-  it('needs no map in host mode', () => {
-    const t = seedTopology();
-    for (const n of t.masters[0]!.nodes) n.announce = null;
-    expect(announcedToReachable({ topology: t, endpoint: () => ({ host: '127.0.0.1', port: 1 }) } as unknown as Runtime)).toBeUndefined();
+  it('an endpoint the runtime cannot give does not stop the book', () => {
+    const book = new AddressBook(seedTopology(), () => {
+      throw new Error('not running');
+    });
+    expect(book.service('172.18.0.2:6379')).toBe('redis-master');
   });
 });

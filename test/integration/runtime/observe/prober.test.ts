@@ -1,15 +1,15 @@
 /**
- * The drill's prober behind a port that accepts a connection and then stays silent: what
+ * The prober (every command's: up, status, drill) behind a port that accepts a connection and then stays silent: what
  * Docker's docker-proxy does with a connection made while a container restarts (it accepts, and
  * its own connection to the container waits on SYN retransmits). The prober must not wait on
  * that connection for ever: it connects again and gets its answer from the restarted node.
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../../src/common/retry.js';
-import { NoReply, Prober } from '../../../src/drill/probe.js';
-import { freePort } from '../../helpers/ports.js';
-import { startRedis, stopAll } from '../../helpers/procs.js';
+import { waitUntil } from '../../../../src/common/retry.js';
+import { NoReply, Prober } from '../../../../src/runtime/observe/prober.js';
+import { freePort } from '../../../helpers/ports.js';
+import { startRedis, stopAll } from '../../../helpers/procs.js';
 
 const closers: (() => void)[] = [];
 afterEach(async () => {
@@ -39,7 +39,7 @@ async function silentThenForward(target: number): Promise<{ port: number; connec
   return { port, connections: () => count };
 }
 
-describe('drill prober', () => {
+describe('prober', () => {
   it('drops a connection that never answers and asks again on a new one', async () => {
     const redis = await startRedis('probe');
     const proxy = await silentThenForward(redis.port);
@@ -49,13 +49,17 @@ describe('drill prober', () => {
     await expect(prober.ask((c) => c.ping())).rejects.toThrow(NoReply);
     // A node that has not answered is not asked again at once (a paused node would pile them up).
     await expect(prober.ask((c) => c.ping())).rejects.toThrow(/has not answered the previous question/);
-    await waitUntil('the prober gets an answer through a new connection', async () => {
-      try {
-        return (await prober.ask((c) => c.ping())) === 'PONG' ? [] : ['no PONG'];
-      } catch (err) {
-        return [String(err)];
-      }
-    }, { timeoutMs: 10_000, intervalMs: 200 });
+    await waitUntil(
+      'the prober gets an answer through a new connection',
+      async () => {
+        try {
+          return (await prober.ask((c) => c.ping())) === 'PONG' ? [] : ['no PONG'];
+        } catch (err) {
+          return [String(err)];
+        }
+      },
+      { timeoutMs: 10_000, intervalMs: 200 },
+    );
     expect(proxy.connections()).toBe(2);
   });
 });

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { Redis } from 'ioredis';
-import { startRedis, stopAll, type Proc } from '../helpers/procs.js';
-import { freePort } from '../helpers/ports.js';
-import { createCommandLink, createPubSubLink, LinkError, type CommandLink, type PubSubLink } from '../../src/sentinel/link/index.js';
-import type { Reply } from '../../src/sentinel/resp/types.js';
-import { ProtocolError, RequestParser } from '../../src/sentinel/resp/index.js';
+import { startRedis, stopAll, type Proc } from '../../helpers/procs.js';
+import { freePort } from '../../helpers/ports.js';
+import { createCommandLink, createPubSubLink, LinkError, type CommandLink, type PubSubLink } from '../../../src/sentinel/link/index.js';
+import type { Reply } from '../../../src/sentinel/resp/types.js';
+import { ProtocolError, RequestParser } from '../../../src/sentinel/resp/index.js';
 
 const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown) => unhandled.push(e);

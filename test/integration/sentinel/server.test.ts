@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { Server, ListenError, isLoopback, sha256Hex, type AclUser } from '../../src/sentinel/server/index.js';
-import { R } from '../../src/sentinel/resp/types.js';
-import { RespConn, plain } from '../helpers/resp-conn.js';
+import { Server, ListenError, isLoopback, sha256Hex, type AclUser } from '../../../src/sentinel/server/index.js';
+import { R } from '../../../src/sentinel/resp/types.js';
+import { RespConn, plain } from '../../helpers/resp-conn.js';
 
 let server: Server;
 let port: number;
@@ -51,7 +51,7 @@ describe('sentinel RESP server', () => {
       arity: 2,
       handler: async (_ctx, args) => {
         await new Promise((r) => setTimeout(r, Number(args[1])));
-        return R.bulk(`slept ${args[1]}`);
+        return R.bulk(`slept ${String(args[1])}`);
       },
     });
     const c = await conn();
@@ -207,7 +207,11 @@ describe('sentinel RESP server', () => {
     const idA = (plain(await a.call('CLIENT', 'ID')) as { integer: number }).integer;
     const idB = (plain(await b.call('CLIENT', 'ID')) as { integer: number }).integer;
     const info = plain(await a.call('CLIENT', 'INFO')) as string;
-    expect(info).toMatch(new RegExp(`^id=${idA} addr=127\\.0\\.0\\.1:\\d+ laddr=127\\.0\\.0\\.1:${port} fd=\\d+ name=alpha age=\\d+ idle=\\d+ flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=\\d+ qbuf-free=\\d+ argv-mem=\\d+ multi-mem=0 rbs=\\d+ rbp=\\d+ obl=\\d+ oll=0 omem=0 tot-mem=\\d+ events=rw? cmd=client\\|info user=default redir=-1 resp=2\\n$`));
+    expect(info).toMatch(
+      new RegExp(
+        `^id=${idA} addr=127\\.0\\.0\\.1:\\d+ laddr=127\\.0\\.0\\.1:${port} fd=\\d+ name=alpha age=\\d+ idle=\\d+ flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=\\d+ qbuf-free=\\d+ argv-mem=\\d+ multi-mem=0 rbs=\\d+ rbp=\\d+ obl=\\d+ oll=0 omem=0 tot-mem=\\d+ events=rw? cmd=client\\|info user=default redir=-1 resp=2\\n$`,
+      ),
+    );
     const list = plain(await a.call('CLIENT', 'LIST')) as string;
     expect(list.trim().split('\n')).toHaveLength(2);
     expect(plain(await a.call('CLIENT', 'LIST', 'ID', String(idB)))).toMatch(new RegExp(`^id=${idB} `));

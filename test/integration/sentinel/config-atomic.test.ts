@@ -9,8 +9,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { parseSentinelConfig } from '../../src/sentinel/config/index.js';
-import { repoRoot, removeDir, tempDir } from '../helpers/procs.js';
+import { parseSentinelConfig } from '../../../src/sentinel/config/index.js';
+import { repoRoot, removeDir, tempDir } from '../../helpers/procs.js';
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -5,11 +5,11 @@
  * Commands that belong to sentinel-core (SENTINEL, INFO, ROLE, PUBLISH) are not registered here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Server, sha256Hex } from '../../src/sentinel/server/index.js';
-import type { Reply } from '../../src/sentinel/resp/types.js';
-import { freePort } from '../helpers/ports.js';
-import { startSentinel, stopAll } from '../helpers/procs.js';
-import { RespConn, plain } from '../helpers/resp-conn.js';
+import { Server, sha256Hex } from '../../../src/sentinel/server/index.js';
+import type { Reply } from '../../../src/sentinel/resp/types.js';
+import { freePort } from '../../helpers/ports.js';
+import { startSentinel, stopAll } from '../../helpers/procs.js';
+import { RespConn, plain } from '../../helpers/resp-conn.js';
 
 const CORE_COMMANDS = new Set(['role', 'info', 'sentinel', 'publish']);
 let realPort = 0;
@@ -40,7 +40,24 @@ afterAll(async () => {
   await stopAll();
 });
 
-const VOLATILE = new Set(['id', 'addr', 'laddr', 'fd', 'age', 'idle', 'qbuf', 'qbuf-free', 'argv-mem', 'rbs', 'rbp', 'obl', 'oll', 'omem', 'tot-mem', 'events']);
+const VOLATILE = new Set([
+  'id',
+  'addr',
+  'laddr',
+  'fd',
+  'age',
+  'idle',
+  'qbuf',
+  'qbuf-free',
+  'argv-mem',
+  'rbs',
+  'rbp',
+  'obl',
+  'oll',
+  'omem',
+  'tot-mem',
+  'events',
+]);
 
 /** CLIENT LIST / INFO text with the per-process values blanked. */
 function normClientText(s: string): string {
@@ -62,7 +79,7 @@ function normClientText(s: string): string {
 
 function norm(r: Reply, cmd: string[]): unknown {
   const c = cmd.map((x) => x.toLowerCase());
-  const p = plain(r) as unknown;
+  const p = plain(r);
   const walk = (v: unknown): unknown => {
     if (typeof v === 'string') return /^id=\d+ addr=/m.test(v) ? normClientText(v) : v;
     if (Array.isArray(v)) return v.map(walk);
@@ -127,7 +144,7 @@ async function both(steps: Array<string[] | { raw: string }>, auth = false): Pro
         // Commands like SUBSCRIBE a b answer with several frames.
         replies.push(norm(await c.next(), s));
         const multi = ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe'].includes(s[0]!.toLowerCase());
-        for (; multi; ) {
+        for (; multi;) {
           try {
             replies.push(norm(await c.next(150), s));
           } catch {
@@ -158,7 +175,15 @@ describe('our server answers like redis-sentinel 7.0', () => {
   });
 
   it('HELLO in all its forms', async () => {
-    await same([['HELLO'], ['HELLO', '4'], ['HELLO', 'x'], ['HELLO', '3', 'foo'], ['HELLO', '3', 'AUTH', 'default'], ['HELLO', '3', 'SETNAME', 'a b'], ['HELLO', '3', 'AUTH', 'a', 'b']]);
+    await same([
+      ['HELLO'],
+      ['HELLO', '4'],
+      ['HELLO', 'x'],
+      ['HELLO', '3', 'foo'],
+      ['HELLO', '3', 'AUTH', 'default'],
+      ['HELLO', '3', 'SETNAME', 'a b'],
+      ['HELLO', '3', 'AUTH', 'a', 'b'],
+    ]);
     await same([['HELLO', '3', 'SETNAME', 'n1'], ['CLIENT', 'GETNAME'], ['CLIENT', 'INFO'], ['PING'], ['HELLO', '2'], ['CLIENT', 'INFO']]);
     await same([['HELLO', '3', 'AUTH', 'default', 'whatever']]);
   });
@@ -212,8 +237,30 @@ describe('our server answers like redis-sentinel 7.0', () => {
   });
 
   it('AUTH and NOAUTH with requirepass', async () => {
-    await same([['PING'], ['foo'], ['CLIENT'], ['HELLO'], ['HELLO', '3'], ['SUBSCRIBE', 'x'], ['AUTH', 'bad'], ['AUTH', 'default', 'bad'], ['AUTH', 'pw'], ['PING'], ['CLIENT', 'GETNAME']], true);
-    await same([['HELLO', '3', 'AUTH', 'default', 'bad'], ['HELLO', '3', 'AUTH', 'default', 'pw', 'SETNAME', 'me'], ['CLIENT', 'GETNAME']], true);
+    await same(
+      [
+        ['PING'],
+        ['foo'],
+        ['CLIENT'],
+        ['HELLO'],
+        ['HELLO', '3'],
+        ['SUBSCRIBE', 'x'],
+        ['AUTH', 'bad'],
+        ['AUTH', 'default', 'bad'],
+        ['AUTH', 'pw'],
+        ['PING'],
+        ['CLIENT', 'GETNAME'],
+      ],
+      true,
+    );
+    await same(
+      [
+        ['HELLO', '3', 'AUTH', 'default', 'bad'],
+        ['HELLO', '3', 'AUTH', 'default', 'pw', 'SETNAME', 'me'],
+        ['CLIENT', 'GETNAME'],
+      ],
+      true,
+    );
     await same([{ raw: '*11\r\n' }], true);
     await same([{ raw: '*10\r\n$16385\r\n' }], true);
   });
@@ -235,7 +282,16 @@ describe('our server answers like redis-sentinel 7.0', () => {
       ['PUNSUBSCRIBE'],
       ['CLIENT', 'ID'],
     ]);
-    await same([['HELLO', '3'], ['SUBSCRIBE', 'a'], ['PING'], ['CLIENT', 'ID'], ['PSUBSCRIBE', 'x*', 'y*'], ['UNSUBSCRIBE'], ['UNSUBSCRIBE'], ['PUNSUBSCRIBE']]);
+    await same([
+      ['HELLO', '3'],
+      ['SUBSCRIBE', 'a'],
+      ['PING'],
+      ['CLIENT', 'ID'],
+      ['PSUBSCRIBE', 'x*', 'y*'],
+      ['UNSUBSCRIBE'],
+      ['UNSUBSCRIBE'],
+      ['PUNSUBSCRIBE'],
+    ]);
   });
 
   it('COMMAND describes our commands exactly as Redis does', async () => {
@@ -243,7 +299,10 @@ describe('our server answers like redis-sentinel 7.0', () => {
     const subs = ours.table.all().flatMap((e) => [...e.subs.values()].map((s) => s.fullName));
     await same([['COMMAND', 'INFO', ...names]]);
     await same([['COMMAND', 'INFO', ...subs]]);
-    await same([['HELLO', '3'], ['COMMAND', 'INFO', 'ping', 'client', 'nosuch']]);
+    await same([
+      ['HELLO', '3'],
+      ['COMMAND', 'INFO', 'ping', 'client', 'nosuch'],
+    ]);
     await same([
       ['COMMAND', 'INFO', 'nosuch'],
       ['COMMAND', 'DOCS', 'nosuch'],
@@ -259,7 +318,11 @@ describe('our server answers like redis-sentinel 7.0', () => {
   });
 
   it('COMMAND LIST and COUNT differ only by the commands sentinel-core registers', async () => {
-    const [real, mine] = await both([['COMMAND', 'LIST'], ['COMMAND', 'COUNT'], ['COMMAND', 'LIST', 'FILTERBY', 'ACLCAT', 'connection']]);
+    const [real, mine] = await both([
+      ['COMMAND', 'LIST'],
+      ['COMMAND', 'COUNT'],
+      ['COMMAND', 'LIST', 'FILTERBY', 'ACLCAT', 'connection'],
+    ]);
     const realNames = new Set((real[0] as { array: string[] }).array);
     const myNames = new Set((mine[0] as { array: string[] }).array);
     for (const n of myNames) expect(realNames.has(n), n).toBe(true);
@@ -291,7 +354,12 @@ describe('our server answers like redis-sentinel 7.0', () => {
   });
 
   it('SHUTDOWN argument errors', async () => {
-    await same([['SHUTDOWN', 'foo'], ['SHUTDOWN', 'NOSAVE', 'SAVE'], ['SHUTDOWN', 'ABORT'], ['SHUTDOWN', 'NOW', 'ABORT']]);
+    await same([
+      ['SHUTDOWN', 'foo'],
+      ['SHUTDOWN', 'NOSAVE', 'SAVE'],
+      ['SHUTDOWN', 'ABORT'],
+      ['SHUTDOWN', 'NOW', 'ABORT'],
+    ]);
   });
 
   it('protocol errors: same reply, then the connection closes', async () => {

@@ -7,9 +7,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { freePort } from '../helpers/ports.js';
-import { startSentinel, stopAll } from '../helpers/procs.js';
-import { parseSentinelConfig, renderRewrite, REWRITE_SIGNATURE } from '../../src/sentinel/config/index.js';
+import { freePort } from '../../helpers/ports.js';
+import { startSentinel, stopAll } from '../../helpers/procs.js';
+import { parseSentinelConfig, renderRewrite, REWRITE_SIGNATURE } from '../../../src/sentinel/config/index.js';
 
 afterAll(stopAll);
 
@@ -21,7 +21,13 @@ async function redisRewrite(body: string[]): Promise<{ before: string; after: st
   const lines = body.map((l) => l.replaceAll('$DEAD', String(deadPort)));
   const s = await startSentinel(`rw-${port}`, { implementation: 'redis', port, conf: lines });
   const before = [`port ${port}`, `bind 127.0.0.1`, `dir ${s.dir}`, ...lines].join('\n') + '\n';
-  const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, enableReadyCheck: false, password: body.some((l) => l.startsWith('requirepass')) ? 'pw' : undefined });
+  const c = new Redis({
+    port,
+    host: '127.0.0.1',
+    lazyConnect: true,
+    enableReadyCheck: false,
+    password: body.some((l) => l.startsWith('requirepass')) ? 'pw' : undefined,
+  });
   await c.connect();
   expect(await c.call('SENTINEL', 'FLUSHCONFIG')).toBe('OK');
   c.disconnect();
@@ -93,7 +99,7 @@ describe('config rewrite matches redis-sentinel 7.0', () => {
       `sentinel known-sentinel m1 127.0.0.1 1 ${'e'.repeat(40)}`,
       'sentinel known-sentinel m1 127.0.0.1 2',
     ],
-    'requirepass': [`sentinel myid ${MYID}`, 'requirepass pw', 'sentinel monitor m1 127.0.0.1 $DEAD 1'],
+    requirepass: [`sentinel myid ${MYID}`, 'requirepass pw', 'sentinel monitor m1 127.0.0.1 $DEAD 1'],
   };
   for (const [name, body] of Object.entries(cases)) {
     it(name, async () => {
