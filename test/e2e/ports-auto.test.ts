@@ -5,15 +5,14 @@
  * container is created, naming the port and the pid holding it. Runs when an engine answers
  * (see test/helpers/docker.ts), through the built CLI as separate processes.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { allNodes, type Topology } from '../../src/topology/types.js';
 import { cleanUpCliFolders, cliBuilt, runCli, startCli } from '../helpers/cli.js';
 import { containersOf, dockerUsable, skipNote } from '../helpers/docker.js';
 import { freeServicePortBlock } from '../helpers/ports.js';
 import { tempDir } from '../helpers/procs.js';
+import { expectStatusOnPorts, holdPort, recordedPorts } from '../helpers/auto-ports.js';
 
 const dockerOk = dockerUsable() && cliBuilt;
 const dirs: string[] = [];
@@ -35,11 +34,6 @@ function folder(text: string): string {
   return d;
 }
 
-const portsOf = (dir: string) => {
-  const t = JSON.parse(readFileSync(path.join(dir, 'out', 'topology.json'), 'utf8')) as Topology;
-  return new Map(allNodes(t).map((n) => [n.service, n.hostPort]));
-};
-
 describe.skipIf(!dockerOk)(`docker compose, ports: auto${skipNote}`, () => {
   it('two ups at once: distinct ports, both healthy, status shows them', async () => {
     const a = folder(spec(`sc-pa-a-${process.pid}`, 'ports: auto'));
@@ -50,18 +44,14 @@ describe.skipIf(!dockerOk)(`docker compose, ports: auto${skipNote}`, () => {
     ];
     const codes = await Promise.all(ups.map((u) => u.exited));
     expect(codes, ups.map((u) => u.stderr()).join('\n----\n')).toEqual([0, 0]);
-    const pa = portsOf(a);
-    const pb = portsOf(b);
+    const pa = recordedPorts(a);
+    const pb = recordedPorts(b);
     expect([...pa.values()].filter((p) => [...pb.values()].includes(p))).toEqual([]);
     for (const [dir, ports] of [
       [a, pa],
       [b, pb],
     ] as const) {
-      const status = await runCli(['status', '--json'], dir);
-      expect(status.code, status.stderr).toBe(0);
-      const s = JSON.parse(status.stdout) as { healthy: boolean; snapshot: { nodes: { service: string; address: string }[] } };
-      expect(s.healthy).toBe(true);
-      for (const n of s.snapshot.nodes) expect(n.address).toBe(`127.0.0.1:${ports.get(n.service)}`);
+      await expectStatusOnPorts(dir, ports);
     }
   }, 600_000);
 
@@ -70,8 +60,7 @@ describe.skipIf(!dockerOk)(`docker compose, ports: auto${skipNote}`, () => {
     const sentinelBase = await freeServicePortBlock(3);
     const project = `sc-pa-fixed-${process.pid}`;
     const d = folder(spec(project, `ports: {redis: ${redisBase}, sentinel: ${sentinelBase}}`));
-    const srv = net.createServer();
-    await new Promise<void>((r) => srv.listen({ host: '127.0.0.1', port: redisBase + 1 }, r));
+    const srv = await holdPort(redisBase + 1);
     try {
       const up = await runCli(['up', '--runtime', 'docker'], d);
       expect(up.code).toBe(2);

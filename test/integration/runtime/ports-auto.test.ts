@@ -7,7 +7,6 @@
  * that holds it.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PortSource } from '../../../src/runtime/auto-ports.js';
@@ -17,6 +16,7 @@ import { allNodes, type Topology } from '../../../src/topology/types.js';
 import { CLI_SKIP, cleanUpCliFolders, cliBuilt, liveServices, recordedProcesses, runCli, startCli } from '../../helpers/cli.js';
 import { freePort, freeServicePortBlock as freePortBlock } from '../../helpers/ports.js';
 import { tempDir } from '../../helpers/procs.js';
+import { expectStatusOnPorts, holdPort, recordedPorts } from '../../helpers/auto-ports.js';
 
 const dirs: string[] = [];
 afterEach(() => cleanUpCliFolders(dirs));
@@ -43,19 +43,6 @@ function folder(spec: string): string {
   return d;
 }
 
-function portsOf(dir: string): Map<string, number> {
-  const t = JSON.parse(readFileSync(path.join(dir, 'out', 'topology.json'), 'utf8')) as Topology;
-  return new Map(allNodes(t).map((n) => [n.service, n.hostPort]));
-}
-
-function listen(port: number): Promise<net.Server> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen({ host: '127.0.0.1', port }, () => resolve(srv));
-  });
-}
-
 describe.runIf(cliBuilt)('ports: auto on local processes', () => {
   it('two ups of the same spec at once: distinct free ports, both healthy, status shows them; a re-up keeps them, or moves a taken one', async () => {
     const a = folder(AUTO_SPEC);
@@ -67,8 +54,8 @@ describe.runIf(cliBuilt)('ports: auto on local processes', () => {
     expect(JSON.parse(upA.stdout()).healthy).toBe(true);
     expect(JSON.parse(upB.stdout()).healthy).toBe(true);
 
-    const pa = portsOf(a);
-    const pb = portsOf(b);
+    const pa = recordedPorts(a);
+    const pb = recordedPorts(b);
     expect(pa.size).toBe(5);
     expect(new Set(pa.values()).size).toBe(5);
     const overlap = [...pa.values()].filter((p) => [...pb.values()].includes(p));
@@ -78,11 +65,7 @@ describe.runIf(cliBuilt)('ports: auto on local processes', () => {
       [a, pa],
       [b, pb],
     ] as const) {
-      const status = await runCli(['status', '--json'], dir);
-      expect(status.code, status.stderr).toBe(0);
-      const s = JSON.parse(status.stdout) as { healthy: boolean; snapshot: { nodes: { service: string; address: string }[] } };
-      expect(s.healthy).toBe(true);
-      for (const n of s.snapshot.nodes) expect(n.address).toBe(`127.0.0.1:${ports.get(n.service)}`);
+      await expectStatusOnPorts(dir, ports);
       const human = await runCli(['status'], dir);
       expect(human.stdout).toContain(`127.0.0.1:${ports.get('redis-master')}`);
     }
@@ -95,16 +78,16 @@ describe.runIf(cliBuilt)('ports: auto on local processes', () => {
     expect((await runCli(['down', '--volumes'], a)).code).toBe(0);
     const again = await runCli(['up', '--runtime', 'local', '--json'], a);
     expect(again.code, again.stderr).toBe(0);
-    expect(portsOf(a)).toEqual(pa);
+    expect(recordedPorts(a)).toEqual(pa);
 
     // One of them taken meanwhile: that node moves, the others stay, and up says so.
     expect((await runCli(['down', '--volumes'], a)).code).toBe(0);
-    const squatter = await listen(pa.get('redis-replica-1')!);
+    const squatter = await holdPort(pa.get('redis-replica-1')!);
     try {
       const moved = await runCli(['up', '--runtime', 'local', '--json'], a);
       expect(moved.code, moved.stderr).toBe(0);
       expect(moved.stderr).toContain(`redis-replica-1: port ${pa.get('redis-replica-1')} is taken now; it gets`);
-      const now = portsOf(a);
+      const now = recordedPorts(a);
       expect(now.get('redis-replica-1')).not.toBe(pa.get('redis-replica-1'));
       expect(now.get('redis-master')).toBe(pa.get('redis-master'));
       expect(now.get('redis-sentinel-3')).toBe(pa.get('redis-sentinel-3'));
@@ -121,8 +104,8 @@ describe.runIf(cliBuilt)('ports: auto on local processes', () => {
     const ups = [startCli(['up', '--runtime', 'local', '--json'], a), startCli(['up', '--runtime', 'local', '--json'], b)];
     const codes = await Promise.all(ups.map((u) => u.exited));
     expect(codes, ups.map((u) => u.stderr()).join('\n----\n')).toEqual([0, 0]);
-    const pa = portsOf(a);
-    const pb = portsOf(b);
+    const pa = recordedPorts(a);
+    const pb = recordedPorts(b);
     expect([...pa.values()].filter((p) => [...pb.values()].includes(p))).toEqual([]);
     const t = JSON.parse(readFileSync(path.join(a, 'out', 'topology.json'), 'utf8')) as Topology;
     for (const n of allNodes(t)) expect(n.local).toEqual({ host: expect.stringMatching(/^127\.0\.0\.\d+$/), port: n.hostPort });
@@ -138,7 +121,7 @@ describe.runIf(cliBuilt)('ports: auto on local processes', () => {
     const report = JSON.parse(drill.stdout) as { passed: boolean };
     expect(report.passed).toBe(true);
     // The drill ran on the ports up chose, not on the stand-in defaults.
-    expect([...portsOf(d).values()].some((p) => p === 6379 || p === 26379)).toBe(false);
+    expect([...recordedPorts(d).values()].some((p) => p === 6379 || p === 26379)).toBe(false);
   }, 180_000);
 
   it('a fixed port that is taken: exit 2 naming the port and the pid holding it, nothing started', async () => {
@@ -146,7 +129,7 @@ describe.runIf(cliBuilt)('ports: auto on local processes', () => {
     const sentinelBase = await freePortBlock(3);
     const d = folder(AUTO_SPEC.replace('ports: auto', `ports: {redis: ${redisBase}, sentinel: ${sentinelBase}}`));
     // The last node checked: nothing may have started by the time it is found taken.
-    const squatter = await listen(sentinelBase + 2);
+    const squatter = await holdPort(sentinelBase + 2);
     try {
       const up = await runCli(['up', '--runtime', 'local'], d);
       expect(up.code).toBe(2);
@@ -172,7 +155,7 @@ describe('ports: auto, a chosen port taken before its node binds it', () => {
     const out = path.join(d, 'out');
     // The race made certain: the first candidate is reported free but a listener holds it.
     const [held, ...rest] = await Promise.all(Array.from({ length: 8 }, () => freePort()));
-    const squatter = await listen(held!);
+    const squatter = await holdPort(held!);
     const queue = [held!, ...rest];
     const source: PortSource = { isFree: async () => true, candidate: () => queue.shift()!, reserve: () => true, unreserve: () => {} };
     const lines: string[] = [];
@@ -186,7 +169,7 @@ describe('ports: auto, a chosen port taken before its node binds it', () => {
     });
     try {
       expect(lines).toContain(`warn: port ${held} (redis-master) was taken after up chose it; choosing again`);
-      const ports = portsOf(d);
+      const ports = recordedPorts(d);
       expect([...ports.values()]).not.toContain(held);
       expect(ports.size).toBe(5);
       expect(liveServices(out)).toHaveLength(5);
