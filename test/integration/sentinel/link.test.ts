@@ -152,7 +152,9 @@ describe('command link', () => {
     // Each accepted connection is dropped at once; retries come every 200 ms at most.
     expect(attempts).toBeGreaterThanOrEqual(3);
     expect(attempts).toBeLessThanOrEqual(6);
-    expect(l.state).not.toBe('connected');
+    // The last accepted connection may still count as connected for the moment before its drop
+    // reaches the link (CI saw it once); what matters is that the drop is noticed.
+    await until('the last drop noticed', () => l.state !== 'connected', 1000);
   });
 
   it('close() fails what is outstanding and stops reconnecting', async () => {
