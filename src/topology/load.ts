@@ -87,6 +87,54 @@ export function parseSpec(text: string, opts: LoadOptions & { file?: string; dot
   // Process environment wins over the .env file, as in Docker Compose.
   const env = { ...(opts.dotEnv ?? {}), ...definedOnly(opts.env ?? process.env) };
   const interpolated = interpolateTree(raw, env, opts.dotEnvFile ?? '.env beside the spec');
+  return fromPlain(file, interpolated, (p) => withLine(p, doc, lineCounter));
+}
+
+/**
+ * A spec given as data (the library's `spec` object): the same shape as the YAML, checked the
+ * same way, problems named by field path. No `${VAR}` interpolation: the caller's code builds
+ * its strings itself, and a password with a `$` in it must stay as it is.
+ */
+export function parseSpecObject(value: unknown, opts: { label?: string } = {}): LoadedSpec {
+  const label = opts.label ?? '<spec object>';
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UsageError([
+      {
+        path: '(top level)',
+        value: Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value,
+        message: 'is not an object',
+        fix: 'give an object of the same shape as sentinel-compose.yaml, e.g. { masters: [{ name: "mymaster", replicas: 2 }] }',
+      },
+    ]);
+  }
+  const shapeless = structureProblem(value);
+  if (shapeless) throw new UsageError([shapeless]);
+  let plain: unknown;
+  try {
+    // Plain data only: class instances, getters and undefined fields become what JSON makes of them.
+    plain = JSON.parse(JSON.stringify(value));
+  } catch (err) {
+    throw new UsageError(
+      [
+        {
+          path: '(top level)',
+          message: `cannot be read as plain data: ${(err as Error).message}`,
+          fix: 'use strings, numbers, booleans, lists and objects only',
+        },
+      ],
+      {
+        cause: err,
+      },
+    );
+  }
+  return fromPlain(label, { value: plain, fromVariables: new Set(), problems: [] }, (p) => p);
+}
+
+function fromPlain(
+  file: string,
+  interpolated: { value: unknown; fromVariables: Set<string>; problems: Problem[] },
+  locate: (p: Problem) => Problem,
+): LoadedSpec {
   const shaped = checkShape(interpolated.value, interpolated.fromVariables);
   // An unset ${VAR} leaves an empty or partial value: its shape problem would say the same again.
   const unset = new Set(interpolated.problems.map((p) => p.path));
@@ -96,7 +144,7 @@ export function parseSpec(text: string, opts: LoadOptions & { file?: string; dot
   const read = readSpec(shaped.value, { rejected, fromVariables: interpolated.fromVariables });
   const { errors, warnings } = checkSpec(read.spec);
   const problems = [...interpolated.problems, ...shapeProblems, ...read.problems, ...errors].map((p) => ({
-    ...withLine(p, doc, lineCounter),
+    ...locate(p),
     value: redact(p.path, p.value),
   }));
   if (problems.length) throw new UsageError(problems);
@@ -112,7 +160,7 @@ export function parseSpec(text: string, opts: LoadOptions & { file?: string; dot
       ...(spec.auth.user ? { dataUserPassword: spec.auth.user.password } : {}),
       ...(spec.auth.sentinelUser ? { sentinelUserPassword: spec.auth.sentinelUser.password } : {}),
     },
-    warnings: warnings.map((w) => ({ ...withLine(w, doc, lineCounter), value: redact(w.path, w.value) })),
+    warnings: warnings.map((w) => ({ ...locate(w), value: redact(w.path, w.value) })),
   };
 }
 

@@ -3,9 +3,6 @@
  * disagreements and problems highlighted. Pure: snapshot in, text out.
  */
 import type { ChalkInstance } from 'chalk';
-import { timeOfDay } from '../../common/clock.js';
-import { describeLeftover, onPurpose, undoCommand, type Leftover } from '../../runtime/leftovers.js';
-import type { LockHolder } from '../../runtime/lock.js';
 import { badFlags, type NodeView, type SentinelMasterView, type Snapshot } from '../../runtime/observe/index.js';
 import type { Topology } from '../../topology/types.js';
 import { table } from './runtime-shared.js';
@@ -103,32 +100,3 @@ function countCell(peers: SentinelMasterView['replicas'], expected: number, c: C
 }
 
 /** Lines under the status table: who works on the folder, and what a command that died left behind, each with its fix. */
-export function statusNotes(a: {
-  project: string;
-  out: string;
-  holder: LockHolder | null;
-  busy: LockHolder | null;
-  startedBy?: string;
-  leftovers: Leftover[];
-}): string[] {
-  const up = `\`sentinel-compose up --out ${a.out}\``;
-  const fix = (l: Leftover) => {
-    if (onPurpose(l)) return `; ${undoCommand(l, a.out)} ${l.state === 'paused' ? 'resumes it' : 'starts it again'}`;
-    if (l.ownerAlive) return '';
-    if (l.state === 'paused') return `: ${up} resumes it`;
-    return l.state === 'missing'
-      ? `: ${up} starts it`
-      : `: ${up} starts it again (\`sentinel-compose logs --out ${a.out} -s ${l.service}\` shows why it stopped)`;
-  };
-  const notes: string[] = [];
-  if (a.busy) notes.push(`\`sentinel-compose ${a.busy.command}\` (pid ${a.busy.pid}) is working on ${a.out} since ${timeOfDay(a.busy.since)}`);
-  else if (a.holder)
-    notes.push(`\`sentinel-compose ${a.holder.command}\` (pid ${a.holder.pid}, from ${timeOfDay(a.holder.since)}) ended without finishing (killed?)`);
-  if (!a.busy && a.startedBy === 'drill --up') {
-    notes.push(
-      `${a.project} was started by a \`drill --up\` that did not finish (and so did not take it down): \`sentinel-compose down --out ${a.out}\` takes it down, ${up} keeps it`,
-    );
-  }
-  for (const l of a.leftovers) notes.push(`${l.service} ${describeLeftover(l)}${fix(l)}`);
-  return notes;
-}

@@ -28,36 +28,22 @@ export const statusCommand = defineCommand({
   async run(args, ctx) {
     const dir = await openRendered(args, ctx);
     const { runtimeForExisting } = await import('../../runtime/open.js');
-    const { disagreements, lookAt, missingForHealth, observerFor } = await import('../../runtime/observe/index.js');
-    const { formatStatus, statusNotes } = await import('./status-view.js');
-    const { checkServices } = await import('../../runtime/leftovers.js');
-    const { holderAlive, readLock } = await import('../../runtime/lock.js');
+    const { observerFor } = await import('../../runtime/observe/index.js');
+    const { formatStatus } = await import('./status-view.js');
+    const { lookAtStatus, statusReport } = await import('../../runtime/status.js');
     const { runtime, state } = await runtimeForExisting(dir, args.runtime);
     await (await import('../../runtime/reach.js')).assertReachable(runtime);
     const t = dir.topology;
 
     // One set of connections for every look (--watch): a node that does not answer keeps one question pending, not one per refresh.
     const observer = observerFor(runtime, dir.secrets);
-    const look = async () => {
-      const snapshot = await lookAt(runtime, observer);
-      const problems = missingForHealth(t, snapshot);
-      const dis = disagreements(t, snapshot);
-      // Who is working on it right now, and what a command that died left paused or killed.
-      const holder = readLock(dir.outDir);
-      const busy = holder && holderAlive(holder) ? holder : null;
-      const states = [...snapshot.nodes, ...snapshot.sentinels].map((n) => ({ service: n.service, state: n.process ?? 'missing' }));
-      const { paused, down } = await checkServices(runtime, dir.outDir, states);
-      // When nothing runs at all, "not up" below says it once.
-      const leftovers = [...paused, ...(states.some((x) => x.state === 'running' || x.state === 'paused') ? down : [])];
-      const notes = statusNotes({ project: t.project, out: args.out, holder, busy, startedBy: state?.startedBy, leftovers });
-      return { snapshot, problems, disagreements: dis, healthy: problems.length === 0, busy, leftovers, notes };
-    };
+    const look = () => lookAtStatus(dir, runtime, state, observer, args.out);
     const notUp =
       !state && !args.runtime ? `${t.project} is not up (nothing recorded in ${dir.outDir}/run/state.json); start it with \`sentinel-compose up\`` : null;
 
     if (!args.watch) {
       const v = await look().finally(() => observer.close());
-      const data = { ok: v.healthy, project: t.project, runtime: runtime.kind, startedAt: state ? new Date(state.startedAt).toISOString() : null, ...v };
+      const data = statusReport(dir, runtime, state, v);
       ctx.result(data, [formatStatus(t, v, ctx.out.color), ...(v.notes.length ? ['', ...v.notes] : []), ...(notUp ? ['', notUp] : [])].join('\n'));
       // The report above says why; exit 1 so that scripts can wait on `status`.
       return v.healthy ? EXIT_OK : EXIT_CHECK_FAILED;

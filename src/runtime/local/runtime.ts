@@ -196,6 +196,24 @@ export class LocalRuntime implements Runtime {
     return { host: node.local.host, port: node.local.port };
   }
 
+  /**
+   * Stops every recorded process at once, synchronously: for a process that is exiting (the
+   * library's 'exit' handler), which cannot wait for `down`. A paused process is resumed first
+   * so that nothing stays frozen; SIGKILL, because nobody is left to wait for a graceful stop.
+   */
+  killNow(): void {
+    for (const service of new Set([...this.nodes.keys(), ...this.recordedServices()])) {
+      const rec = this.readRecord(service);
+      if (!rec) continue;
+      try {
+        signalOwn(rec, 'SIGCONT');
+        signalOwn(rec, 'SIGKILL');
+      } catch {
+        /* best effort: the process is exiting */
+      }
+    }
+  }
+
   /** Log file of a service (for error messages and tests). */
   logPath(service: string): string {
     return path.join(this.serviceRunDir(service), `${service}.log`);
