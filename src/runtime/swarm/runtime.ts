@@ -297,7 +297,8 @@ export class SwarmRuntime implements Runtime {
     }
     if (!opts.follow) {
       while (open > 0) await new Promise<void>((r) => (waker.wake = r));
-      if (errors.length) throw errors[0];
+      const [failed] = errors;
+      if (failed) throw failed;
       yield* lines.sort((a, b) => a.time - b.time);
       return;
     }
