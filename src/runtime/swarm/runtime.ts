@@ -41,6 +41,18 @@ interface TaskContainer {
 
 const STACK_LABEL = 'com.docker.stack.namespace';
 
+/** `--runtime swarm` for a topology without a swarm section: which nodes would it run on? */
+export function assertSwarmSection(t: Topology): void {
+  if (t.swarm) return;
+  throw new UsageError([
+    {
+      path: 'swarm',
+      message: `is missing from the spec of ${t.project}, and --runtime swarm needs it to know the nodes`,
+      fix: 'add a swarm section listing the swarm nodes (`swarm: { nodes: [{ name: NODE, address: ADDRESS }] }`, names as `docker node ls` shows them), or use another --runtime',
+    },
+  ]);
+}
+
 export class SwarmRuntime implements Runtime {
   readonly kind = 'swarm' as const;
   readonly topology: Topology;
@@ -51,15 +63,7 @@ export class SwarmRuntime implements Runtime {
     this.topology = opts.topology;
     this.outDir = path.resolve(opts.outDir);
     this.nodes = new Map(allNodes(opts.topology).map((n) => [n.service, n]));
-    if (!opts.topology.swarm) {
-      throw new UsageError([
-        {
-          path: 'swarm',
-          message: `is missing from the spec ${opts.topology.project} was rendered from, so there is no stack to deploy`,
-          fix: 'add a swarm section listing the swarm nodes (`swarm: { nodes: [{ name: NODE, address: ADDRESS }] }`, names as `docker node ls` shows them) and render again',
-        },
-      ]);
-    }
+    assertSwarmSection(opts.topology);
   }
 
   /** Fully qualified service name in the swarm. */
