@@ -83,6 +83,47 @@ const cases = [
 ];
 
 describe.skipIf(!usable)(`a Docker Swarm stack on a single-node swarm${note}`, () => {
+  it('docker stack deploy accepts the stack of a three-node spec (its tasks wait for nodes this swarm lacks), with every service pinned as rendered', async () => {
+    const project = `scswarm3-${Math.random().toString(36).slice(2, 7)}`;
+    const cwd = tempDir('sc-e2e-swarm3-');
+    dirs.push(cwd);
+    writeFileSync(
+      path.join(cwd, 'sentinel-compose.yaml'),
+      [
+        `project: ${project}`,
+        'auth:',
+        '  password: ${REDIS_PASSWORD}',
+        'images: { sentinel: registry.example.com/team/sentinel:1 }',
+        'swarm:',
+        '  nodes:',
+        ...['a', 'b', 'c'].map((n, i) => `    - { name: ${project}-${n}, address: 10.0.0.${11 + i} }`),
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(path.join(cwd, '.env'), `REDIS_PASSWORD=${PASSWORD}\n`);
+    const r = await runCli(['render', '--target', 'swarm'], cwd);
+    expect(r.code, r.stderr).toBe(0);
+    try {
+      execFileSync('docker', ['stack', 'deploy', '--resolve-image', 'never', '-c', 'stack.yaml', project], { cwd: path.join(cwd, 'out'), encoding: 'utf8' });
+      const pinned = lines(docker('service', 'ls', '--filter', `label=com.docker.stack.namespace=${project}`, '--format', '{{.Name}}')).map((name) => [
+        name.slice(project.length + 1),
+        docker('service', 'inspect', '--format', '{{json .Spec.TaskTemplate.Placement.Constraints}} {{.Spec.EndpointSpec.Mode}}', name),
+      ]);
+      expect(Object.fromEntries(pinned)).toEqual({
+        'redis-master': `["node.hostname == ${project}-a"] dnsrr`,
+        'redis-replica-1': `["node.hostname == ${project}-b"] dnsrr`,
+        'redis-replica-2': `["node.hostname == ${project}-c"] dnsrr`,
+        'redis-sentinel-1': `["node.hostname == ${project}-a"] dnsrr`,
+        'redis-sentinel-2': `["node.hostname == ${project}-b"] dnsrr`,
+        'redis-sentinel-3': `["node.hostname == ${project}-c"] dnsrr`,
+      });
+      expect(lines(docker('secret', 'ls', '--filter', `label=com.docker.stack.namespace=${project}`, '--format', '{{.Name}}'))).toHaveLength(1);
+    } finally {
+      spawnSync('docker', ['stack', 'rm', project], { stdio: 'ignore' });
+      await waitUntil('the stack is gone', async () => leftOf(project), { timeoutMs: 60_000, intervalMs: 500 });
+    }
+  }, 180_000);
+
   for (const c of cases) {
     it.skipIf(c.skip !== null)(
       `${c.implementation} sentinels${c.auth ? ', passwords as Docker secrets' : ''}: up, status, logs, clients through the sentinels, drill master-pause and no-quorum with no acknowledged write lost, down --volumes leaves nothing${c.skip ? ` [skipped: ${c.skip}]` : ''}`,
