@@ -146,20 +146,7 @@ export class SwarmRuntime implements Runtime {
       '{{.Name}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}',
       this.topology.project,
     ]);
-    if (!r.ok) return [];
-    const failures = new Map<string, { count: number; error: string }>();
-    for (const line of r.out.stdout.split('\n').filter(Boolean)) {
-      const [name = '', , current = '', error = ''] = line.split('\t');
-      const service = name
-        .replace(/^\\?_?/, '')
-        .replace(`${this.topology.project}_`, '')
-        .replace(/\.\d+$/, '');
-      if (!/^(Rejected|Failed)/.test(current)) continue;
-      const f = failures.get(service) ?? { count: 0, error: '' };
-      failures.set(service, { count: f.count + 1, error: error || current });
-      if (/^Rejected/.test(current)) failures.set(service, { count: 99, error: error || current });
-    }
-    return [...failures].filter(([, f]) => f.count > 2).map(([service, f]) => ({ service, error: f.error }));
+    return r.ok ? failingServices(r.out.stdout, this.topology.project) : [];
   }
 
   /** Single-node swarm: the image is built here from sentinel-image/, as the compose runtime does, when missing or stale. */
@@ -405,6 +392,26 @@ interface InspectedTask {
   Created: string;
   State: { Status: string; Paused?: boolean; Pid: number };
   Config: { Labels: Record<string, string> };
+}
+
+/**
+ * From `docker stack ps --format '{{.Name}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}'`:
+ * services with a task Swarm rejected (it will not start anywhere: no such image, no suitable
+ * node), or with three failed tasks (a crash loop). Older tasks of a slot are listed as `\_ name`.
+ */
+export function failingServices(psOutput: string, project: string): { service: string; error: string }[] {
+  const failures = new Map<string, { count: number; error: string }>();
+  for (const line of psOutput.split('\n').filter(Boolean)) {
+    const [name = '', , current = '', error = ''] = line.split('\t');
+    const service = name
+      .replace(/^\\_\s*/, '')
+      .replace(`${project}_`, '')
+      .replace(/\.\d+$/, '');
+    if (!/^(Rejected|Failed)/.test(current)) continue;
+    const count = /^Rejected/.test(current) ? Infinity : (failures.get(service)?.count ?? 0) + 1;
+    failures.set(service, { count, error: error || current });
+  }
+  return [...failures].filter(([, f]) => f.count > 2).map(([service, f]) => ({ service, error: f.error }));
 }
 
 const STAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d))\s?(.*)$/;

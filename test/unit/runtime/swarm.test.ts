@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/common/errors.js';
 import { checkImageReachesNodes, checkNodes } from '../../../src/runtime/swarm/engine.js';
-import { assertSwarmSection, parseStamped } from '../../../src/runtime/swarm/runtime.js';
+import { assertSwarmSection, failingServices, parseStamped } from '../../../src/runtime/swarm/runtime.js';
 import { isLocalImage } from '../../../src/topology/checks/swarm.js';
 import { parseSpec } from '../../../src/topology/load.js';
 
@@ -71,5 +71,21 @@ describe('swarm runtime checks before a deploy', () => {
     });
     expect(parseStamped('no stamp', 's1', 5)).toEqual({ service: 's1', time: 5, line: 'no stamp' });
     expect(parseStamped('  ', 's1', 5)).toBeNull();
+  });
+
+  it('finds services whose task Swarm rejected, or that keep failing, from docker stack ps', () => {
+    const ps = [
+      'p_redis-master.1\tRunning\tRunning 5 seconds ago\t',
+      'p_redis-sentinel-1.1\tRunning\tRejected 2 seconds ago\tNo such image: sentinel:local',
+      'p_redis-replica-1.1\tRunning\tStarting 1 second ago\t',
+      '\\_ p_redis-replica-1.1\tShutdown\tFailed 10 seconds ago\ttask: non-zero exit (1)',
+      '\\_ p_redis-replica-1.1\tShutdown\tFailed 20 seconds ago\ttask: non-zero exit (1)',
+      '\\_ p_redis-replica-1.1\tShutdown\tFailed 30 seconds ago\ttask: non-zero exit (1)',
+      '\\_ p_redis-replica-2.1\tShutdown\tFailed 30 seconds ago\ttask: non-zero exit (1)',
+    ].join('\n');
+    expect(failingServices(ps, 'p')).toEqual([
+      { service: 'redis-sentinel-1', error: 'No such image: sentinel:local' },
+      { service: 'redis-replica-1', error: 'task: non-zero exit (1)' },
+    ]);
   });
 });
