@@ -109,7 +109,7 @@ export const renderCommand = defineCommand({
     ctx.result(
       { ok: true, outDir: w.outDir, files: w.written, removed: w.removed, forced: w.forced, warnings: loaded.warnings },
       [
-        `${ctx.out.color.green('rendered')} ${files.length} files to ${args.out}: ${render.summarise(t)}; ${t.network} networking`,
+        `${ctx.out.color.green('rendered')} ${files.length} files to ${args.out}: ${render.summarise(t)}; ${args.target === 'swarm' && t.swarm ? `a swarm stack over ${new Set(Object.values(t.swarm.placement)).size} node(s)` : `${t.network} networking`}`,
         ...extra,
         ...(args.target === 'swarm'
           ? [`next: cd ${args.out} && docker stack deploy -c stack.yaml ${t.project}   (on a swarm manager; or: sentinel-compose up --runtime swarm)`]
