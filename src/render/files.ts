@@ -10,6 +10,7 @@ import type { Topology } from '../topology/types.js';
 import { renderCompose, SCRIPTS_DIR, SENTINEL_IMAGE_DIR, summarise } from './compose.js';
 import { renderNodeConfig, type NodeSecrets } from './node-config.js';
 import { renderReadme } from './readme.js';
+import { renderSwarmFiles } from './swarm.js';
 import { readTemplate, renderTemplate } from './templates.js';
 import { SENTINEL_NODE_OPTIONS } from '../common/sentinel-node-options.js';
 
@@ -81,6 +82,9 @@ export function renderFiles(topology: Topology, secrets: NodeSecrets, opts: Rend
     add(`${SENTINEL_IMAGE_DIR}/healthcheck.mjs`, readTemplate('sentinel-image/healthcheck.mjs'));
     add(`${SENTINEL_IMAGE_DIR}/sentinel.mjs`, readBundle(opts.sentinelBundle));
   }
+
+  // A spec with a swarm section also renders the stack file and what it refers to (./swarm.ts).
+  for (const f of renderSwarmFiles(topology, secrets, { specName: opts.specName })) add(f.path, f.content, f.mode);
 
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   add(MANIFEST_FILE, `${JSON.stringify({ generator: 'sentinel-compose', files: files.map((f) => f.path) }, null, 2)}\n`);

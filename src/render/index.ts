@@ -4,3 +4,4 @@ export { writeOutput, checkOutput, DEFAULT_OUT_DIR, RUNTIME_DIRS, type WriteResu
 export { readSecrets } from './secrets.js';
 export { summarise, CONFIG_MOUNT } from './compose.js';
 export { defaultSentinelBundle } from './bundle.js';
+export { renderSwarmFiles, STACK_FILE, SWARM_DIR, SWARM_SERVICE_LABEL } from './swarm.js';

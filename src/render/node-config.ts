@@ -12,7 +12,12 @@ import { DEFAULTS } from '../topology/defaults.js';
 import type { MasterGroup, Persistence, RedisNode, SentinelNode, Topology } from '../topology/types.js';
 import { renderTemplate } from './templates.js';
 
-export type RenderTarget = 'compose' | 'local';
+/**
+ * `swarm`: the configs of stack.yaml (./swarm.ts). Every node listens on its published port and
+ * announces its swarm node's address with it, so that what the sentinels hand out works from
+ * outside the swarm; secrets are `${NAME}` references, as for compose.
+ */
+export type RenderTarget = 'compose' | 'local' | 'swarm';
 
 export interface NodeSecrets {
   redisPassword?: string;
@@ -58,11 +63,24 @@ export function renderNodeConfig(topology: Topology, service: string, target: Re
 /** Where other nodes (and sentinels) reach a data node, in the given target. */
 export function reachableAddress(topology: Topology, node: RedisNode | SentinelNode, target: RenderTarget): { host: string; port: number } {
   if (target === 'local') return { ...node.local };
+  if (target === 'swarm') return swarmAddress(topology, node);
   if (topology.network === 'bridge') return { host: ref(DEFAULTS.announceVar), port: node.hostPort };
   return { host: topology.clientHost, port: node.port };
 }
 
+/** Swarm: the address of the node a service is pinned to, with the port it publishes there. */
+export function swarmAddress(topology: Topology, node: RedisNode | SentinelNode): { host: string; port: number } {
+  const name = topology.swarm?.placement[node.service];
+  const swarmNode = topology.swarm?.nodes.find((n) => n.name === name);
+  if (!swarmNode) throw new Error(`renderNodeConfig: ${node.service} has no swarm node (the topology has no swarm section)`);
+  return { host: swarmNode.address, port: node.hostPort };
+}
+
 function announceFor(topology: Topology, node: RedisNode | SentinelNode, target: RenderTarget): { ip: string; port: number } | null {
+  if (target === 'swarm') {
+    const a = swarmAddress(topology, node);
+    return { ip: a.host, port: a.port };
+  }
   if (topology.network !== 'bridge') return null;
   // Local bridge mode: each node has its own 127.0.0.N, but connections leave from 127.0.0.1, so
   // without announcing, masters and sentinels would record the wrong address.
@@ -71,7 +89,7 @@ function announceFor(topology: Topology, node: RedisNode | SentinelNode, target:
 
 function secretValue(target: RenderTarget, varName: string, value: string | undefined, enabled: boolean): string | null {
   if (!enabled) return null;
-  if (target === 'compose') return `"${ref(varName)}"`;
+  if (target !== 'local') return `"${ref(varName)}"`;
   if (value === undefined) throw new Error(`renderNodeConfig: the topology uses ${varName} but no value was given`);
   return `"${value}"`;
 }
@@ -95,11 +113,17 @@ function persistenceLines(p: Persistence): { name: string; lines: string[] } {
  */
 function protectedModeOff(topology: Topology, target: RenderTarget, hasPassword: boolean): boolean {
   if (target === 'local' || hasPassword) return false;
-  if (topology.network === 'bridge') return true;
+  if (topology.network === 'bridge' || target === 'swarm') return true;
   return !/^(127\.|::1$|localhost$)/.test(topology.clientHost);
 }
 
 function commonNotes(target: RenderTarget): string[] {
+  if (target === 'swarm') {
+    return [
+      'Docker Swarm (stack.yaml): a Docker config; start.sh copies it to /data, filling in the dollar-brace',
+      "references from the service's Docker secrets. The address announced is the swarm node's, with the published port.",
+    ];
+  }
   return target === 'compose'
     ? ['start.sh copies this file to /data, filling in the dollar-brace references from the environment (.env).']
     : ['For the local-process runtime: addresses are loopback, dir comes from the command line.'];
@@ -108,7 +132,7 @@ function commonNotes(target: RenderTarget): string[] {
 function redisConf(topology: Topology, group: MasterGroup, node: RedisNode, target: RenderTarget, secrets: NodeSecrets): string {
   const master = group.nodes[0]!;
   const local = target === 'local';
-  const bind = local ? [node.local.host] : topology.network === 'bridge' ? ['0.0.0.0'] : node.bind;
+  const bind = local ? [node.local.host] : topology.network === 'bridge' || target === 'swarm' ? ['0.0.0.0'] : node.bind;
   return renderTemplate('redis.conf.hbs', {
     service: node.service,
     isMaster: node.initialRole === 'master',
@@ -116,7 +140,7 @@ function redisConf(topology: Topology, group: MasterGroup, node: RedisNode, targ
     group: group.name,
     notes: commonNotes(target),
     bind: bindLine(bind),
-    port: local ? node.local.port : node.port,
+    port: local ? node.local.port : target === 'swarm' ? node.hostPort : node.port,
     protectedModeOff: protectedModeOff(topology, target, topology.auth.redisPassword),
     dir: local ? null : '/data',
     persistence: persistenceLines(group.persistence),
@@ -148,7 +172,7 @@ function bare(quoted: string): string {
 
 function sentinelConf(topology: Topology, node: SentinelNode, target: RenderTarget, secrets: NodeSecrets): string {
   const local = target === 'local';
-  const bind = local ? [node.local.host] : topology.network === 'bridge' ? ['0.0.0.0'] : node.bind;
+  const bind = local ? [node.local.host] : topology.network === 'bridge' || target === 'swarm' ? ['0.0.0.0'] : node.bind;
   const masters = topology.masters.map((g) => {
     const addr = reachableAddress(topology, g.nodes[0]!, target);
     return {
@@ -168,11 +192,14 @@ function sentinelConf(topology: Topology, node: SentinelNode, target: RenderTarg
     masterNames: topology.masters.map((m) => m.name).join(', '),
     notes: commonNotes(target),
     bind: bindLine(bind),
-    port: local ? node.local.port : node.port,
+    port: local ? node.local.port : target === 'swarm' ? node.hostPort : node.port,
     protectedModeOff: protectedModeOff(topology, target, topology.auth.sentinelPassword),
     dir: local ? null : '/data',
     // Bridge mode announces ${SC_ANNOUNCE_HOST}, which may be a name (host.docker.internal).
-    resolveHostnames: !local && (topology.network === 'bridge' || net.isIP(topology.clientHost) === 0),
+    resolveHostnames:
+      target === 'swarm'
+        ? (topology.swarm?.nodes.some((n) => net.isIP(n.address) === 0) ?? false)
+        : !local && (topology.network === 'bridge' || net.isIP(topology.clientHost) === 0),
     announce: announceFor(topology, node, target),
     sentinelPassword: secretValue(target, topology.auth.sentinelPasswordVar, secrets.sentinelPassword, topology.auth.sentinelPassword),
     // With an ACL user the sentinels log in as it; otherwise as the default user.

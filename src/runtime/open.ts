@@ -11,6 +11,7 @@ import type { Topology } from '../topology/types.js';
 import { detectCompose, engineMissing, probeEngine, recordedCompose, type EngineProbe } from './compose/engine.js';
 import { ComposeRuntime } from './compose/runtime.js';
 import { LocalRuntime } from './local/runtime.js';
+import { SwarmRuntime } from './swarm/runtime.js';
 import { readState, type RunState } from './state.js';
 import type { Runtime, RuntimeChoice, RuntimeKind } from './types.js';
 
@@ -96,6 +97,7 @@ export async function selectRuntime(
     rt.checkDependencies();
     return { runtime: rt, reason: 'local processes (--runtime local)' };
   }
+  if (choice === 'swarm') return { runtime: new SwarmRuntime({ outDir: dir.outDir, topology: dir.topology }), reason: 'Docker Swarm (--runtime swarm)' };
   const probe = await (deps.probe ?? probeEngine)();
   if (choice === 'docker') return { runtime: await dockerRuntime(dir, probe), reason: 'Docker Compose (--runtime docker)' };
 
@@ -128,6 +130,11 @@ export async function selectRuntime(
 export async function runtimeForExisting(dir: RenderedDir, choice?: RuntimeChoice): Promise<{ runtime: Runtime; state: RunState | null }> {
   const state = readState(dir.outDir);
   const kind: RuntimeKind | 'auto' = choice && choice !== 'auto' ? choice : (state?.runtime ?? 'local');
-  const runtime = kind === 'docker' ? await dockerRuntime(dir, undefined, state?.runtime === 'docker' ? state.compose : undefined) : localRuntime(dir);
+  const runtime =
+    kind === 'docker'
+      ? await dockerRuntime(dir, undefined, state?.runtime === 'docker' ? state.compose : undefined)
+      : kind === 'swarm'
+        ? new SwarmRuntime({ outDir: dir.outDir, topology: dir.topology })
+        : localRuntime(dir);
   return { runtime, state };
 }

@@ -77,7 +77,7 @@ export function readState(outDir: string): RunState | null {
   }
   try {
     const parsed = JSON.parse(text) as RunState;
-    if (parsed && (parsed.runtime === 'docker' || parsed.runtime === 'local')) return parsed;
+    if (parsed && (parsed.runtime === 'docker' || parsed.runtime === 'local' || parsed.runtime === 'swarm')) return parsed;
   } catch {
     /* a half-written or hand-edited file: treat as absent */
   }

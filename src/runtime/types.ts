@@ -6,7 +6,8 @@
 import type { Topology } from '../topology/types.js';
 import type { FaultCommand } from './faults.js';
 
-export type RuntimeKind = 'docker' | 'local';
+/** `swarm`: Docker Swarm (`docker stack deploy`), only when asked for: `auto` never chooses it. */
+export type RuntimeKind = 'docker' | 'local' | 'swarm';
 /** What the user asks for with `--runtime`. */
 export type RuntimeChoice = RuntimeKind | 'auto';
 

@@ -87,6 +87,24 @@ export interface SpecRead {
     failoverTimeoutMs: Field<number>;
     parallelSyncs: Field<number>;
   };
+  /** The swarm section, when the spec gives one. */
+  swarm?: SwarmRead;
+}
+
+export interface SwarmRead {
+  /** `swarm` */
+  path: string;
+  network: Field<string>;
+  /** Readable nodes only (a rejected item is left out: the shape check reported it). */
+  nodes: SwarmNodeRead[];
+}
+
+export interface SwarmNodeRead {
+  /** `swarm.nodes[0]` */
+  path: string;
+  name: Field<string>;
+  address: Field<string>;
+  engine: Field<string | undefined>;
 }
 
 export interface ReadOptions {
@@ -186,6 +204,7 @@ export function readSpec(shaped: unknown, opts: ReadOptions): { spec: SpecRead; 
     },
     masters,
     sentinels: sentinelSettings,
+    ...optional('swarm', readSwarm(root.section('swarm'))),
   };
   return { spec, problems };
 }
@@ -230,7 +249,30 @@ export function toSpec(read: SpecRead): Spec {
       failoverTimeoutMs: read.sentinels.failoverTimeoutMs.value,
       parallelSyncs: read.sentinels.parallelSyncs.value,
     },
+    ...(read.swarm
+      ? {
+          swarm: {
+            network: read.swarm.network.value,
+            nodes: read.swarm.nodes.map((n) => ({ name: n.name.value, address: n.address.value, engine: n.engine.value ?? null })),
+          },
+        }
+      : {}),
   };
+}
+
+/** `swarm:`; nodes the shape check rejected (or without a name or address) are left out. */
+function readSwarm(swarm: Section): SwarmRead | undefined {
+  if (!swarm.given) return undefined;
+  const nodes = (swarm.items('nodes') ?? [])
+    .filter((n) => n.given)
+    .map((n) => ({
+      path: n.path,
+      name: n.read('name', 'string', ''),
+      address: n.read('address', 'string', ''),
+      engine: n.read<string | undefined>('engine', 'string', undefined),
+    }))
+    .filter((n) => !n.name.rejected && !n.address.rejected && n.name.value !== '' && n.address.value !== '');
+  return { path: swarm.path, network: swarm.read('network', 'string', 'redis'), nodes };
 }
 
 /**

@@ -3,10 +3,11 @@
  * deterministic: the same spec gives the same topology, which is what makes renders
  * byte-identical.
  */
-import { DEFAULTS } from './defaults.js';
+import { DEFAULTS, majorityOf } from './defaults.js';
+import { placeServices, type PlacementInput } from './swarm.js';
 import { loopbackAddress, masterService, replicaService, sentinelService } from './naming.js';
 import type { Spec } from './spec.js';
-import type { MasterGroup, RedisNode, SentinelNode, Topology } from './types.js';
+import type { MasterGroup, RedisNode, SentinelNode, SwarmInfo, Topology } from './types.js';
 
 /**
  * `ports`: the host ports `up` chose for the nodes of `auto` ranges (runtime/auto-ports.ts), by
@@ -100,6 +101,22 @@ export function resolveTopology(spec: Spec, ports?: ReadonlyMap<string, number>)
     masters,
     sentinels,
     sentinel: { implementation: spec.sentinels.implementation },
+    ...(spec.swarm ? { swarm: swarmInfo(spec, masters, sentinels) } : {}),
+  };
+}
+
+function swarmInfo(spec: Spec, masters: MasterGroup[], sentinels: SentinelNode[]): SwarmInfo {
+  const { network, nodes } = spec.swarm!;
+  const { nodeOf } = placeServices(placementInput(spec, masters, sentinels), nodes);
+  return { network, nodes: nodes.map((n) => ({ ...n })), placement: nodeOf };
+}
+
+/** What placement spreads: the services of each group and the sentinels. */
+function placementInput(spec: Pick<Spec, 'masters' | 'sentinels'>, masters: MasterGroup[], sentinels: SentinelNode[]): PlacementInput {
+  return {
+    groups: masters.map((g) => ({ name: g.name, services: g.nodes.map((n) => n.service) })),
+    sentinels: sentinels.map((s) => s.service),
+    sentinelsNeeded: Math.max(majorityOf(spec.sentinels.count), ...spec.masters.map((m) => m.quorum)),
   };
 }
 

@@ -3,6 +3,7 @@
  * `resolveTopology` turns it into the Topology. ./read.ts builds it (through `SpecRead`, the same
  * values with their field paths, which ./checks judges).
  */
+import type { SwarmNodeSpec } from './swarm.js';
 import type { NetworkMode, Persistence, SentinelImplementation } from './types.js';
 
 export interface MasterSpec {
@@ -44,4 +45,6 @@ export interface Spec {
     failoverTimeoutMs: number;
     parallelSyncs: number;
   };
+  /** The swarm section, when the spec has one. */
+  swarm?: { network: string; nodes: SwarmNodeSpec[] };
 }

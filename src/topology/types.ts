@@ -5,6 +5,8 @@
  * name of the `.env` variable that holds it.
  */
 
+import type { SwarmNodeSpec } from './swarm.js';
+
 export type NetworkMode = 'host' | 'bridge';
 export type SentinelImplementation = 'bundled' | 'redis';
 export type Persistence = 'none' | 'rdb' | 'aof';
@@ -35,6 +37,16 @@ export interface Topology {
   masters: MasterGroup[];
   sentinels: SentinelNode[];
   sentinel: SentinelSettings;
+  /** The spec's swarm section, with where each service runs (render writes stack.yaml from it). */
+  swarm?: SwarmInfo;
+}
+
+export interface SwarmInfo {
+  /** The overlay network's name in the stack file. */
+  network: string;
+  nodes: SwarmNodeSpec[];
+  /** service -> the swarm node (its name) the service is pinned to. */
+  placement: Record<string, string>;
 }
 
 export interface AuthInfo {

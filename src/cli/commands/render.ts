@@ -18,6 +18,13 @@ export const renderCommand = defineCommand({
       default: false,
       describe: 'Delete files in --out that sentinel-compose did not write (data/ and run/ are always kept)',
     },
+    target: {
+      choices: ['compose', 'swarm'] as const,
+      default: 'compose' as const,
+      describe:
+        "What the next step deploys with: Docker Compose, or Docker Swarm (`docker stack deploy`; needs the spec's swarm section). A spec with a swarm section always renders both.",
+      requiresArg: true,
+    },
     'sentinel-bundle': {
       type: 'string',
       describe:
@@ -29,6 +36,7 @@ export const renderCommand = defineCommand({
     ['$0 render', 'render ./sentinel-compose.yaml into ./out'],
     ['$0 render --spec prod.yaml --out deploy/redis', 'another spec and folder'],
     ['$0 render --check', 'CI: fail if ./out is not what the spec renders to'],
+    ['$0 render --target swarm --out deploy', "stack.yaml for `docker stack deploy` across the spec's swarm nodes"],
   ],
   epilogue:
     'Rendering writes to a temporary folder beside --out and swaps it in: never a half-written folder. data/ and run/ in --out belong to the runtime and are kept. Same spec, same bytes.\n' +
@@ -55,6 +63,15 @@ export const renderCommand = defineCommand({
     // same spec and folder); a folder no up has chosen ports for gets the default ranges.
     const { recordedPorts } = await import('../../runtime/bring-up/ports.js');
     const { resolveTopology } = await import('../../topology/resolve.js');
+    if (args.target === 'swarm' && !loaded.topology.swarm) {
+      throw new UsageError([
+        {
+          path: 'swarm',
+          message: `is missing from ${args.spec}, and --target swarm needs it to know the nodes`,
+          fix: 'add a swarm section listing the swarm nodes, e.g. `swarm: { nodes: [{ name: node-1, address: 10.0.0.11 }] }` (names as `docker node ls` shows them), or leave out --target swarm',
+        },
+      ]);
+    }
     const kept = loaded.topology.ports ? recordedPorts(outDir) : new Map<string, number>();
     const topology = kept.size ? resolveTopology(loaded.spec, kept) : loaded.topology;
     const files = render.renderFiles(topology, loaded.secrets, {
@@ -92,9 +109,11 @@ export const renderCommand = defineCommand({
     ctx.result(
       { ok: true, outDir: w.outDir, files: w.written, removed: w.removed, forced: w.forced, warnings: loaded.warnings },
       [
-        `${ctx.out.color.green('rendered')} ${files.length} files to ${args.out}: ${render.summarise(t)}; ${t.network} networking`,
+        `${ctx.out.color.green('rendered')} ${files.length} files to ${args.out}: ${render.summarise(t)}; ${args.target === 'swarm' && t.swarm ? `a swarm stack over ${new Set(Object.values(t.swarm.placement)).size} node(s)` : `${t.network} networking`}`,
         ...extra,
-        `next: cd ${args.out} && docker compose up -d   (or: sentinel-compose up)${auto}`,
+        ...(args.target === 'swarm'
+          ? [`next: cd ${args.out} && docker stack deploy -c stack.yaml ${t.project}   (on a swarm manager; or: sentinel-compose up --runtime swarm)`]
+          : [`next: cd ${args.out} && docker compose up -d   (or: sentinel-compose up)${auto}`]),
       ].join('\n'),
     );
   },

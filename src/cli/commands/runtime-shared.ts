@@ -7,8 +7,9 @@ import type { CommandContext } from '../registry.js';
 export const runtimeOption = {
   runtime: {
     alias: 'r',
-    choices: ['auto', 'docker', 'local'] as const,
-    describe: 'Where the topology runs: Docker Compose, local processes, or auto (Docker when an engine answers and can run it)',
+    choices: ['auto', 'docker', 'local', 'swarm'] as const,
+    describe:
+      "Where the topology runs: Docker Compose, local processes, Docker Swarm (the spec's swarm section, deployed as a stack), or auto (Docker Compose when an engine answers and can run it, else local)",
     requiresArg: true,
   },
 } as const satisfies Record<string, Options>;

@@ -81,7 +81,7 @@ export function renderTerminal(report: DrillReport, c: ChalkInstance): string {
       : c.red(`drill failed: ${total}`);
   const opts = report.options;
   const context = c.dim(
-    `${report.project} on ${report.runtime} (${report.network} network), sentinels: ${report.sentinelImplementation}; ` +
+    `${report.project} on ${report.runtime} (${report.runtime === 'swarm' ? 'overlay' : report.network} network), sentinels: ${report.sentinelImplementation}; ` +
       `load ${opts.rate} writes/s and ${opts.readRate} reads/s through ioredis (Sentinel mode), command timeout ${opts.commandTimeoutMs || 'none'} ms`,
   );
   return [...parts, '', context, verdict].join('\n\n').replace(/\n\n\n+/g, '\n\n') + '\n';

@@ -19,6 +19,7 @@ import type { Runtime, RuntimeChoice } from '../types.js';
 import type { PortSource } from '../auto-ports.js';
 import { PortInUseError, stopHolder } from '../ports.js';
 import { applyOutput, planOutput, type SpecSource } from './output.js';
+import { assertSwarmSection } from '../swarm/runtime.js';
 import { withAutoPorts } from './ports.js';
 
 export { applyOutput, planOutput, type OutputAction, type OutputOptions, type OutputPlan, type SpecSource } from './output.js';
@@ -158,6 +159,8 @@ async function bringUpOnce(
   if (rendered) takeLock();
   const plan = await planOutput(o.outDir, o.spec, { outLabel: out, sentinelBundle: o.sentinelBundle });
   o.check?.(plan.topology);
+  // Before anything is written: a swarm deploy needs the spec's swarm section.
+  if ((o.runtime ?? 'auto') === 'swarm' && !plan.topology.swarm) assertSwarmSection(plan.topology);
   applyOutput(plan);
   if (plan.message && plan.action === 'keep') log.warn(plan.message);
   else if (plan.message) log.info(plan.message);

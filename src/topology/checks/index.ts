@@ -13,6 +13,7 @@ import { masterNames, serviceNames } from './names.js';
 import { ports } from './ports.js';
 import { quorum, sentinelCount } from './quorum.js';
 import { canFailOver, minReplicasToWrite, persistence, replicaPriorities } from './replicas.js';
+import { swarm } from './swarm.js';
 import { downAfter } from './timing.js';
 
 export const CHECKS: readonly Check[] = [
@@ -29,6 +30,7 @@ export const CHECKS: readonly Check[] = [
   addresses,
   aclUsers,
   secrets,
+  swarm,
 ];
 
 /** Errors stop rendering; warnings are printed. */
