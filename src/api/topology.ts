@@ -33,7 +33,7 @@ import { observerFor } from '../runtime/observe/index.js';
 import { loadRendered, runtimeForExisting, type RenderedDir } from '../runtime/open.js';
 import { readState } from '../runtime/state.js';
 import { lookAtStatus, statusReport, type StatusReport } from '../runtime/status.js';
-import type { Runtime } from '../runtime/types.js';
+import type { Runtime, RuntimeKind } from '../runtime/types.js';
 import { allNodes } from '../topology/types.js';
 import { guard } from './exit.js';
 import { spawnDownDetached } from './detached-down.js';
@@ -57,7 +57,7 @@ const DEFAULT_WAIT_MS = 60_000;
 export interface Topology extends AsyncDisposable {
   /** The rendered folder (compose.yaml, configs, topology.json, run/). */
   readonly dir: string;
-  readonly runtime: 'local' | 'docker';
+  readonly runtime: RuntimeKind;
   /** Where a client on this machine reaches each sentinel. */
   readonly sentinels: Endpoint[];
   readonly masterNames: string[];
@@ -169,7 +169,7 @@ export async function openTopology(dir: string, opts: OpenOptions = {}): Promise
 
 class Handle implements Topology {
   readonly dir: string;
-  readonly runtime: 'local' | 'docker';
+  readonly runtime: RuntimeKind;
   readonly sentinels: Endpoint[];
   readonly masterNames: string[];
   readonly services: string[];
@@ -359,8 +359,8 @@ function checkStartOptions(o: StartOptions): void {
     throw new UsageError([
       { path: 'options', value: o, message: 'is not an object', fix: 'give { spec, runtime, dir, logger, timeoutMs, signal } or nothing' },
     ]);
-  if (o.runtime !== undefined && !['auto', 'local', 'docker'].includes(o.runtime))
-    problems.push({ path: 'runtime', value: o.runtime, message: 'is not a runtime', fix: "use 'auto', 'local' or 'docker'" });
+  if (o.runtime !== undefined && !['auto', 'local', 'docker', 'swarm'].includes(o.runtime))
+    problems.push({ path: 'runtime', value: o.runtime, message: 'is not a runtime', fix: "use 'auto', 'local', 'docker' or 'swarm'" });
   if (o.dir !== undefined && (typeof o.dir !== 'string' || !o.dir))
     problems.push({ path: 'dir', value: o.dir, message: 'is not a folder path', fix: 'give a path, or leave dir out for a temporary folder' });
   if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === 'number' && o.timeoutMs > 0 && Number.isFinite(o.timeoutMs)))

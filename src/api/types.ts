@@ -24,7 +24,7 @@ export interface StartOptions {
   /** A spec file path, or a spec object. Default: the built-in default (what `init` writes) with `ports: auto` and a project name of its own. */
   spec?: string | SpecObject;
   /** As the CLI's --runtime (default 'auto': Docker when an engine answers and can run it, else local processes). */
-  runtime?: 'auto' | 'local' | 'docker';
+  runtime?: 'auto' | 'local' | 'docker' | 'swarm';
   /** Where the rendered files and the run's state go. Default: a new temporary folder, removed by stop(). */
   dir?: string;
   /** Default: silent. */
