@@ -28,9 +28,18 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // local: redis-server processes on this machine; docker: Docker Compose; auto: Docker when an engine answers.
   const runtime = (process.env.SC_RUNTIME ?? 'local') as 'local' | 'docker' | 'auto';
-  const topology = await startTopology({ spec, runtime });
-  project.provide('topologyDir', topology.dir);
-  project.provide('redis', topology.clientOptions('ledger'));
-  project.provide('timing', timing);
-  return () => topology.stop({ volumes: true });
+  // Where the topology's files go: a temporary folder, removed at the end, unless you name one
+  // (its compose.yaml, configs, topology.json and logs stay there to look at after the run).
+  const dir = process.env.SC_TOPOLOGY_DIR || undefined;
+  const topology = await startTopology({ spec, runtime, dir });
+  try {
+    project.provide('topologyDir', topology.dir);
+    project.provide('redis', topology.clientOptions('ledger'));
+    project.provide('timing', timing);
+  } catch (err) {
+    await topology.stop();
+    throw err;
+  }
+  // A temporary folder is removed whole; a named one keeps its data and logs.
+  return () => topology.stop();
 }
