@@ -2,7 +2,7 @@
 // built dist/): the API tests run it as a child process, to interrupt it, or to open from it a
 // topology that another process started.
 //   node api-child.mjs start [--own-handler SIGNAL]   start (local runtime), print {"dir"}, wait
-//   node api-child.mjs exit                             start, then process.exit(0) without stop()
+//   node api-child.mjs exit                             start, pause a replica, process.exit(0) without stop()
 //   node api-child.mjs open DIR OP SERVICE              openTopology(DIR), OP(SERVICE), print the result
 import { existsSync } from 'node:fs';
 import { openTopology, startTopology } from 'sentinel-compose';
@@ -30,6 +30,8 @@ if (cmd === 'start') {
   setInterval(() => {}, 1 << 30);
 } else if (cmd === 'exit') {
   const t = await startTopology({ runtime: 'local', spec: fast });
+  // A paused process cannot act on a signal: the exit handler must resume it to end it.
+  await t.pause('redis-replica-1');
   process.stdout.write(`${JSON.stringify({ dir: t.dir })}\n`);
   process.exit(0);
 } else if (cmd === 'open') {

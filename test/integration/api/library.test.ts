@@ -183,9 +183,11 @@ describe.skipIf(!cliBuilt || !bundledSentinelBuilt)(`library API on local proces
     const before = ourTempDirs();
     const dir = path.join(mkdtempSync(path.join(tmpdir(), 'sc-api-bad-')), 'out');
     dirs.push(path.dirname(dir));
-    const err = await startTopology({ runtime: 'local', dir, spec: { masters: [{ name: 'orders', replicas: -1 }], sentinels: { count: 'three' } } }).catch(
-      (e: unknown) => e,
-    );
+    const err = await startTopology({
+      runtime: 'local',
+      dir,
+      spec: { masters: [{ name: 'orders', replicas: -1 }], sentinels: { count: 'three' as unknown as number } },
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
     const message = (err as Error).message;
     expect(message).toContain('masters[0].replicas');
