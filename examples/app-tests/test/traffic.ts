@@ -45,7 +45,14 @@ export class Traffic {
   async ackedAfter(since: number, count: number, timeoutMs: number): Promise<void> {
     const deadline = performance.now() + timeoutMs;
     while (this.outcomes.filter((o) => o.acked && o.issuedAt >= since).length < count) {
-      if (performance.now() > deadline) throw new Error(`fewer than ${count} postings issued after the fault were acknowledged within ${timeoutMs} ms`);
+      if (performance.now() > deadline) {
+        const settled = this.outcomes.filter((o) => o.issuedAt >= since);
+        const last = settled.filter((o) => !o.acked).at(-1);
+        throw new Error(
+          `${settled.filter((o) => o.acked).length} of ${settled.length} postings issued since then acknowledged within ${Math.round(timeoutMs)} ms, ` +
+            `not ${count}${last ? `; the last refused one: ${last.error}` : ''}`,
+        );
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
