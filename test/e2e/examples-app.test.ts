@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { containersOf, dockerUsable, networksOf, skipNote } from '../helpers/docker.js';
 import { bundledSentinelBuilt } from '../helpers/drill.js';
-import { recordedTopology, runExampleSuite } from '../helpers/example-app.js';
+import { figures, recordedTopology, runExampleSuite } from '../helpers/example-app.js';
 import { removeDir, repoRoot, tempDir } from '../helpers/procs.js';
 
 const libraryBuilt = existsSync(path.join(repoRoot, 'dist', 'api', 'index.js')) && bundledSentinelBuilt;
@@ -25,6 +25,7 @@ describe.skipIf(!dockerOk)(`examples/app-tests under Docker Compose${skipNote}`,
     const run = await runExampleSuite({ runtime: 'docker', dir, from: 'example' }, 850_000);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toMatch(/Tests\s+2 passed \(2\)/);
+    console.log(`examples/app-tests under Docker:\n  ${figures(run.output).join('\n  ')}`);
 
     const t = recordedTopology(dir);
     // It ran where it was asked to: a compose project of its own, on the ports it chose.

@@ -50,3 +50,11 @@ export function recordedTopology(dir: string): Topology {
 export function portsOf(dir: string): number[] {
   return allNodes(recordedTopology(dir)).map((n) => n.hostPort);
 }
+
+/** The figures the example's tests print (one `pause: ...` and one `failover: ...` line), for the CI log. */
+export function figures(output: string): string[] {
+  return output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /^(pause|failover): /.test(l));
+}

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_SKIP } from '../helpers/cli.js';
 import { bundledSentinelBuilt } from '../helpers/drill.js';
-import { exampleDir, portsOf, runExampleSuite } from '../helpers/example-app.js';
+import { exampleDir, figures, portsOf, runExampleSuite } from '../helpers/example-app.js';
 import { removeDir, repoRoot, tempDir } from '../helpers/procs.js';
 
 const libraryBuilt = existsSync(path.join(repoRoot, 'dist', 'api', 'index.js')) && bundledSentinelBuilt;
@@ -65,6 +65,7 @@ describe.skipIf(!libraryBuilt)(`examples/app-tests on local processes${CLI_SKIP}
       expect(r.output).toMatch(/Tests\s+2 passed \(2\)/);
       expect(r.output).toContain('failover.test.ts');
     }
+    console.log(`examples/app-tests, two runs at once:\n  ${[...figures(ra.output), ...figures(rb.output)].join('\n  ')}`);
 
     const pa = portsOf(a);
     const pb = portsOf(b);
