@@ -92,7 +92,8 @@ export async function startTopology(opts: StartOptions = {}): Promise<Topology> 
   const abort = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, abort.signal]) : abort.signal;
   let runtime: Runtime | undefined;
-  let handle: Handle | undefined;
+  // Set once the start succeeded; read by the interrupt handlers meanwhile.
+  const made: { handle?: Handle } = {};
   let lock: Lock | undefined;
   // Until the handle exists, an interrupt stops what the start started through the start itself.
   let starting: Promise<unknown> = Promise.resolve();
@@ -100,10 +101,10 @@ export async function startTopology(opts: StartOptions = {}): Promise<Topology> 
     abort: (sig) => abort.abort(sig),
     stop: async () => {
       await starting.catch(() => {});
-      await handle?.stop().catch(() => {});
+      await made.handle?.stop().catch(() => {});
     },
     killNow: () => {
-      if (handle) handle.killNow();
+      if (made.handle) made.handle.killNow();
       else if (runtime) killRuntimeNow(runtime, outDir, tempDir);
       else if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
@@ -123,21 +124,24 @@ export async function startTopology(opts: StartOptions = {}): Promise<Topology> 
     await waitHealthy(up.runtime, up.dir.secrets, { except: up.held, timeoutMs: opts.timeoutMs ?? DEFAULT_HEALTHY_MS, signal });
     return new Handle(up.dir, up.runtime, log, { tempDir, owned: true, release });
   };
-  const p = start();
-  starting = p;
-  try {
-    handle = await p;
-    return handle;
-  } catch (err) {
-    // Nothing is left behind: what was started is stopped, a temporary folder removed.
-    if (runtime) await tearDown(runtime, outDir, { volumes: tempDir !== undefined, logger: log }).catch(() => {});
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });
-    release();
-    if (err instanceof TimeoutError) throw new TimeoutError(`${err.message}\nIt was stopped again.`, [], { cause: err });
-    throw err;
-  } finally {
-    lock?.release();
-  }
+  // A failed or interrupted start cleans up before it settles: an interrupt waits for that too.
+  const run = (async () => {
+    try {
+      return await start();
+    } catch (err) {
+      // Nothing is left behind: what was started is stopped, a temporary folder removed.
+      if (runtime) await tearDown(runtime, outDir, { volumes: tempDir !== undefined, logger: log }).catch(() => {});
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true, maxRetries: 3 });
+      release();
+      if (err instanceof TimeoutError) throw new TimeoutError(`${err.message}\nIt was stopped again.`, [], { cause: err });
+      throw err;
+    } finally {
+      lock?.release();
+    }
+  })();
+  starting = run;
+  made.handle = await run;
+  return made.handle;
 }
 
 /**
@@ -171,6 +175,7 @@ class Handle implements Topology {
   readonly masterNames: string[];
   readonly services: string[];
   private stopping: Promise<void> | null = null;
+  private stopped = false;
 
   constructor(
     private readonly rendered: RenderedDir,
@@ -284,7 +289,11 @@ class Handle implements Topology {
   }
 
   stop(opts: StopOptions = {}): Promise<void> {
-    this.stopping ??= this.doStop(opts);
+    // A stop that failed (the engine did not answer) may be tried again.
+    this.stopping ??= this.doStop(opts).catch((err: unknown) => {
+      this.stopping = null;
+      throw err;
+    });
     return this.stopping;
   }
 
@@ -295,7 +304,7 @@ class Handle implements Topology {
 
   /** From the 'exit' handler: nothing asynchronous runs any more. */
   killNow(): void {
-    if (this.stopping) return;
+    if (this.stopped) return;
     killRuntimeNow(this.rt, this.dir, this.own.tempDir);
   }
 
@@ -308,6 +317,7 @@ class Handle implements Topology {
       lock.release();
     }
     if (this.own.tempDir) rmSync(this.own.tempDir, { recursive: true, force: true, maxRetries: 3 });
+    this.stopped = true;
     this.own.release?.();
   }
 

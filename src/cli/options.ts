@@ -62,11 +62,6 @@ export async function specSource(specArg: string, ctx: CommandContext): Promise<
   return { label: specArg, exists: existsSync(path.resolve(ctx.cwd, specArg)), load: () => loadSpecOrDefault(specArg, ctx) };
 }
 
-/** How progress lines name where a topology came from. */
-export function specLabel(loaded: LoadedSpec, specArg: string): string {
-  return loaded.builtIn ? 'the built-in default' : specArg;
-}
-
 export function formatWarning(w: Problem): string {
   const where = w.path ? `${w.path}${w.line ? ` (line ${w.line})` : ''}: ` : '';
   return `${where}${w.message}${w.fix ? `\n  fix: ${w.fix}` : ''}`;

@@ -44,10 +44,7 @@ export function canConnect(host: string, port: number): Promise<boolean> {
 export async function assertPortFree(service: string, host: string, port: number, opts: { auto?: boolean } = {}): Promise<void> {
   if (!(await waitNotListening(host, port, 1000))) {
     const holder = findPortHolder(port);
-    const stop =
-      holder?.pid !== undefined
-        ? `stop ${holder.name ?? 'it'} (pid ${holder.pid})${holder.container ? `, in container ${holder.container}` : ''}`
-        : 'stop whatever listens there (`ss -ltnp` shows it)';
+    const stop = stopHolder(holder);
     const fix = opts.auto
       ? `${stop}, or start again: up chooses other free ports`
       : `${stop}, or change the ports in the spec (\`ports: auto\` lets up choose free ones) and render again`;
@@ -59,6 +56,13 @@ export async function assertPortFree(service: string, host: string, port: number
       `Add it with \`sudo ifconfig lo0 alias ${host} up\` (one per node), or use network: host in the spec.`,
     );
   }
+}
+
+/** How to free a port: stop what holds it. */
+export function stopHolder(holder: PortHolder | null): string {
+  return holder?.pid !== undefined
+    ? `stop ${holder.name ?? 'it'} (pid ${holder.pid})${holder.container ? `, in container ${holder.container}` : ''}`
+    : 'stop whatever listens there (`ss -ltnp` shows it)';
 }
 
 /**

@@ -2,6 +2,7 @@
 // built dist/): the API tests run it as a child process, to interrupt it, or to open from it a
 // topology that another process started.
 //   node api-child.mjs start [--own-handler SIGNAL]   start (local runtime), print {"dir"}, wait
+//   node api-child.mjs start-logged                     start with a logger on stderr (to be interrupted while starting)
 //   node api-child.mjs exit                             start, pause a replica, process.exit(0) without stop()
 //   node api-child.mjs open DIR OP SERVICE              openTopology(DIR), OP(SERVICE), print the result
 import { existsSync } from 'node:fs';
@@ -27,6 +28,11 @@ if (cmd === 'start') {
     });
   }
   process.stdout.write(`${JSON.stringify({ dir: t.dir })}\n`);
+  setInterval(() => {}, 1 << 30);
+} else if (cmd === 'start-logged') {
+  const line = (l) => process.stderr.write(`${l}\n`);
+  await startTopology({ runtime: 'local', spec: fast, logger: { info: line, warn: line } });
+  process.stdout.write('started\n');
   setInterval(() => {}, 1 << 30);
 } else if (cmd === 'exit') {
   const t = await startTopology({ runtime: 'local', spec: fast });

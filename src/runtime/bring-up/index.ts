@@ -10,14 +10,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { placeError, UsageError } from '../../common/errors.js';
-import type { Topology } from '../../topology/types.js';
+import { allNodes, hasAutoPort, type Topology } from '../../topology/types.js';
 import { checkServices, describeLeftover, onPurpose, resume, undoCommand, type Leftover } from '../leftovers.js';
 import { acquireLock, describeReplaced, type Lock } from '../lock.js';
 import { loadRendered, runtimeForExisting, selectRuntime, type RenderedDir } from '../open.js';
 import { clearState, newRunState, readState, writeState, type RunState } from '../state.js';
 import type { Runtime, RuntimeChoice } from '../types.js';
 import type { PortSource } from '../auto-ports.js';
-import { PortInUseError } from '../ports.js';
+import { PortInUseError, stopHolder } from '../ports.js';
 import { applyOutput, planOutput, type SpecSource } from './output.js';
 import { withAutoPorts } from './ports.js';
 
@@ -103,7 +103,9 @@ export async function bringUp(opts: BringUpOptions): Promise<BroughtUp> {
         return await bringUpOnce({ ...o, spec: ports.spec }, log, out, takeLock, () => lock!);
       } catch (err) {
         // Another program took a port between choosing it and starting its node: choose again.
-        if (!(err instanceof PortInUseError) || !ports.choice || ![...ports.choice.ports.values()].includes(err.port) || attempt > PORT_RETRIES) throw err;
+        if (!(err instanceof PortInUseError)) throw err;
+        if (!ports.choice) throw keptPortTaken(err, o.outDir, out);
+        if (![...ports.choice.ports.values()].includes(err.port) || attempt > PORT_RETRIES) throw err;
         log.warn(`port ${err.port} (${err.service}) was taken after up chose it; choosing again`);
         ports.avoid(err.port);
       } finally {
@@ -113,6 +115,33 @@ export async function bringUp(opts: BringUpOptions): Promise<BroughtUp> {
   } catch (err) {
     lock?.release();
     throw err;
+  }
+}
+
+/**
+ * An auto port kept because the topology is recorded as up and partly running, taken by another
+ * program since its node stopped: starting again would keep it again, so the fix is to take the
+ * rest down first, after which up chooses afresh.
+ */
+function keptPortTaken(err: PortInUseError, outDir: string, out: string): PortInUseError {
+  const t = readRenderedTopology(outDir);
+  const node = t && allNodes(t).find((n) => n.service === err.service);
+  if (!t || !node || !hasAutoPort(t, node)) return err;
+  return new PortInUseError(
+    err.service,
+    err.host,
+    err.port,
+    err.holder,
+    `${stopHolder(err.holder)}, or take the rest of it down (\`sentinel-compose down --out ${out}\`) and start it again: up then chooses other free ports`,
+    { cause: err },
+  );
+}
+
+function readRenderedTopology(outDir: string): Topology | null {
+  try {
+    return loadRendered(outDir).topology;
+  } catch {
+    return null;
   }
 }
 

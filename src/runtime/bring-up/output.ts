@@ -22,6 +22,7 @@ import type { LoadedSpec } from '../../topology/load.js';
 import type { Topology } from '../../topology/types.js';
 import { loadRendered } from '../open.js';
 import { readState } from '../state.js';
+import { recordedRunIsLive } from './ports.js';
 
 /** Where a topology comes from. */
 export interface SpecSource {
@@ -105,7 +106,9 @@ export async function planOutput(outDir: string, spec: SpecSource, opts: OutputO
   const shown = list(differs);
 
   const state = readState(outDir);
-  if (state) {
+  // Recorded as up and still running: not re-configured under its running nodes. A stale record
+  // (nothing of it runs any more) is not up.
+  if (state && recordedRunIsLive(outDir)) {
     return keep(
       `${out} is not what ${label} renders to now (${shown}), but it is recorded as up (${state.runtime}): running it as it is. ` +
         `\`sentinel-compose down --out ${out}\` and starting it again applies the change.`,

@@ -10,6 +10,8 @@ import type { LoadedSpec } from '../../topology/load.js';
 import { resolveTopology } from '../../topology/resolve.js';
 import { allNodes, hasAutoPort, type Topology } from '../../topology/types.js';
 import { choosePorts, type PortChoice, type PortSource } from '../auto-ports.js';
+import { isSameProcess } from '../local/process.js';
+import { recordedProcess } from '../local/runtime.js';
 import { readState } from '../state.js';
 import type { SpecSource } from './output.js';
 
@@ -38,8 +40,11 @@ export function withAutoPorts(spec: SpecSource, outDir: string, opts: { source?:
     const recorded = recordedPorts(outDir);
     const standIn = auto.every((n) => recorded.get(n.service) === n.hostPort);
     const previous = standIn ? new Map<string, number>() : recorded;
-    // Up already: its nodes hold their ports, which are not free, and stay what they are.
-    if (readState(outDir) && auto.every((n) => previous.has(n.service))) return { ...loaded, topology: resolveTopology(loaded.spec, previous) };
+    // Up already: its nodes hold their ports, which are not free, and stay what they are. A
+    // topology recorded as up of which nothing runs (after a reboot, a kill -9) holds nothing:
+    // its ports are chosen again, kept while free, so that one taken since moves instead of
+    // failing every up after it.
+    if (recordedRunIsLive(outDir) && auto.every((n) => previous.has(n.service))) return { ...loaded, topology: resolveTopology(loaded.spec, previous) };
     release();
     const fixed = allNodes(loaded.topology)
       .filter((n) => !hasAutoPort(loaded.topology, n))
@@ -59,6 +64,32 @@ export function withAutoPorts(spec: SpecSource, outDir: string, opts: { source?:
     avoid: (port) => avoid.add(port),
     release,
   };
+}
+
+/**
+ * Whether the run recorded in run/state.json is still there: under Docker, taken to be so (the
+ * engine would have to be asked); on local processes, when a process recorded for one of its
+ * nodes is still the one that was started. A stale record (nothing runs) is no reason to keep
+ * the folder or its ports as they are.
+ */
+export function recordedRunIsLive(outDir: string): boolean {
+  const state = readState(outDir);
+  if (!state) return false;
+  if (state.runtime !== 'local') return true;
+  const t = readTopology(outDir);
+  if (!t) return false;
+  return allNodes(t).some((n) => {
+    const rec = recordedProcess(outDir, n.service);
+    return rec !== null && isSameProcess(rec);
+  });
+}
+
+function readTopology(outDir: string): Topology | null {
+  try {
+    return JSON.parse(readFileSync(path.join(outDir, 'topology.json'), 'utf8')) as Topology;
+  } catch {
+    return null;
+  }
 }
 
 /** The host ports of the auto nodes in the folder's topology.json, from the last up. */

@@ -221,11 +221,7 @@ export class LocalRuntime implements Runtime {
 
   /** The pid record of a service as last started, if any (tests check pids are gone after down). */
   readRecord(service: string): ProcessRecord | null {
-    try {
-      return JSON.parse(readFileSync(path.join(this.serviceRunDir(service), 'process.json'), 'utf8')) as ProcessRecord;
-    } catch {
-      return null;
-    }
+    return recordedProcess(this.outDir, service);
   }
 
   confPath(node: TopologyNode): string {
@@ -411,4 +407,13 @@ function tail(text: string, lines: number): string {
 
 function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The pid record of a service of the folder `outDir`, as the local runtime last started it. */
+export function recordedProcess(outDir: string, service: string): ProcessRecord | null {
+  try {
+    return JSON.parse(readFileSync(path.join(runDir(path.resolve(outDir)), service, 'process.json'), 'utf8')) as ProcessRecord;
+  } catch {
+    return null;
+  }
 }

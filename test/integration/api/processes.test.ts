@@ -97,6 +97,22 @@ describe.skipIf(!cliBuilt || !bundledSentinelBuilt)(`library API across processe
     },
   );
 
+  it('interrupted while starting (SIGINT after the first node started): what was started is stopped and the folder removed', async () => {
+    const c = runChild(['start-logged']);
+    await eventually(
+      `the first node started (stderr: ${c.stderr()})`,
+      () => /redis-master: started \(pid/.test(c.stderr()) || c.child.exitCode !== null,
+      60_000,
+    );
+    const dir = /into (\S+) \(\d+ files\)/.exec(c.stderr())?.[1];
+    expect(dir, c.stderr()).toBeDefined();
+    c.child.kill('SIGINT');
+    expect(await c.exited).toEqual({ code: null, signal: 'SIGINT' });
+    expect(c.stdout()).toBe('');
+    expect(existsSync(dir!)).toBe(false);
+    await eventually('no process of the interrupted start runs', () => !processesUnder(dir!).length, 10_000);
+  });
+
   it('an application with its own SIGTERM handler: the library stops the topology, the application decides when to exit', async () => {
     const c = runChild(['start', '--own-handler', 'SIGTERM']);
     const { dir } = JSON.parse(await c.line(/^\{.*\}$/m)) as { dir: string };

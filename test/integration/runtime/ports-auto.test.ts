@@ -11,9 +11,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PortSource } from '../../../src/runtime/auto-ports.js';
 import { bringUp } from '../../../src/runtime/bring-up/index.js';
+import { isSameProcess } from '../../../src/runtime/local/process.js';
 import { loadSpecFile } from '../../../src/topology/load.js';
 import { allNodes, type Topology } from '../../../src/topology/types.js';
-import { CLI_SKIP, cleanUpCliFolders, cliBuilt, liveServices, recordedProcesses, runCli, startCli } from '../../helpers/cli.js';
+import { CLI_SKIP, cleanUpCliFolders, cliBuilt, eventually, liveServices, recordedProcesses, runCli, startCli } from '../../helpers/cli.js';
 import { freePort, freeServicePortBlock as freePortBlock } from '../../helpers/ports.js';
 import { tempDir } from '../../helpers/procs.js';
 import { expectStatusOnPorts, holdPort, recordedPorts } from '../../helpers/auto-ports.js';
@@ -122,6 +123,43 @@ describe.runIf(cliBuilt)('ports: auto on local processes', () => {
     expect(report.passed).toBe(true);
     // The drill ran on the ports up chose, not on the stand-in defaults.
     expect([...recordedPorts(d).values()].some((p) => p === 6379 || p === 26379)).toBe(false);
+  }, 180_000);
+
+  it('recorded as up but killed (kill -9, a reboot): a recorded port taken since moves, and up succeeds instead of failing every time', async () => {
+    const d = folder(AUTO_SPEC.replace('project: parallel', 'project: stale'));
+    const out = path.join(d, 'out');
+    const first = await runCli(['up', '--runtime', 'local'], d);
+    expect(first.code, first.stderr).toBe(0);
+    const before = recordedPorts(d);
+    const procs = recordedProcesses(out);
+    const kill = (which: (s: string) => boolean) => {
+      for (const p of procs) if (which(p.service) && isSameProcess(p.rec)) process.kill(p.rec.pid, 'SIGKILL');
+    };
+    // One node killed and its port taken meanwhile: the rest runs on its ports, so that port
+    // stays; the fix says how to get a free one.
+    kill((s) => s === 'redis-sentinel-2');
+    await eventually('redis-sentinel-2 is gone', () => !liveServices(out, procs).includes('redis-sentinel-2'));
+    const squatter = await holdPort(before.get('redis-sentinel-2')!);
+    try {
+      const partly = await runCli(['up', '--runtime', 'local'], d);
+      expect(partly.code, partly.stderr).toBe(2);
+      expect(partly.stderr).toContain(`127.0.0.1:${before.get('redis-sentinel-2')} is already in use by`);
+      expect(partly.stderr).toContain(`(pid ${process.pid})`);
+      expect(partly.stderr).toContain('take the rest of it down (`sentinel-compose down --out out`) and start it again: up then chooses other free ports');
+      // Every process dies without down: run/state.json stays, nothing runs.
+      kill(() => true);
+      await eventually('the killed nodes are gone', () => liveServices(out, procs).length === 0);
+      expect(existsSync(path.join(out, 'run', 'state.json'))).toBe(true);
+      const again = await runCli(['up', '--runtime', 'local', '--json'], d);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toContain(`redis-sentinel-2: port ${before.get('redis-sentinel-2')} is taken now; it gets`);
+      const now = recordedPorts(d);
+      expect(now.get('redis-sentinel-2')).not.toBe(before.get('redis-sentinel-2'));
+      expect(now.get('redis-master')).toBe(before.get('redis-master'));
+      expect(JSON.parse(again.stdout).healthy).toBe(true);
+    } finally {
+      squatter.close();
+    }
   }, 180_000);
 
   it('a fixed port that is taken: exit 2 naming the port and the pid holding it, nothing started', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/common/errors.js';
 import { createOutput } from '../../../src/common/log.js';
-import { loadSpecOrDefault, specLabel } from '../../../src/cli/options.js';
+import { loadSpecOrDefault } from '../../../src/cli/options.js';
 import type { CommandContext } from '../../../src/cli/registry.js';
 
 function ctxIn(cwd: string): CommandContext & { infos: string[] } {
@@ -18,7 +18,6 @@ describe('the spec for up and drill --up', () => {
     const ctx = ctxIn(mkdtempSync(path.join(tmpdir(), 'sc-spec-default-')));
     const loaded = await loadSpecOrDefault('sentinel-compose.yaml', ctx);
     expect(loaded.builtIn).toBe(true);
-    expect(specLabel(loaded, 'sentinel-compose.yaml')).toBe('the built-in default');
     expect(loaded.topology.masters.map((m) => [m.name, m.quorum, m.nodes.length])).toEqual([['mymaster', 2, 3]]);
     expect(loaded.topology.sentinels).toHaveLength(3);
     expect(loaded.topology.network).toBe('host');

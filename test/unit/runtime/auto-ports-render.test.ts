@@ -5,7 +5,7 @@
  * keeps its ports without choosing anything.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,7 +15,8 @@ import type { SpecSource } from '../../../src/runtime/bring-up/output.js';
 import { withAutoPorts } from '../../../src/runtime/bring-up/ports.js';
 import { newRunState, writeState } from '../../../src/runtime/state.js';
 import { parseSpec } from '../../../src/topology/load.js';
-import type { Topology } from '../../../src/topology/types.js';
+import { allNodes, type Topology } from '../../../src/topology/types.js';
+import { thisProcess } from '../../../src/runtime/local/process.js';
 import { composeSchemaErrors } from '../../helpers/compose-schema.js';
 import { removeDir, tempDir } from '../../helpers/procs.js';
 
@@ -32,6 +33,17 @@ function specSource(yaml: string): SpecSource {
 function counting(): PortSource {
   let next = 40001;
   return { isFree: async () => true, candidate: () => next++, reserve: () => true, unreserve: () => {} };
+}
+
+/** Process records of `services` (default: every node) naming this live process. */
+function recordRunning(out: string, services?: string[]): void {
+  const t = JSON.parse(readFileSync(path.join(out, 'topology.json'), 'utf8')) as Topology;
+  for (const n of allNodes(t)) {
+    if (services && !services.includes(n.service)) continue;
+    mkdirSync(path.join(out, 'run', n.service), { recursive: true });
+    const me = thisProcess();
+    writeFileSync(path.join(out, 'run', n.service, 'process.json'), JSON.stringify({ ...me, command: 'test', args: [], startedAt: Date.now() }));
+  }
 }
 
 const read = (out: string, f: string) => readFileSync(path.join(out, f), 'utf8');
@@ -80,6 +92,8 @@ describe('up renders the ports it chose for ports: auto', () => {
   it('a topology recorded as up keeps its ports: nothing is chosen', async () => {
     const out = await upRender('ports: auto\nsentinels: {implementation: redis}');
     writeState(out, newRunState({ kind: 'local' }, 'sentinel-compose'));
+    // Every node runs: its process record names a live process (this one will do).
+    recordRunning(out);
     const none: PortSource = {
       isFree: async () => false,
       candidate: () => {
@@ -91,6 +105,31 @@ describe('up renders the ports it chose for ports: auto', () => {
     const auto = withAutoPorts(specSource('ports: auto\nsentinels: {implementation: redis}'), out, { source: none });
     const loaded = await auto.spec.load();
     expect(loaded.topology.masters[0]!.nodes[0]!.port).toBe(40001);
+    expect(auto.choice).toBeNull();
+  });
+
+  it('recorded as up but nothing runs (a reboot, kill -9): a recorded port taken since moves instead of failing every up', async () => {
+    const out = await upRender('ports: auto\nsentinels: {implementation: redis}');
+    writeState(out, newRunState({ kind: 'local' }, 'sentinel-compose'));
+    // No process records: the run/state.json is stale. 40002 is held by another program.
+    let next = 41000;
+    const source: PortSource = { isFree: async (p) => p !== 40002, candidate: () => next++, reserve: () => true, unreserve: () => {} };
+    const moved: string[] = [];
+    const auto = withAutoPorts(specSource('ports: auto\nsentinels: {implementation: redis}'), out, { source, onMoved: (l) => moved.push(l) });
+    const loaded = await auto.spec.load();
+    expect(loaded.topology.masters[0]!.nodes.map((n) => n.port)).toEqual([40001, 41000, 40003]);
+    expect(moved).toEqual(['redis-replica-1: port 40002 is taken now; it gets 41000 instead (ports: auto)']);
+    expect(auto.choice).not.toBeNull();
+  });
+
+  it('recorded as up and partly running: its ports are kept (up starts the missing nodes where they were)', async () => {
+    const out = await upRender('ports: auto\nsentinels: {implementation: redis}');
+    writeState(out, newRunState({ kind: 'local' }, 'sentinel-compose'));
+    recordRunning(out, ['redis-master']);
+    const source: PortSource = { isFree: async () => false, candidate: () => 41000, reserve: () => true, unreserve: () => {} };
+    const auto = withAutoPorts(specSource('ports: auto\nsentinels: {implementation: redis}'), out, { source });
+    const loaded = await auto.spec.load();
+    expect(loaded.topology.masters[0]!.nodes.map((n) => n.port)).toEqual([40001, 40002, 40003]);
     expect(auto.choice).toBeNull();
   });
 

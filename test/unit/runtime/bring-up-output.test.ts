@@ -5,12 +5,13 @@
  * saying why, with nothing of the user's overwritten. A missing sentinel bundle stops a render
  * before anything is written.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MissingDependencyError } from '../../../src/common/errors.js';
 import { applyOutput, planOutput, type SpecSource } from '../../../src/runtime/bring-up/output.js';
+import { thisProcess } from '../../../src/runtime/local/process.js';
 import { newRunState, writeState } from '../../../src/runtime/state.js';
 import { parseSpec } from '../../../src/topology/load.js';
 import { removeDir } from '../../helpers/procs.js';
@@ -98,6 +99,12 @@ describe('already rendered: one definition for up, drill --up and the library', 
   it('the spec changed while the topology is recorded as up: run as it is, and down-then-up applies the change', async () => {
     const { out, specFile } = await rendered();
     writeState(out, newRunState({ kind: 'local' }, 'plan'));
+    // One of its nodes runs: its process record names a live process (this one will do).
+    mkdirSync(path.join(out, 'run', 'redis-master'), { recursive: true });
+    writeFileSync(
+      path.join(out, 'run', 'redis-master', 'process.json'),
+      JSON.stringify({ ...thisProcess(), command: 'test', args: [], startedAt: Date.now() }),
+    );
     writeFileSync(specFile, specText(7000));
     const plan = await planOutput(out, spec(specFile), { outLabel: 'out' });
     expect(plan.action).toBe('keep');
@@ -105,6 +112,14 @@ describe('already rendered: one definition for up, drill --up and the library', 
       'but it is recorded as up (local): running it as it is. `sentinel-compose down --out out` and starting it again applies the change.',
     );
     expect(plan.differs).toContain('config/redis-sentinel-1/sentinel.conf');
+  });
+
+  it('the spec changed and the topology is recorded as up but nothing of it runs (a reboot, kill -9): the record is stale, rendered again', async () => {
+    const { out, specFile } = await rendered();
+    writeState(out, newRunState({ kind: 'local' }, 'plan'));
+    writeFileSync(specFile, specText(7000));
+    const plan = await planOutput(out, spec(specFile), { outLabel: 'out' });
+    expect(plan.action).toBe('update');
   });
 
   it('rendered and no spec file: run as it is, without loading anything (the built-in default never replaces a rendered folder)', async () => {
