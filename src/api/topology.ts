@@ -24,9 +24,8 @@ import {
   type ServiceOp,
   type ServiceOpResult,
 } from '../runtime/control/index.js';
-import { waitHealthy, watch } from '../runtime/control/observe.js';
+import { sentinelsSay, waitHealthy, watch } from '../runtime/control/observe.js';
 import { lockFor, openSession } from '../runtime/control/session.js';
-import { sentinelsSay } from '../runtime/control/observe.js';
 import { namedMaster } from '../runtime/control/master.js';
 import { LocalRuntime } from '../runtime/local/runtime.js';
 import type { Lock } from '../runtime/lock.js';
