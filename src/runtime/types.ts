@@ -60,7 +60,7 @@ export type { NodeConfig } from '../render/node-config.js';
  */
 export interface LinkControl {
   /** Cuts every link between a service in `a` and one in `b`, both ways; recorded until healed. */
-  cut(a: readonly string[], b: readonly string[]): Promise<void>;
+  cut(a: readonly string[], b: readonly string[], opts?: { onApplying?: () => void }): Promise<void>;
   /** Removes exactly the rules the recorded cut put in place; returns the services healed. */
   heal(): Promise<string[]>;
   /** Removes what cutting needed besides the rules (helper containers); after `heal`. */
@@ -91,7 +91,8 @@ export interface Runtime {
 /** Why `runtime` cannot cut network links (null: it can), with what can. */
 export function linksUnsupported(runtime: Pick<Runtime, 'kind' | 'links' | 'topology'>): string | null {
   if (runtime.links) return null;
-  const what = 'partitions need the Docker runtime with bridge networking (`network: bridge` in the spec, e.g. `sentinel-compose init --network bridge`, and `--runtime docker`)';
+  const what =
+    'partitions need the Docker runtime with bridge networking (`network: bridge` in the spec, e.g. `sentinel-compose init --network bridge`, and `--runtime docker`)';
   if (runtime.kind === 'local') return `the local runtime cannot cut network links without root on this machine; ${what}`;
   return `with network: ${runtime.topology.network} the containers share this machine's network stack, where cutting a link takes root; ${what}`;
 }

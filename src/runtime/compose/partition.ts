@@ -92,7 +92,7 @@ export class ComposeLinks implements LinkControl {
     return `${this.topology.project}-sc-nettools-${service}`;
   }
 
-  async cut(a: readonly string[], b: readonly string[]): Promise<void> {
+  async cut(a: readonly string[], b: readonly string[], opts: { onApplying?: () => void } = {}): Promise<void> {
     if (readPartition(this.outDir)) await this.heal();
     const services = [...a, ...b];
     const containers = await this.inspect();
@@ -111,7 +111,9 @@ export class ComposeLinks implements LinkControl {
     await this.removeHelpers();
     const helpers = await Promise.all(services.map((s) => this.startHelper(s, members.get(s)!.id)));
     try {
-      const announced = containers.flatMap((c) => (c.Config.Env ?? []).filter((e) => e.startsWith('SC_ANNOUNCE_HOST=')).map((e) => e.slice('SC_ANNOUNCE_HOST='.length)));
+      const announced = containers.flatMap((c) =>
+        (c.Config.Env ?? []).filter((e) => e.startsWith('SC_ANNOUNCE_HOST=')).map((e) => e.slice('SC_ANNOUNCE_HOST='.length)),
+      );
       const hosts = new Set([...gateways, ...(await this.announcedHosts(helpers[0]!, announced))]);
       const rules = partitionRules(
         a.map((s) => members.get(s)!),
@@ -128,6 +130,7 @@ export class ComposeLinks implements LinkControl {
         by: thisProcess(),
         containers: rules.map((r, i) => ({ service: r.service, containerId: members.get(r.service)!.id, helper: helpers[i]!, rules: r.rules })),
       });
+      opts.onApplying?.();
       await Promise.all(
         rules.map((r, i) =>
           run('docker', ['exec', '-i', helpers[i]!, 'iptables-restore', '--noflush'], {
@@ -165,7 +168,20 @@ export class ComposeLinks implements LinkControl {
         const helper = containers.find((x) => x.Name === `/${c.helper}` && x.State.Status === 'running');
         const args = helper
           ? ['exec', c.helper, 'sh', '-c', HEAL_SCRIPT]
-          : ['run', '--rm', '--network', `container:${c.containerId}`, '--cap-add', 'NET_ADMIN', '--label', `${HELPER_LABEL}=${record.project}`, record.image, 'sh', '-c', HEAL_SCRIPT];
+          : [
+              'run',
+              '--rm',
+              '--network',
+              `container:${c.containerId}`,
+              '--cap-add',
+              'NET_ADMIN',
+              '--label',
+              `${HELPER_LABEL}=${record.project}`,
+              record.image,
+              'sh',
+              '-c',
+              HEAL_SCRIPT,
+            ];
         const r = await tryRun('docker', args, { timeoutMs: 120_000 });
         if (!r.ok || r.out.stdout.trim()) {
           failures.push(`${c.service}: ${r.ok ? `rules left: ${r.out.stdout.trim()}` : r.out.all.trim() || `exit code ${r.code}`} (docker ${args.join(' ')})`);
@@ -247,11 +263,15 @@ export class ComposeLinks implements LinkControl {
   }
 
   private async inspect(): Promise<Inspected[]> {
-    const ids = (await run('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.topology.project}`], { summary: 'docker ps failed' })).stdout
+    const ids = (
+      await run('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.topology.project}`], { summary: 'docker ps failed' })
+    ).stdout
       .split('\n')
       .map((s) => s.trim())
       .filter(Boolean);
-    const helpers = (await run('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=${HELPER_LABEL}=${this.topology.project}`], { summary: 'docker ps failed' })).stdout
+    const helpers = (
+      await run('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=${HELPER_LABEL}=${this.topology.project}`], { summary: 'docker ps failed' })
+    ).stdout
       .split('\n')
       .map((s) => s.trim())
       .filter(Boolean);
