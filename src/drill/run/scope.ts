@@ -196,11 +196,11 @@ export class RunScope {
     const master = this.initialMaster;
     const nodes = this.record.nodes;
     let healed: string[] = [];
-    let error: unknown = null;
+    let error: Error | null = null;
     try {
       healed = await this.healPartition();
     } catch (err) {
-      error = err;
+      error = err instanceof Error ? err : new Error(String(err));
     }
     const back = await this.down.bringBackAll((s) => (s === master ? 0 : nodes.includes(s) ? 1 : 2));
     if (error) throw error;

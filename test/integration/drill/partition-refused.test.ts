@@ -37,9 +37,7 @@ describe('partition scenarios where links cannot be cut', () => {
       expect(r.stderr).toContain('network: bridge');
       expect(r.stderr).toContain('--runtime docker');
       // Nothing rendered or started.
-      expect(
-        existsSync(path.join(cwd, 'sentinel-compose-out')) ? readdirSync(path.join(cwd, 'sentinel-compose-out')).filter((f) => f !== '.gitignore') : [],
-      ).toEqual([]);
+      expect(existsSync(path.join(cwd, 'out')) ? readdirSync(path.join(cwd, 'out')) : []).toEqual([]);
     });
   }
 });
