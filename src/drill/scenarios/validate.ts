@@ -181,13 +181,17 @@ export function validateScenarios(doc: unknown, source: string, builtIn: readonl
       problems.push({ path: `${path}.summary`, message: 'must be a string', value: raw.summary });
     const requires: Scenario['requires'] = {};
     if (raw.requires !== undefined) {
-      if (!isObj(raw.requires)) problems.push({ path: `${path}.requires`, message: 'must be { replicas?, failoverPossible? }', value: raw.requires });
+      if (!isObj(raw.requires)) problems.push({ path: `${path}.requires`, message: 'must be { replicas?, failoverPossible?, links? }', value: raw.requires });
       else {
-        unknownKeys(raw.requires, ['replicas', 'failoverPossible'], `${path}.requires`, problems);
+        unknownKeys(raw.requires, ['replicas', 'failoverPossible', 'links'], `${path}.requires`, problems);
         const r = raw.requires;
         if (r.replicas !== undefined) {
           if (Number.isInteger(r.replicas) && (r.replicas as number) >= 0) requires.replicas = r.replicas as number;
           else problems.push({ path: `${path}.requires.replicas`, message: 'must be an integer >= 0', value: r.replicas });
+        }
+        if (r.links !== undefined) {
+          if (typeof r.links === 'boolean') requires.links = r.links;
+          else problems.push({ path: `${path}.requires.links`, message: 'must be true or false', value: r.links });
         }
         if (r.failoverPossible !== undefined) {
           if (typeof r.failoverPossible === 'boolean') requires.failoverPossible = r.failoverPossible;
