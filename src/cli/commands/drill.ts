@@ -198,6 +198,7 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
   const { loadRendered, runtimeForExisting } = await import('../../runtime/open.js');
   const { acquireLock, describeReplaced } = await import('../../runtime/lock.js');
   const { readFaults } = await import('../../runtime/faults.js');
+  const { readPartition } = await import('../../runtime/compose/partition.js');
   const { bringUp, tearDown } = await import('../../runtime/bring-up/index.js');
   const outDir = path.resolve(ctx.cwd, args.out);
   const choice = args.runtime ?? 'auto';
@@ -210,6 +211,8 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
       progress(`${sig}: stopping after bringing back whatever is paused${startedHere ? ' and taking the topology down' : ''} (Ctrl-C again to quit at once)`),
     onQuit: () => {
       const paused = readFaults(outDir).map((f) => `${f.service} is still ${f.kind}`);
+      const cut = readPartition(outDir);
+      if (cut) paused.push(`${cut.sides[0].join(', ')} may still be cut off (run/partition.json)`);
       return startedHere
         ? `${[...paused, 'the topology is still up'].join(', ')}: \`sentinel-compose down --out ${args.out}\` takes it down.`
         : paused.length
