@@ -269,7 +269,7 @@ export interface PartitionReport {
     ackedAfterCut: number;
     /** Refused by the isolated master (NOREPLICAS, READONLY) or failed after the cut. */
     failedAfterCut: number;
-    /** From the cut to the last write the isolated master acknowledged before the heal. */
+    /** From the cut to the last write the isolated master acknowledged (it answers as master until it is converted, after the heal). */
     ackWindow: { startMs: number; endMs: number } | null;
     /** Acknowledged writes missing on the final master (sequence numbers). */
     lost: number[];

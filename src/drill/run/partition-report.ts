@@ -37,7 +37,9 @@ export function partitionReport(
   const side = r.masterSide;
   let masterSide: PartitionReport['masterSide'] = null;
   if (side && sideSamples) {
-    const after = sideSamples.filter((x) => x.issuedAt >= cutFrom && (healedAt === null || x.issuedAt < healedAt));
+    // Not bounded by the heal: the old master answers as master until the sentinels convert it,
+    // a moment after the heal, and what it acknowledges then is lost the same way.
+    const after = sideSamples.filter((x) => x.issuedAt >= cutFrom);
     const acked = after.filter((x) => x.ok && x.settledAt !== null);
     const cmp = side.stored ? compareWrites(side.load.samples, side.stored) : { lost: [] as number[] };
     const bySeq = new Map(sideSamples.map((x) => [x.seq, x]));
