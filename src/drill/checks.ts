@@ -7,7 +7,7 @@
  */
 import { masterMissing, namedMaster, replicasMissing, sentinelsAgreeMissing, soleMaster, type GroupScope } from '../runtime/observe/index.js';
 import type { ParsedEvent } from './events.js';
-import type { Check, ExpectationResult, Expectation, LoadStats, Observation, WriteCheck } from './types.js';
+import type { Check, ExpectationResult, Expectation, LoadStats, Observation, PartitionReport, WriteCheck } from './types.js';
 
 /** A recorded event, parsed and with its addresses turned into services. */
 export interface RunEvent {
@@ -91,6 +91,9 @@ export interface JudgeInput {
   writes: { stats: LoadStats; check: WriteCheck | null } | null;
   /** ms since the fault when the last step finished (writes after it show recovery). */
   stepsEndedAt: number;
+  partition?: PartitionReport;
+  /** The group's quorum (sentinels that must agree a master is down). */
+  quorum?: number;
 }
 
 function result(e: Expectation, passed: boolean, message: string): ExpectationResult {
@@ -187,7 +190,66 @@ export function judge(e: Expectation, input: JudgeInput): ExpectationResult {
       if (stats.acked === 0) return result(e, false, 'no write was ever acknowledged');
       return result(e, true, stats.outage ? `writes back after ${Math.round(stats.outage.durationMs)} ms` : 'writes never stopped');
     }
+    case 'partition-loss':
+      return partitionLoss(e, input);
+    case 'minority-no-odown':
+      return minorityNoOdown(e, input);
   }
+}
+
+/**
+ * Bounded by min-replicas-to-write, the loss must stay within Redis's bound (a failure
+ * otherwise); without it, the loss is shown as a warning that names the setting (the user asked
+ * to see it, and it is what Redis documents).
+ */
+function partitionLoss(e: Expectation, input: JudgeInput): ExpectationResult {
+  const p = input.partition;
+  if (!p) return result(e, false, 'the run made no partition');
+  const side = p.masterSide;
+  if (side?.error) return result(e, false, `the master-side writes could not be checked: ${side.error}`);
+  const check = input.writes?.check;
+  if (check?.error) return result(e, false, `the writes could not be checked: ${check.error}`);
+  const lost = (side?.lost.length ?? 0) + p.sentinelClientLost.length;
+  if (p.boundMs !== null) {
+    const past = side?.lostPastBound ?? [];
+    if (past.length) {
+      return result(
+        e,
+        false,
+        `${past.length} write(s) acknowledged more than ${p.boundMs} ms after the cut were lost (seq ${summarizeSeqs(past)}): min-replicas-to-write ${p.minReplicasToWrite} did not bound the loss`,
+      );
+    }
+    return result(e, true, `${lost} acknowledged write(s) lost, all within ${p.boundMs} ms of the cut: ${p.note}`);
+  }
+  return { check: e.check, severity: 'warn', passed: lost === 0, message: lost === 0 ? `no acknowledged write lost: ${p.note}` : p.note };
+}
+
+/** The cut-off sentinels saw the master down (+sdown) and, with a majority quorum, never +odown. */
+function minorityNoOdown(e: Expectation, input: JudgeInput): ExpectationResult {
+  const p = input.partition;
+  if (!p) return result(e, false, 'the run made no partition');
+  const cut = p.isolated.filter((s) => input.ctx.sentinels.includes(s));
+  if (!cut.length) return result(e, false, 'no sentinel was cut off');
+  const ev = sinceFault(input.events, input.ctx.faultFrom).filter((x) => cut.includes(x.sentinel) && x.parsed.group === input.ctx.group);
+  const master = input.ctx.initialMaster;
+  const sdown = ev.find((x) => x.channel === '+sdown' && x.instanceService === master);
+  const odown = ev.find((x) => x.channel === '+odown');
+  const majority = Math.floor(input.ctx.sentinels.length / 2) + 1;
+  const quorum = input.quorum ?? majority;
+  if (!sdown) return result(e, false, `${cut.join(', ')} never reported +sdown for ${master} while cut off`);
+  const sawSdown = `${sdown.sentinel} reported +sdown ${master} at ${signedMs(sdown.t)}`;
+  if (quorum >= majority) {
+    if (odown) return result(e, false, `${odown.sentinel} reached +odown at ${signedMs(odown.t)} although quorum ${quorum} needs sentinels it cannot reach`);
+    return result(e, true, `${sawSdown} and never +odown (quorum ${quorum} of ${input.ctx.sentinels.length})`);
+  }
+  const tried = ev.find((x) => x.channel === '+try-failover');
+  const elected = ev.find((x) => x.channel === '+elected-leader');
+  return result(
+    e,
+    true,
+    `quorum ${quorum} is below a majority (${majority}): ${sawSdown}${odown ? `, +odown at ${signedMs(odown.t)}` : ', no +odown'}` +
+      `${tried ? `, +try-failover at ${signedMs(tried.t)}` : ''}; ${elected ? `it was elected leader at ${signedMs(elected.t)}` : 'it could not be elected leader (a majority must vote), so the majority side never accepted its failover'}`,
+  );
 }
 
 /** `1-3, 7, 9-12` for a sorted list of sequence numbers. */
@@ -217,4 +279,6 @@ export const CHECK_TITLES: Record<Check, string> = {
   'old-master-replica': 'the old master is back as a replica',
   'no-lost-writes': 'no acknowledged write lost',
   'writes-resumed': 'writes resumed',
+  'partition-loss': 'writes lost to the partition, and Redis bounds the loss',
+  'minority-no-odown': 'cut-off sentinels see +sdown, never +odown',
 };

@@ -85,13 +85,12 @@ export class SteadyLoad {
   private stopped = false;
 
   constructor(
-    settings: ClientSettings,
-    role: 'master' | 'slave',
+    options: RedisOptions,
     private readonly op: (c: Redis, seq: number) => Promise<unknown>,
     private readonly rate: number,
     private readonly clock: Clock,
   ) {
-    this.client = new Redis(sentinelClientOptions(settings, role));
+    this.client = new Redis(options);
     this.client.on('error', () => {
       /* every failed operation is recorded with its error */
     });
@@ -182,11 +181,35 @@ export function drillKey(runId: string, group: string, scenario: string): string
 }
 
 export function writer(settings: ClientSettings, key: string, rate: number, clock: Clock): SteadyLoad {
-  return new SteadyLoad(settings, 'master', (c, seq) => c.rpush(key, String(seq)), rate, clock);
+  return new SteadyLoad(sentinelClientOptions(settings, 'master'), (c, seq) => c.rpush(key, String(seq)), rate, clock);
 }
 
 export function reader(settings: ClientSettings, key: string, rate: number, clock: Clock): SteadyLoad {
-  return new SteadyLoad(settings, 'slave', (c) => c.llen(key), rate, clock);
+  return new SteadyLoad(sentinelClientOptions(settings, 'slave'), (c) => c.llen(key), rate, clock);
+}
+
+/**
+ * A client that does not ask the sentinels: connected to one node and staying with it, the way
+ * an application on the far side of a partition keeps writing to the master it has (a
+ * partitioned master answers it as long as it believes it is master).
+ */
+export function directWriter(
+  node: Endpoint,
+  settings: Pick<ClientSettings, 'password' | 'commandTimeoutMs'>,
+  key: string,
+  rate: number,
+  clock: Clock,
+): SteadyLoad {
+  const options: RedisOptions = {
+    host: node.host,
+    port: node.port,
+    password: settings.password,
+    commandTimeout: settings.commandTimeoutMs > 0 ? settings.commandTimeoutMs : undefined,
+    retryStrategy: () => 100,
+    enableOfflineQueue: true,
+    lazyConnect: true,
+  };
+  return new SteadyLoad(options, (c, seq) => c.rpush(key, String(seq)), rate, clock);
 }
 
 /** Sequence numbers in the final list, compared with what the writer was told. */

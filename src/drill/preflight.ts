@@ -44,6 +44,8 @@ export async function preflight(
     problems.push({ path: l.service, message: describeLeftover(l), fix });
   }
   if (problems.length) throw new UsageError(problems);
+  // A partition a drill that died left in place (Docker, bridge networking).
+  await (runtime as { healLeftoverPartition?: (say: (l: string) => void) => Promise<void> }).healLeftoverPartition?.(say);
   for (const l of c.paused) say(`${l.service} ${describeLeftover(l)}; resuming it`);
   await resume(runtime, c.paused);
   return 'ready';

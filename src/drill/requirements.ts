@@ -1,5 +1,6 @@
 /** Whether a scenario can run on a master group at all; when not, why (the run is skipped). */
 import type { MasterGroup } from '../topology/types.js';
+import { sentinelCount } from './steps/targets.js';
 import type { Scenario } from './types.js';
 
 /** Sentinels a scenario pauses at most at once (for `requires.failoverPossible`). */
@@ -7,16 +8,32 @@ export function sentinelsPaused(scenario: Scenario, total: number): number {
   let max = 0;
   for (const s of scenario.steps) {
     if ((s.do === 'pause' || s.do === 'kill') && s.target.node === 'sentinels') {
-      max = Math.max(max, s.target.count === 'majority' ? Math.ceil(total / 2) : s.target.count);
+      max = Math.max(max, sentinelCount(s.target.count, total));
     }
   }
   return max;
 }
 
-/** Why the scenario cannot run on this group, or null. */
-export function unmetRequirement(scenario: Scenario, group: MasterGroup, sentinels: number): string | null {
+/** Whether the scenario cuts network links (a `partition` step). */
+export function cutsLinks(scenario: Scenario): boolean {
+  return scenario.requires?.links === true || scenario.steps.some((s) => s.do === 'partition');
+}
+
+/**
+ * Why the scenario cannot run on this group, or null. `linksUnsupported`: why the runtime cannot
+ * cut links (null: it can).
+ */
+export function unmetRequirement(scenario: Scenario, group: MasterGroup, sentinels: number, linksUnsupported: string | null = null): string | null {
   const replicas = group.nodes.length - 1;
   const r = scenario.requires ?? {};
+  if (linksUnsupported && cutsLinks(scenario)) return linksUnsupported;
+  for (const s of scenario.steps) {
+    if (s.do === 'partition' && s.isolate.node === 'sentinels') {
+      const n = sentinelCount(s.isolate.count, sentinels);
+      if (n < 1) return `cuts off ${n} sentinels: the topology has ${sentinels}, too few for a minority`;
+      if (n >= sentinels) return `cuts off ${n} sentinels; the topology has ${sentinels}`;
+    }
+  }
   if (r.replicas !== undefined && replicas < r.replicas) {
     return `needs ${r.replicas} replica(s); ${group.name} has ${replicas}`;
   }

@@ -7,10 +7,11 @@ import type { Observation } from '../runtime/observe/view.js';
 
 /**
  * A duration that scales with the group's sentinel settings:
- * `downAfter * down-after-milliseconds + failoverTimeout * failover-timeout + ms`.
+ * `downAfter * down-after-milliseconds + failoverTimeout * failover-timeout + replicaMaxLag *
+ * min-replicas-max-lag + ms`.
  * A plain number is milliseconds.
  */
-export type Duration = number | { downAfter?: number; failoverTimeout?: number; ms?: number };
+export type Duration = number | { downAfter?: number; failoverTimeout?: number; ms?: number; replicaMaxLag?: number };
 
 /** Which node(s) a step acts on, resolved against the group's layout at the start of the run. */
 export type Target =
@@ -19,9 +20,10 @@ export type Target =
   | { node: 'replica'; index?: number }
   /**
    * Sentinels: a count, or `majority` = as many as it takes that the rest are fewer than a
-   * majority (ceil(n/2)): no leader can be elected. Taken from the highest index down.
+   * majority (ceil(n/2)): no leader can be elected; `minority` = the most that leave a majority
+   * (floor((n-1)/2)). Taken from the highest index down.
    */
-  | { node: 'sentinels'; count: number | 'majority' };
+  | { node: 'sentinels'; count: number | 'majority' | 'minority' };
 
 /**
  * Conditions a `wait` step waits for.
@@ -39,9 +41,14 @@ export type Step =
   /** SENTINEL FAILOVER <group> sent to the first sentinel that answers. */
   | { do: 'failover'; mark?: Mark }
   | { do: 'wait'; until: Condition; timeout: Duration }
+  /**
+   * Cut every network link between the target and every other service of the topology, both
+   * ways (Docker runtime, bridge networking). Healed by `heal` (and whatever ends the run).
+   */
+  | { do: 'partition'; isolate: Target; mark?: Mark }
   /** Keep the load running and watch, doing nothing. */
   | { do: 'hold'; for: Duration }
-  /** Unpause / restart everything this run paused or killed and has not healed yet. */
+  /** Heal the partition, then unpause / restart everything this run paused or killed and has not healed yet. */
   | { do: 'heal'; mark?: Mark };
 
 /** `fault` is t = 0 for every time in the run's report; `heal` is where rejoin times count from. */
@@ -56,7 +63,15 @@ export type Check =
   | 'sentinels-agree'
   | 'old-master-replica'
   | 'no-lost-writes'
-  | 'writes-resumed';
+  | 'writes-resumed'
+  /**
+   * A partitioned master: with min-replicas-to-write, no write it acknowledged later than
+   * min-replicas-max-lag (+ Redis's 1 s check period) after the cut is lost; without it, the loss
+   * is reported as Redis's documented behaviour.
+   */
+  | 'partition-loss'
+  /** Partitioned sentinels: with a quorum of at least a majority, none of them reached +odown. */
+  | 'minority-no-odown';
 
 export const CHECKS: readonly Check[] = [
   'failover-happened',
@@ -68,6 +83,8 @@ export const CHECKS: readonly Check[] = [
   'old-master-replica',
   'no-lost-writes',
   'writes-resumed',
+  'partition-loss',
+  'minority-no-odown',
 ];
 
 export interface Expectation {
@@ -80,6 +97,8 @@ export interface Expectation {
 export interface Requirements {
   /** Replicas the group needs (besides the master). */
   replicas?: number;
+  /** Cuts network links: only where the runtime can (Docker, bridge networking). */
+  links?: boolean;
   /**
    * The sentinels left running after the scenario's sentinel pauses must still be able to fail
    * over (at least the quorum and a majority).
@@ -226,6 +245,44 @@ export interface RunReport {
   measurements: Measurements | null;
   expectations: ExpectationResult[];
   final: Observation | null;
+  /** Runs that cut network links: what was cut off, when, and what it cost. */
+  partition?: PartitionReport;
+}
+
+/**
+ * A partition, ms since the cut (t = 0). `masterSide`: the client that stayed on the isolated
+ * master's side and kept writing to it directly (master-partition).
+ */
+export interface PartitionReport {
+  isolated: string[];
+  /** When the first rules went in (at most 0: t = 0 is when the last did). */
+  cutFrom: number;
+  healedAt: number | null;
+  minReplicasToWrite: number;
+  minReplicasMaxLagMs: number;
+  /** With min-replicas-to-write: acknowledgements after this (ms since the cut) break Redis's bound. */
+  boundMs: number | null;
+  masterSide: {
+    service: string;
+    key: string;
+    issuedAfterCut: number;
+    ackedAfterCut: number;
+    /** Refused by the isolated master (NOREPLICAS, READONLY) or failed after the cut. */
+    failedAfterCut: number;
+    /** From the cut to the last write the isolated master acknowledged (it answers as master until it is converted, after the heal). */
+    ackWindow: { startMs: number; endMs: number } | null;
+    /** Acknowledged writes missing on the final master (sequence numbers). */
+    lost: number[];
+    /** Of those, acknowledged later than `boundMs`. */
+    lostPastBound: number[];
+    checkedOn: string | null;
+    error?: string;
+    samples: OpSample[];
+  } | null;
+  /** Acknowledged writes of the Sentinel-aware client missing on the final master. */
+  sentinelClientLost: number[];
+  /** What the numbers mean, for people. */
+  note: string;
 }
 
 export interface DrillReport {

@@ -54,6 +54,20 @@ export interface FaultOptions {
 /** A node's config file as the local runtime starts it (render's `renderNodeConfig`, target local). */
 export type { NodeConfig } from '../render/node-config.js';
 
+/**
+ * Cutting network links between services (Docker, bridge networking: compose/partition.ts). The
+ * local runtime and host networking share this machine's network stack, where cutting a link
+ * takes root: they have none (see `linksUnsupported`).
+ */
+export interface LinkControl {
+  /** Cuts every link between a service in `a` and one in `b`, both ways; recorded until healed. */
+  cut(a: readonly string[], b: readonly string[], opts?: { onApplying?: () => void }): Promise<void>;
+  /** Removes exactly the rules the recorded cut put in place; returns the services healed. */
+  heal(): Promise<string[]>;
+  /** Removes what cutting needed besides the rules (helper containers); after `heal`. */
+  dispose(): Promise<void>;
+}
+
 export interface Runtime {
   readonly kind: RuntimeKind;
   readonly topology: Topology;
@@ -71,4 +85,15 @@ export interface Runtime {
   logs(opts?: { services?: string[]; follow?: boolean; signal?: AbortSignal }): AsyncIterable<LogLine>;
   /** Where a client on this machine reaches a service. */
   endpoint(service: string): Endpoint;
+  /** Network partitions, where this runtime and network mode can make them. */
+  readonly links?: LinkControl;
+}
+
+/** Why `runtime` cannot cut network links (null: it can), with what can. */
+export function linksUnsupported(runtime: Pick<Runtime, 'kind' | 'links' | 'topology'>): string | null {
+  if (runtime.links) return null;
+  const what =
+    'partitions need the Docker runtime with bridge networking (`network: bridge` in the spec, e.g. `sentinel-compose init --network bridge`, and `--runtime docker`)';
+  if (runtime.kind === 'local') return `the local runtime cannot cut network links without root on this machine; ${what}`;
+  return `with network: ${runtime.topology.network} the containers share this machine's network stack, where cutting a link takes root; ${what}`;
 }

@@ -16,6 +16,8 @@ export const DEFAULTS = {
     redis: 'redis:7.0',
     node: 'node:20-bookworm-slim',
     sentinel: 'sentinel-compose/sentinel:local',
+    /** Helper containers that cut links for partition drills (iptables, iproute2). */
+    nettools: 'nicolaka/netshoot:latest',
   },
   ports: { redis: 6379, sentinel: 26379 },
   hostBind: '127.0.0.1',

@@ -64,7 +64,7 @@ export interface SpecRead {
   project: Field<string>;
   network: Field<NetworkMode>;
   timezone: Field<string | null>;
-  images: { redis: Field<string>; node: Field<string>; sentinel: Field<string> };
+  images: { redis: Field<string>; node: Field<string>; sentinel: Field<string>; nettools: Field<string> };
   /**
    * `redis` / `sentinel`: the first port of each range. A range that is `auto` (or `ports: auto`,
    * both) reads as a stand-in first port, which is what `render` writes until `up` chooses free
@@ -192,6 +192,7 @@ export function readSpec(shaped: unknown, opts: ReadOptions): { spec: SpecRead; 
       redis: images.read('redis', 'string', DEFAULTS.images.redis),
       node: images.read('node', 'string', DEFAULTS.images.node),
       sentinel: images.read('sentinel', 'string', DEFAULTS.images.sentinel),
+      nettools: images.read('nettools', 'string', DEFAULTS.images.nettools),
     },
     ports: readPorts(root, ports),
     bind,
@@ -220,7 +221,7 @@ export function toSpec(read: SpecRead): Spec {
     project: read.project.value,
     network: read.network.value,
     timezone: read.timezone.value,
-    images: { redis: read.images.redis.value, node: read.images.node.value, sentinel: read.images.sentinel.value },
+    images: { redis: read.images.redis.value, node: read.images.node.value, sentinel: read.images.sentinel.value, nettools: read.images.nettools.value },
     ports: { redis: read.ports.redis.value, sentinel: read.ports.sentinel.value, auto: { ...read.ports.auto } },
     bind: read.bind.value,
     announce: read.announce.value,

@@ -24,7 +24,7 @@ export interface Spec {
   project: string;
   network: NetworkMode;
   timezone: string | null;
-  images: { redis: string; node: string; sentinel: string };
+  images: { redis: string; node: string; sentinel: string; nettools: string };
   /** First port of each range; `auto` ranges: a stand-in until `up` chooses free ports for them. */
   ports: { redis: number; sentinel: number; auto: { redis: boolean; sentinel: boolean } };
   bind: string;

@@ -25,6 +25,11 @@ export interface Topology {
     node: string;
     /** Tag of the bundled sentinel image that compose builds. */
     sentinel: string;
+    /**
+     * Image of the short-lived helper containers that cut network links for partition drills
+     * (needs iptables). Absent in a topology.json written before it existed: the default.
+     */
+    nettools?: string;
   };
   auth: AuthInfo;
   /** Address a client on the host uses to reach published ports (bridge) or nodes (host). */

@@ -3,6 +3,8 @@
  * --up against one it renders and starts for the purpose and always takes down again (also on
  * failure and Ctrl-C). Input is checked before anything runs, so bad input leaves nothing behind.
  */
+import { cutsLinks } from '../../drill/requirements.js';
+import { linksUnsupported } from '../../runtime/types.js';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as yamlParse } from 'yaml';
@@ -127,7 +129,9 @@ export const drillCommand = defineCommand({
       else throw err;
     }
     if (problems.length) throw new UsageError(problems);
-    return runDrillCommand(args, scenarios, ctx);
+    // Named one by one (not through `all`), partitions are refused where they cannot run.
+    const named = scenarios.filter((s) => wanted.includes(s.name));
+    return runDrillCommand(args, scenarios, ctx, named);
   },
 });
 
@@ -171,7 +175,22 @@ function listScenarios(available: Scenario[], ctx: CommandContext): number {
   return 0;
 }
 
-async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: CommandContext): Promise<number> {
+/** A UsageError when a named scenario cuts links and `runtime` cannot (see linksUnsupported). */
+function refusePartitions(named: Scenario[], runtime: Pick<Runtime, 'kind' | 'links' | 'topology'>): void {
+  const why = linksUnsupported(runtime);
+  const refused = named.filter(cutsLinks);
+  if (!why || !refused.length) return;
+  throw new UsageError(
+    refused.map((s) => ({
+      path: 'scenario',
+      value: s.name,
+      message: `cannot run with the ${runtime.kind} runtime and network: ${runtime.topology.network}: ${why}`,
+      fix: 'run it against a bridge-mode topology under Docker, or drop it from the command line',
+    })),
+  );
+}
+
+async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: CommandContext, named: Scenario[] = []): Promise<number> {
   const { runDrill } = await import('../../drill/engine.js');
   const { preflight } = await import('../../drill/preflight.js');
   const { renderTerminal } = await import('../../drill/report/terminal.js');
@@ -179,6 +198,7 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
   const { loadRendered, runtimeForExisting } = await import('../../runtime/open.js');
   const { acquireLock, describeReplaced } = await import('../../runtime/lock.js');
   const { readFaults } = await import('../../runtime/faults.js');
+  const { readPartition } = await import('../../runtime/compose/partition.js');
   const { bringUp, tearDown } = await import('../../runtime/bring-up/index.js');
   const outDir = path.resolve(ctx.cwd, args.out);
   const choice = args.runtime ?? 'auto';
@@ -191,6 +211,8 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
       progress(`${sig}: stopping after bringing back whatever is paused${startedHere ? ' and taking the topology down' : ''} (Ctrl-C again to quit at once)`),
     onQuit: () => {
       const paused = readFaults(outDir).map((f) => `${f.service} is still ${f.kind}`);
+      const cut = readPartition(outDir);
+      if (cut) paused.push(`${cut.sides[0].join(', ')} may still be cut off (run/partition.json)`);
       return startedHere
         ? `${[...paused, 'the topology is still up'].join(', ')}: \`sentinel-compose down --out ${args.out}\` takes it down.`
         : paused.length
@@ -213,11 +235,16 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
         startedBy: 'drill --up',
         signal,
         logger: { info: progress, warn: (l) => ctx.out.warn(l) },
-        check: (t) =>
+        check: (t) => {
           checkGroups(
             args.group,
             t.masters.map((m) => m.name),
-          ),
+          );
+          // Before anything starts: what the spec and --runtime already rule out.
+          if (t.network !== 'bridge' || choice === 'local') {
+            refusePartitions(named, { kind: choice === 'local' ? 'local' : 'docker', links: undefined, topology: t });
+          }
+        },
         // Already up (by `up`, or by another drill): drill it as it is and leave it running.
         adopt: async (rt) => {
           if ((await preflight(rt, outDir, args.out, progress, true)) === 'ready') return 'use';
@@ -230,6 +257,7 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
         },
       });
       ({ lock, runtime, dir } = up);
+      refusePartitions(named, runtime);
       if (!up.started && up.previous?.startedBy === 'drill --up') {
         // We hold the lock, so the drill --up that started it is gone: finish its job.
         progress(`${dir.topology.project} was left up in ${args.out} by a \`drill --up\` that did not finish: drilling it and taking it down afterwards`);
@@ -246,6 +274,7 @@ async function runDrillCommand(args: DrillArgs, scenarios: Scenario[], ctx: Comm
       lock = acquireLock(outDir, 'drill', args.out);
       if (lock.replaced) progress(describeReplaced(lock.replaced));
       runtime = (await runtimeForExisting(dir, choice === 'auto' ? undefined : choice)).runtime;
+      refusePartitions(named, runtime);
       await preflight(runtime, outDir, args.out, progress);
     }
     if (signal.aborted) return signalExitCode(String(signal.reason));

@@ -3,7 +3,7 @@
  * attached to a CI run: per run, write latency against time with the outage shaded and the
  * sentinel events and drill steps drawn as markers, then the numbers, verdicts and the timeline.
  */
-import { CHECK_TITLES } from '../checks.js';
+import { CHECK_TITLES, summarizeSeqs } from '../checks.js';
 import type { DrillReport, OpSample, RunReport } from '../types.js';
 import { countsText, expectationMark, figures, headline, timeline } from './story.js';
 
@@ -89,12 +89,13 @@ export function chartSvg(run: RunReport): string {
   const T = 120;
   const B = 40;
   const band = 16; // the "failed" strip above the plot
-  const times = [...writes, ...reads].flatMap((s) => [s.issuedAt, s.settledAt ?? s.issuedAt]).concat(marks.map((m) => m.t));
+  const side = run.partition?.masterSide?.samples ?? [];
+  const times = [...writes, ...reads, ...side].flatMap((s) => [s.issuedAt, s.settledAt ?? s.issuedAt]).concat(marks.map((m) => m.t));
   if (times.length === 0) return '<p class="muted">No load samples for this run.</p>';
   const x0 = Math.min(...times);
   const x1 = Math.max(...times, x0 + 1000);
   const lat = (s: OpSample) => (s.ok && s.settledAt !== null ? Math.max(0.05, s.settledAt - s.issuedAt) : null);
-  const maxLat = Math.max(1, ...writes.map((s) => lat(s) ?? 0), ...reads.map((s) => lat(s) ?? 0));
+  const maxLat = Math.max(1, ...writes.map((s) => lat(s) ?? 0), ...reads.map((s) => lat(s) ?? 0), ...side.map((s) => lat(s) ?? 0));
   const yMinExp = -1;
   const yMaxExp = Math.max(2, Math.ceil(Math.log10(maxLat * 1.2)));
   const plotTop = T + band + 6;
@@ -112,6 +113,21 @@ export function chartSvg(run: RunReport): string {
     parts.push(
       `<rect x="${f(X(w.startMs))}" y="${T}" width="${f(Math.max(1, xe - X(w.startMs)))}" height="${H - T - B}" fill="#dc2626" fill-opacity="0.10"><title>${esc(`write outage ${Math.round(w.durationMs)} ms (${Math.round(w.startMs)} .. ${w.endMs === null ? 'end' : Math.round(w.endMs)} ms)`)}</title></rect>`,
     );
+  }
+  // The partition: from the first rule to the heal.
+  const p = run.partition;
+  if (p) {
+    const xs = X(p.cutFrom);
+    const xe = X(p.healedAt ?? x1);
+    parts.push(
+      `<rect x="${f(xs)}" y="${T}" width="${f(Math.max(1, xe - xs))}" height="${H - T - B}" fill="#7c3aed" fill-opacity="0.07" stroke="#7c3aed" stroke-opacity="0.4" stroke-dasharray="2 3"><title>${esc(`partition: ${p.isolated.join(', ')} cut off from ${Math.round(p.cutFrom)} to ${p.healedAt === null ? 'the end' : Math.round(p.healedAt)} ms`)}</title></rect>`,
+    );
+    const ack = p.masterSide?.ackWindow;
+    if (ack) {
+      parts.push(
+        `<rect x="${f(X(ack.startMs))}" y="${H - B - 6}" width="${f(Math.max(1, X(ack.endMs) - X(ack.startMs)))}" height="6" fill="#ea580c"><title>${esc(`${p.masterSide!.service} acknowledged writes from ${Math.round(ack.startMs)} to ${Math.round(ack.endMs)} ms after the cut`)}</title></rect>`,
+      );
+    }
   }
   // Y grid and labels.
   for (let e = yMinExp; e <= yMaxExp; e++) {
@@ -162,12 +178,33 @@ export function chartSvg(run: RunReport): string {
   };
   parts.push(dots(reads, '#16a34a', 1.3, 0.45));
   parts.push(dots(writes, '#1d4ed8', 1.6, 0.8));
+  if (side.length) parts.push(dots(side, '#ea580c', 1.4, 0.7));
+  // Acknowledged writes the final master does not have: a red cross each, where it was acknowledged.
+  const lostSeqs = [
+    ...(p?.masterSide?.lost ?? []).map((q) => side.find((s) => s.seq === q)),
+    ...(run.writes?.check?.lost ?? []).map((q) => writes.find((s) => s.seq === q)),
+  ];
+  const lost = lostSeqs.filter((s): s is OpSample => s !== undefined && lat(s) !== null);
+  if (lost.length) {
+    const d = lost.map((s) => `M${f(X(s.issuedAt) - 3)},${f(Y(lat(s)!) - 3)}l6,6m0,-6l-6,6`).join('');
+    parts.push(`<path d="${d}" stroke="#dc2626" stroke-width="1.4"><title>${lost.length} acknowledged writes lost</title></path>`);
+  }
   const fails = writes.filter((s) => !s.ok);
   if (fails.length) {
     const d = fails.map((s) => `M${f(X(s.issuedAt))},${T + 2}v${band - 4}`).join('');
     parts.push(`<path d="${d}" stroke="${'#dc2626'}" stroke-width="1.2"><title>${fails.length} failed writes</title></path>`);
   }
   // Legend.
+  if (p) {
+    const px = L;
+    parts.push(
+      `<g class="ax"><rect x="${px}" y="${H - 15}" width="10" height="10" fill="#7c3aed" fill-opacity="0.2"/><text x="${px + 14}" y="${H - 6}">partition</text>` +
+        (side.length
+          ? `<circle cx="${px + 78}" cy="${H - 10}" r="3" fill="#ea580c"/><text x="${px + 86}" y="${H - 6}">write on the old master's side</text>`
+          : '') +
+        `<path d="M${px + 262},${H - 13}l6,6m0,-6l-6,6" stroke="#dc2626" stroke-width="1.4"/><text x="${px + 274}" y="${H - 6}">lost</text></g>`,
+    );
+  }
   const lx = W - R - 330;
   parts.push(
     `<g class="ax"><circle cx="${lx}" cy="${H - 10}" r="3" fill="#1d4ed8"/><text x="${lx + 8}" y="${H - 6}">write (ioredis via sentinels)</text>` +
@@ -186,6 +223,25 @@ function runSection(run: RunReport, i: number): string {
   if (run.reason) out.push(`<pre class="reason">${esc(run.reason)}</pre>`);
   if (run.status === 'skipped') return out.concat('</section>').join('\n');
   out.push(`<div class="chart">${chartSvg(run)}</div>`);
+  if (run.partition) {
+    const pr = run.partition;
+    const m = pr.masterSide;
+    out.push('<h3>Partition</h3><table class="kv"><tbody>');
+    out.push(`<tr><th>cut off</th><td>${esc(pr.isolated.join(', '))}</td></tr>`);
+    out.push(`<tr><th>healed at</th><td class="num">${pr.healedAt === null ? '-' : `${Math.round(pr.healedAt)} ms`}</td></tr>`);
+    out.push(`<tr><th>min-replicas-to-write</th><td class="num">${pr.minReplicasToWrite} (max-lag ${pr.minReplicasMaxLagMs / 1000} s)</td></tr>`);
+    if (m) {
+      out.push(
+        `<tr><th>old master acknowledged</th><td class="num">${m.ackWindow ? `${Math.round(m.ackWindow.startMs)} .. ${Math.round(m.ackWindow.endMs)} ms after the cut` : 'nothing after the cut'}</td></tr>`,
+      );
+      out.push(
+        `<tr><th>its client after the cut</th><td class="num">${m.issuedAfterCut} issued, ${m.ackedAfterCut} acknowledged, ${m.failedAfterCut} failed</td></tr>`,
+      );
+      out.push(`<tr><th>acknowledged writes lost</th><td class="num">${m.lost.length}${m.lost.length ? ` (seq ${esc(summarizeSeqs(m.lost))})` : ''}</td></tr>`);
+    }
+    out.push(`<tr><th>Sentinel client lost</th><td class="num">${pr.sentinelClientLost.length}</td></tr>`);
+    out.push(`</tbody></table><p>${esc(pr.note)}</p>`);
+  }
   const figs = figures(run);
   if (figs.length) {
     out.push('<h3>Measured</h3><table class="kv"><tbody>');

@@ -1,6 +1,6 @@
 /** The terminal summary: per run, a timeline like a sentinel log, the numbers, the verdicts. */
 import type { ChalkInstance } from 'chalk';
-import { CHECK_TITLES } from '../checks.js';
+import { CHECK_TITLES, summarizeSeqs } from '../checks.js';
 import type { DrillReport, RunReport } from '../types.js';
 import { countsText, expectationMark, figures, headline, timeline } from './story.js';
 
@@ -56,6 +56,22 @@ export function renderRun(run: RunReport, c: ChalkInstance): string {
     const w = Math.max(...figs.map((f) => f.label.length));
     const vw = Math.max(...figs.map((f) => f.value.length));
     for (const f of figs) lines.push(`    ${pad(f.label, w)}  ${c.bold(padStart(f.value, vw))}  ${c.dim(f.detail ?? '')}`.trimEnd());
+  }
+  const pr = run.partition;
+  if (pr) {
+    lines.push('');
+    lines.push(
+      c.bold('  partition') + c.dim(` (${pr.isolated.join(', ')} cut off; healed at ${pr.healedAt === null ? '-' : `${Math.round(pr.healedAt)} ms`})`),
+    );
+    const m = pr.masterSide;
+    if (m) {
+      lines.push(
+        `    old master acknowledged  ${c.bold(m.ackWindow ? `${Math.round(m.ackWindow.startMs)} .. ${Math.round(m.ackWindow.endMs)} ms` : 'nothing')} after the cut`,
+      );
+      lines.push(`    its client after the cut ${m.issuedAfterCut} issued, ${m.ackedAfterCut} acknowledged, ${m.failedAfterCut} failed`);
+      lines.push(`    acknowledged writes lost ${c.bold(String(m.lost.length))}${m.lost.length ? c.dim(` (seq ${summarizeSeqs(m.lost)})`) : ''}`);
+    }
+    lines.push(`    ${c.dim(pr.note)}`);
   }
   if (run.expectations.length) {
     lines.push('');

@@ -9,7 +9,8 @@
  * report.ts (the report, a pure function of the record).
  */
 import { healthyMissing, soleMaster } from '../../runtime/observe/index.js';
-import { drillKey } from '../load.js';
+import { linksUnsupported } from '../../runtime/types.js';
+import { directWriter, drillKey, type SteadyLoad } from '../load.js';
 import { DrillAborted } from '../options.js';
 import { unmetRequirement } from '../requirements.js';
 import { playStep } from '../steps/index.js';
@@ -39,9 +40,14 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
     clock.monotonic(),
     clock.now(),
   );
-  const report = () => buildRunReport(record, { names: book, blockedAfterMs: opts.blockedAfterMs });
+  const report = () =>
+    buildRunReport(record, {
+      names: book,
+      blockedAfterMs: opts.blockedAfterMs,
+      group: { minReplicasToWrite: group.minReplicasToWrite, minReplicasMaxLag: group.minReplicasMaxLag, quorum: group.quorum },
+    });
 
-  const unmet = unmetRequirement(scenario, group, sentinels.length);
+  const unmet = unmetRequirement(scenario, group, sentinels.length, linksUnsupported(runtime));
   if (unmet) {
     say(`skipped: ${unmet}`);
     record.skipped = unmet;
@@ -51,6 +57,7 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
   const run = new RunScope({ ...a, say }, record);
   const key = drillKey(a.runId, group.name, scenario.name);
   let load: ClientLoad | null = null;
+  let side: SteadyLoad | null = null;
   try {
     say(`waiting for ${group.name} to be ready`);
     const ready = await run.waitFor(`${group.name} ready`, (obs) => healthyMissing(obs, run.context()), opts.readyTimeoutMs);
@@ -59,6 +66,14 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
     say(`master is ${record.initialMaster}; starting the load (${opts.rate} writes/s${opts.readRate > 0 ? `, ${opts.readRate} reads/s` : ''})`);
     load = new ClientLoad(runtime, group.name, key, opts, clock);
     await load.start();
+    if (isolatesMaster(scenario)) {
+      // The application on the master's side of the cut: it keeps the connection it has.
+      const endpoint = runtime.endpoint(record.initialMaster);
+      side = directWriter(endpoint, { password: opts.password, commandTimeoutMs: opts.commandTimeoutMs }, `${key}:master-side`, opts.rate, clock);
+      await side.connect(10_000);
+      side.start();
+      say(`a second client writes to ${record.initialMaster} directly (${endpoint.host}:${endpoint.port}): it stays on the master's side of the cut`);
+    }
     await run.sleep(opts.baselineMs);
 
     try {
@@ -89,9 +104,45 @@ export async function runOne(a: RunArgs): Promise<RunReport> {
   }
 
   if (load) await finishLoad(load, run, key);
+  if (side) await finishSide(side, run, `${key}:master-side`);
+  await run.disposeLinks().catch((err: unknown) => say(`warning: could not remove the network helpers: ${err instanceof Error ? err.message : String(err)}`));
   record.events = a.recorder.between(record.eventsFrom, Infinity);
   record.endedAt = clock.monotonic();
   return report();
+}
+
+function isolatesMaster(s: Scenario): boolean {
+  return s.steps.some((x) => x.do === 'partition' && x.isolate.node === 'master');
+}
+
+/** Stops the master-side client and reads what of its writes the final master has. */
+async function finishSide(side: SteadyLoad, run: RunScope, key: string): Promise<void> {
+  const { record } = run;
+  await side.stop(record.stopped?.interrupted ? 200 : 2000);
+  side.close();
+  const entry: NonNullable<typeof record.masterSide> = {
+    service: record.initialMaster ?? '',
+    key,
+    load: { samples: side.samples, clientRestarts: side.clientRestarts },
+    stored: null,
+    checkedOn: null,
+  };
+  record.masterSide = entry;
+  if (run.deps.opts.signal?.aborted) return;
+  const master = record.latest ? soleMaster(record.latest) : null;
+  if (!master) {
+    entry.error = 'no single master to check the writes on';
+    return;
+  }
+  try {
+    const stored = await run.observer.nodeCommand(master, 'LRANGE', key, '0', '-1');
+    if (!Array.isArray(stored)) throw new Error(`LRANGE returned ${JSON.stringify(stored)}`);
+    entry.stored = stored.map(String);
+    entry.checkedOn = master;
+    await run.observer.nodeCommand(master, 'DEL', key).catch(() => undefined);
+  } catch (err) {
+    entry.error = err instanceof Error ? err.message : String(err);
+  }
 }
 
 /** Stops the load, lets in-flight operations settle, then checks the writes against the master. */

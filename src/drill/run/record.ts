@@ -76,8 +76,12 @@ export interface RunRecord {
   steps: RecordedStep[];
   stepsEndedAt: number | null;
   fault: FaultFact | null;
-  /** Data nodes the run paused or killed, in order. */
+  /** Data nodes the run paused, killed or cut off, in order. */
   faulted: string[];
+  /** The network partition the run made (monotonic times). */
+  partition?: { isolated: string[]; applying: number; at: number; healedAt: number | null };
+  /** The client that stayed with the isolated master (master-partition). */
+  masterSide?: { service: string; key: string; load: LoadRecord; stored: string[] | null; checkedOn: string | null; error?: string };
   heals: HealFact[];
   rejoins: RejoinFact[];
   /** The latest observation of the group (its `at` monotonic). */

@@ -11,10 +11,13 @@ import type { RawSample } from '../load.js';
 import { loadStats } from '../load-stats.js';
 import { measure, type RejoinTrack } from '../measure.js';
 import type { Expectation, ExpectationResult, Observation, OpSample, RunReport, StepRecord } from '../types.js';
+import { partitionReport, type PartitionSettings } from './partition-report.js';
 import { groupContext, latestHeals, runEvents, timeBase, type Names, type RunRecord } from './record.js';
 
 export interface ReportSettings {
   names: Names;
+  /** The group's settings partitions are judged by (absent: Redis's defaults, quorum a majority). */
+  group?: PartitionSettings & { quorum: number };
   /** A write slower than this counts as blocked (DrillOptions.blockedAfterMs). */
   blockedAfterMs: number;
 }
@@ -52,6 +55,8 @@ export function buildRunReport(r: RunRecord, settings: ReportSettings): RunRepor
   const writes: RunReport['writes'] = w && { stats: w.stats, check: r.writeCheck, samples: w.samples, clientRestarts: w.clientRestarts };
   const reads: RunReport['reads'] = r.reads && toLoad(r.reads);
 
+  const groupSettings = settings.group ?? { minReplicasToWrite: 0, minReplicasMaxLag: 10, quorum: Math.floor(r.sentinels.length / 2) + 1 };
+  const partition = partitionReport(r, t0, r.masterSide ? toOps(r.masterSide.load.samples, t0) : null, r.writeCheck?.lost ?? [], groupSettings);
   const interrupted = r.stopped?.interrupted === true;
   const measurements = r.initialMaster
     ? measure({
@@ -75,6 +80,8 @@ export function buildRunReport(r: RunRecord, settings: ReportSettings): RunRepor
             faulted: [...r.faulted],
             writes: writes && { stats: writes.stats, check: writes.check },
             stepsEndedAt: r.stepsEndedAt === null ? 0 : r.stepsEndedAt - t0,
+            ...(partition ? { partition } : {}),
+            quorum: groupSettings.quorum,
           }),
         );
   const reason = reasonOf(r);
@@ -97,6 +104,7 @@ export function buildRunReport(r: RunRecord, settings: ReportSettings): RunRepor
     measurements,
     expectations,
     final,
+    ...(partition ? { partition } : {}),
   };
 }
 

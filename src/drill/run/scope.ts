@@ -6,7 +6,7 @@
 import type { Clock } from '../../common/clock.js';
 import { TimeoutError } from '../../common/errors.js';
 import { sleepOrAbort } from '../../common/retry.js';
-import type { Runtime } from '../../runtime/types.js';
+import { linksUnsupported, type Runtime } from '../../runtime/types.js';
 import type { MasterGroup } from '../../topology/types.js';
 import type { AddressBook, Observer } from '../../runtime/observe/index.js';
 import type { GroupContext, RunEvent } from '../checks.js';
@@ -156,10 +156,54 @@ export class RunScope {
     }
   }
 
-  /** Brings back everything the run took down: the master first, then replicas, then sentinels. */
-  bringBackAll(): Promise<string[]> {
+  /** Cuts every link between `isolated` and every other service of the topology, both ways. */
+  async cut(isolated: string[]): Promise<void> {
+    const links = this.runtime.links;
+    if (!links) throw new Error(linksUnsupported(this.runtime) ?? 'this runtime cannot cut network links');
+    const others = [...this.runtime.topology.masters.flatMap((m) => m.nodes.map((n) => n.service)), ...this.record.sentinels].filter(
+      (s) => !isolated.includes(s),
+    );
+    this.usedLinks = true;
+    let applying = this.now();
+    await links.cut(isolated, others, { onApplying: () => (applying = this.now()) });
+    this.record.partition = { isolated: [...isolated], applying, at: this.now(), healedAt: null };
+  }
+
+  private usedLinks = false;
+
+  /** Heals the partition, if the run made one; the isolated data nodes count as brought back. */
+  async healPartition(): Promise<string[]> {
+    const links = this.runtime.links;
+    if (!links || !this.usedLinks) return [];
+    await links.heal();
+    const p = this.record.partition;
+    if (!p || p.healedAt !== null) return [];
+    p.healedAt = this.now();
+    for (const s of p.isolated) recordHeal(this.record, s, p.healedAt);
+    return p.isolated;
+  }
+
+  /** Removes the partition's helpers (after the heal; slow on some storage drivers, so at the end). */
+  async disposeLinks(): Promise<void> {
+    if (this.usedLinks) await this.runtime.links?.dispose();
+  }
+
+  /**
+   * Brings back everything the run took down: the partition first, then the master, replicas,
+   * sentinels. Both are tried even when one fails.
+   */
+  async bringBackAll(): Promise<string[]> {
     const master = this.initialMaster;
     const nodes = this.record.nodes;
-    return this.down.bringBackAll((s) => (s === master ? 0 : nodes.includes(s) ? 1 : 2));
+    let healed: string[] = [];
+    let error: Error | null = null;
+    try {
+      healed = await this.healPartition();
+    } catch (err) {
+      error = err instanceof Error ? err : new Error(String(err));
+    }
+    const back = await this.down.bringBackAll((s) => (s === master ? 0 : nodes.includes(s) ? 1 : 2));
+    if (error) throw error;
+    return [...healed, ...back];
   }
 }

@@ -5,13 +5,25 @@ import { manualFailover } from './manual-failover.js';
 import { masterKillRestart } from './master-kill-restart.js';
 import { masterPause } from './master-pause.js';
 import { noQuorum } from './no-quorum.js';
+import { masterPartition, replicaPartition, sentinelMinorityPartition } from './partitions.js';
 import { replicaPause } from './replica-pause.js';
 import { sentinelAndMasterPause } from './sentinel-and-master-pause.js';
 
 export { validateScenarios } from './validate.js';
 
 /** Built-in scenarios, in the order `drill all` runs them. */
-export const SCENARIOS: readonly Scenario[] = [masterPause, sentinelAndMasterPause, noQuorum, replicaPause, manualFailover, masterKillRestart];
+export const SCENARIOS: readonly Scenario[] = [
+  masterPause,
+  sentinelAndMasterPause,
+  noQuorum,
+  replicaPause,
+  manualFailover,
+  masterKillRestart,
+  // Docker with bridge networking only; skipped elsewhere under `all`, refused when named.
+  masterPartition,
+  sentinelMinorityPartition,
+  replicaPartition,
+];
 
 export const DEFAULT_SCENARIO = masterPause.name;
 

@@ -6,7 +6,7 @@ import { UsageError, type Problem } from '../../common/errors.js';
 import { closest } from '../../common/suggest.js';
 import { CHECKS, type Check, type Condition, type Duration, type Expectation, type Scenario, type Step, type Target } from '../types.js';
 
-const ACTIONS = ['pause', 'unpause', 'kill', 'restart', 'failover', 'wait', 'hold', 'heal'] as const;
+const ACTIONS = ['pause', 'unpause', 'kill', 'restart', 'failover', 'wait', 'hold', 'heal', 'partition'] as const;
 const CONDITIONS: readonly Condition[] = ['sdown', 'failed-over', 'healthy'];
 const NODES = ['master', 'replica', 'sentinels'] as const;
 const MARKS = ['fault', 'heal'] as const;
@@ -41,9 +41,9 @@ function unknownKeys(o: Obj, allowed: readonly string[], path: string, problems:
 function duration(v: unknown, path: string, problems: Problem[]): Duration | undefined {
   if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
   if (isObj(v)) {
-    unknownKeys(v, ['downAfter', 'failoverTimeout', 'ms'], path, problems);
-    const out: { downAfter?: number; failoverTimeout?: number; ms?: number } = {};
-    for (const k of ['downAfter', 'failoverTimeout', 'ms'] as const) {
+    unknownKeys(v, ['downAfter', 'failoverTimeout', 'replicaMaxLag', 'ms'], path, problems);
+    const out: { downAfter?: number; failoverTimeout?: number; replicaMaxLag?: number; ms?: number } = {};
+    for (const k of ['downAfter', 'failoverTimeout', 'replicaMaxLag', 'ms'] as const) {
       const x = v[k];
       if (x === undefined) continue;
       if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) problems.push({ path: `${path}.${k}`, message: 'must be a number >= 0', value: x });
@@ -79,10 +79,10 @@ function target(v: unknown, path: string, problems: Problem[]): Target | undefin
     return v.index === undefined ? { node: 'replica' } : { node: 'replica', index: v.index as number };
   }
   unknownKeys(v, ['node', 'count'], path, problems);
-  if (v.count === 'majority' || (Number.isInteger(v.count) && (v.count as number) >= 1)) {
-    return { node: 'sentinels', count: v.count as number | 'majority' };
+  if (v.count === 'majority' || v.count === 'minority' || (Number.isInteger(v.count) && (v.count as number) >= 1)) {
+    return { node: 'sentinels', count: v.count as number | 'majority' | 'minority' };
   }
-  problems.push({ path: `${path}.count`, message: 'must be an integer >= 1 or "majority"', value: v.count });
+  problems.push({ path: `${path}.count`, message: 'must be an integer >= 1, "majority" or "minority"', value: v.count });
   return undefined;
 }
 
@@ -106,6 +106,11 @@ function step(v: unknown, path: string, problems: Problem[]): Step | undefined {
       unknownKeys(v, ['do', 'target', 'mark'], path, problems);
       const t = target(v.target, `${path}.target`, problems);
       return t && { do: action, target: t, ...mark(v.mark, `${path}.mark`, problems) };
+    }
+    case 'partition': {
+      unknownKeys(v, ['do', 'isolate', 'mark'], path, problems);
+      const t = target(v.isolate, `${path}.isolate`, problems);
+      return t && { do: 'partition', isolate: t, ...mark(v.mark, `${path}.mark`, problems) };
     }
     case 'failover':
     case 'heal':
@@ -176,13 +181,17 @@ export function validateScenarios(doc: unknown, source: string, builtIn: readonl
       problems.push({ path: `${path}.summary`, message: 'must be a string', value: raw.summary });
     const requires: Scenario['requires'] = {};
     if (raw.requires !== undefined) {
-      if (!isObj(raw.requires)) problems.push({ path: `${path}.requires`, message: 'must be { replicas?, failoverPossible? }', value: raw.requires });
+      if (!isObj(raw.requires)) problems.push({ path: `${path}.requires`, message: 'must be { replicas?, failoverPossible?, links? }', value: raw.requires });
       else {
-        unknownKeys(raw.requires, ['replicas', 'failoverPossible'], `${path}.requires`, problems);
+        unknownKeys(raw.requires, ['replicas', 'failoverPossible', 'links'], `${path}.requires`, problems);
         const r = raw.requires;
         if (r.replicas !== undefined) {
           if (Number.isInteger(r.replicas) && (r.replicas as number) >= 0) requires.replicas = r.replicas as number;
           else problems.push({ path: `${path}.requires.replicas`, message: 'must be an integer >= 0', value: r.replicas });
+        }
+        if (r.links !== undefined) {
+          if (typeof r.links === 'boolean') requires.links = r.links;
+          else problems.push({ path: `${path}.requires.links`, message: 'must be true or false', value: r.links });
         }
         if (r.failoverPossible !== undefined) {
           if (typeof r.failoverPossible === 'boolean') requires.failoverPossible = r.failoverPossible;

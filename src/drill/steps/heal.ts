@@ -2,7 +2,7 @@
 import type { StepHandler } from './types.js';
 
 export const heal: StepHandler<'heal'> = {
-  label: () => 'heal everything paused or killed',
+  label: () => 'heal the partition and everything paused or killed',
   async run(_step, run, rec) {
     rec.services = await run.bringBackAll();
     run.say(`healed ${rec.services.join(', ') || 'nothing (nothing was down)'}`);

@@ -10,11 +10,12 @@ import { restart, unpause } from './bring-back.js';
 import { failover } from './failover.js';
 import { heal } from './heal.js';
 import { hold } from './hold.js';
+import { partition } from './partition.js';
 import { kill, pause } from './take-down.js';
 import type { StepHandler } from './types.js';
 import { wait } from './wait.js';
 
-export const STEP_HANDLERS: { [K in Step['do']]: StepHandler<K> } = { pause, kill, unpause, restart, failover, wait, hold, heal };
+export const STEP_HANDLERS: { [K in Step['do']]: StepHandler<K> } = { pause, kill, unpause, restart, failover, wait, hold, heal, partition };
 
 function handlerFor(step: Step): StepHandler<Step['do']> {
   // The map's type pairs each kind with its handler; TypeScript cannot follow that through an index.

@@ -5,7 +5,12 @@ import type { Target } from '../types.js';
 export function targetLabel(t: Target): string {
   if (t.node === 'master') return 'the master';
   if (t.node === 'replica') return `replica ${t.index ?? 1}`;
-  return t.count === 'majority' ? 'a majority of the sentinels' : `${t.count} sentinel(s)`;
+  return t.count === 'majority' ? 'a majority of the sentinels' : t.count === 'minority' ? 'a minority of the sentinels' : `${t.count} sentinel(s)`;
+}
+
+/** How many sentinels a count means out of `total`: a majority is ceil(n/2), a minority floor((n-1)/2). */
+export function sentinelCount(count: number | 'majority' | 'minority', total: number): number {
+  return count === 'majority' ? Math.ceil(total / 2) : count === 'minority' ? Math.floor((total - 1) / 2) : count;
 }
 
 export function resolveTarget(t: Target, r: Pick<RunRecord, 'group' | 'nodes' | 'sentinels' | 'initialMaster'>): string[] {
@@ -17,7 +22,7 @@ export function resolveTarget(t: Target, r: Pick<RunRecord, 'group' | 'nodes' | 
     if (!replica) throw new Error(`${r.group} has no replica ${t.index ?? 1} (it has ${replicas.length})`);
     return [replica];
   }
-  const n = t.count === 'majority' ? Math.ceil(r.sentinels.length / 2) : t.count;
+  const n = sentinelCount(t.count, r.sentinels.length);
   if (n > r.sentinels.length) throw new Error(`cannot take ${n} sentinels: the topology has ${r.sentinels.length}`);
   // From the last one down, so that redis-sentinel-1 (the one people look at first) keeps running.
   return r.sentinels.slice(r.sentinels.length - n).reverse();

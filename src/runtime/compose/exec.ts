@@ -19,6 +19,8 @@ export interface ExecOptions {
   env?: NodeJS.ProcessEnv;
   /** Aborting it stops the command (SIGTERM), e.g. when the user interrupts `up`. */
   signal?: AbortSignal;
+  /** Written to the command's stdin (otherwise stdin is closed). */
+  input?: string;
 }
 
 export function commandLine(cmd: string, args: string[]): string {
@@ -30,7 +32,7 @@ export async function run(cmd: string, args: string[], opts: ExecOptions = {}): 
     cwd: opts.cwd,
     reject: false,
     all: true,
-    stdin: 'ignore',
+    ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' as const }),
     timeout: opts.timeoutMs,
     env: opts.env,
     cancelSignal: opts.signal,

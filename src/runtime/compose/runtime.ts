@@ -15,10 +15,11 @@ import { assertPortFree, findPortHolder, PortInUseError } from '../ports.js';
 import { ownedAt } from '../owned.js';
 import { assertReachable } from '../reach.js';
 import { dataDir, ensureDataDir, ensureRunDir, runDir } from '../state.js';
-import type { Endpoint, FaultOptions, LogLine, Runtime, ServiceState, UpOptions } from '../types.js';
+import type { Endpoint, FaultOptions, LinkControl, LogLine, Runtime, ServiceState, UpOptions } from '../types.js';
 import type { ComposeTool } from './engine.js';
 import { commandLine, run, tryRun } from './exec.js';
 import { parseComposeLogLine } from './logs.js';
+import { clearPartitionRecord, ComposeLinks, partitionOwnerAlive, readPartition } from './partition.js';
 
 export interface ComposeRuntimeOptions {
   outDir: string;
@@ -57,6 +58,24 @@ export class ComposeRuntime implements Runtime {
     return this.opts.compose;
   }
 
+  /** Partitions: bridge networking only (host networking is this machine's own stack). */
+  get links(): (LinkControl & ComposeLinks) | undefined {
+    return this.topology.network === 'bridge' ? new ComposeLinks(this.outDir, this.topology) : undefined;
+  }
+
+  /**
+   * A partition a drill that died left in place (run/partition.json, its process gone): the
+   * containers `up -d` keeps would stay cut off from each other. Healed, and said so.
+   */
+  async healLeftoverPartition(progress: (m: string) => void): Promise<void> {
+    const record = readPartition(this.outDir);
+    if (!record || partitionOwnerAlive(record)) return;
+    progress(`healing the network partition a drill (pid ${record.by.pid}) left in place: ${record.sides[0].join(', ')} | ${record.sides[1].join(', ')}`);
+    const links = new ComposeLinks(this.outDir, this.topology);
+    await links.heal();
+    await links.dispose();
+  }
+
   async up(opts: UpOptions = {}): Promise<void> {
     const progress = opts.onProgress ?? (() => {});
     // Ports first: a taken port must not be found after minutes of building the image.
@@ -66,6 +85,7 @@ export class ComposeRuntime implements Runtime {
     // Docker makes each bind mount's data/<service>; data/ itself is made (and marked) here, so
     // that `down --volumes` knows it is the tool's.
     ensureDataDir(this.outDir);
+    await this.healLeftoverPartition(progress);
     await this.waitForFreshHealth();
     try {
       await this.composeRun(['up', '-d', '--remove-orphans'], `${this.opts.compose.command.join(' ')} up failed`, 10 * 60_000, opts.signal);
@@ -246,6 +266,9 @@ export class ComposeRuntime implements Runtime {
     const frozen = (await this.containers().catch(() => [] as ContainerInfo[])).filter((c) => c.status === 'paused' && this.nodes.has(c.service));
     if (frozen.length) await this.composeRun(['unpause', ...frozen.map((c) => c.service)], 'unpausing before down failed');
     clearFaults(this.outDir);
+    // The rules go with the containers' namespaces; the helpers and the record are ours to remove.
+    clearPartitionRecord(this.outDir);
+    await new ComposeLinks(this.outDir, this.topology).removeHelpers();
     await this.composeRun(['down', '--remove-orphans', '--timeout', '10', ...(opts.volumes ? ['--volumes'] : [])], 'compose down failed', 5 * 60_000);
     if (opts.volumes) await this.removeData();
   }

@@ -19,8 +19,18 @@ function problemsOf(fn: () => unknown): { path: string; message: string; fix?: s
 }
 
 describe('built-in scenarios', () => {
-  it('are the six the issue asks for, master-pause first and default', () => {
-    expect(names).toEqual(['master-pause', 'sentinel-and-master-pause', 'no-quorum', 'replica-pause', 'manual-failover', 'master-kill-restart']);
+  it('are the six the issue asks for, master-pause first and default, then the three partitions (issue 17)', () => {
+    expect(names).toEqual([
+      'master-pause',
+      'sentinel-and-master-pause',
+      'no-quorum',
+      'replica-pause',
+      'manual-failover',
+      'master-kill-restart',
+      'master-partition',
+      'sentinel-minority-partition',
+      'replica-partition',
+    ]);
     expect(DEFAULT_SCENARIO).toBe('master-pause');
   });
 
@@ -118,7 +128,7 @@ describe('validateScenarios', () => {
     expect(byPath['mine.yaml: scenarios[0].steps']).toBe('must be a non-empty list of steps');
     expect(byPath['mine.yaml: scenarios[1].steps[0].do']).toContain('(did you mean "pause"?)');
     expect(byPath['mine.yaml: scenarios[1].steps[1].until']).toContain('(did you mean "healthy"?)');
-    expect(byPath['mine.yaml: scenarios[1].steps[2].target.count']).toBe('must be an integer >= 1 or "majority"');
+    expect(byPath['mine.yaml: scenarios[1].steps[2].target.count']).toBe('must be an integer >= 1, "majority" or "minority"');
     expect(byPath['mine.yaml: scenarios[1].steps[3].for']).toContain('must be milliseconds');
     expect(byPath['mine.yaml: scenarios[1].expect[0].check']).toContain('(did you mean "one-master"?)');
     expect(byPath['mine.yaml: scenarios[1].extra']).toContain('unknown field');

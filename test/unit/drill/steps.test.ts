@@ -13,7 +13,7 @@ const group = {
 
 describe('steps', () => {
   it('every kind a scenario can name has a handler', () => {
-    expect(Object.keys(STEP_HANDLERS).sort()).toEqual(['failover', 'heal', 'hold', 'kill', 'pause', 'restart', 'unpause', 'wait']);
+    expect(Object.keys(STEP_HANDLERS).sort()).toEqual(['failover', 'heal', 'hold', 'kill', 'partition', 'pause', 'restart', 'unpause', 'wait']);
   });
 
   it('labels each step as the reports show it', () => {
@@ -27,7 +27,8 @@ describe('steps', () => {
       [{ do: 'failover', mark: 'fault' }, 'SENTINEL FAILOVER'],
       [{ do: 'wait', until: 'failed-over', timeout: { downAfter: 2, ms: 60_000 } }, 'wait until failed-over (up to 2 x down-after + 60000 ms)'],
       [{ do: 'hold', for: 2000 }, 'hold 2000 ms'],
-      [{ do: 'heal' }, 'heal everything paused or killed'],
+      [{ do: 'heal' }, 'heal the partition and everything paused or killed'],
+      [{ do: 'partition', isolate: { node: 'sentinels', count: 'minority' } }, 'cut off a minority of the sentinels'],
     ];
     for (const [step, label] of steps) expect(stepLabel(step)).toBe(label);
   });
