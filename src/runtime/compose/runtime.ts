@@ -3,8 +3,7 @@
  * `docker-compose` (v1.29) in the output directory, with the project name from the topology
  * (which render also writes to .env as COMPOSE_PROJECT_NAME; v1 rejects a top-level `name:`).
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ExternalToolError, InterruptedError, UsageError } from '../../common/errors.js';
@@ -14,7 +13,8 @@ import { clearFault, clearFaults, clearFaultsExcept, recordFault } from '../faul
 import { assertPortFree, findPortHolder, PortInUseError } from '../ports.js';
 import { ownedAt } from '../owned.js';
 import { assertReachable } from '../reach.js';
-import { dataDir, ensureDataDir, ensureRunDir, runDir } from '../state.js';
+import { dataDir, ensureDataDir } from '../state.js';
+import { ensureSentinelImage } from '../sentinel-image.js';
 import type { Endpoint, FaultOptions, LinkControl, LogLine, Runtime, ServiceState, UpOptions } from '../types.js';
 import type { ComposeTool } from './engine.js';
 import { commandLine, run, tryRun } from './exec.js';
@@ -115,39 +115,18 @@ export class ComposeRuntime implements Runtime {
     );
   }
 
-  /**
-   * The sentinel image is built when it is missing, when --build asks, and when it is not the
-   * image this folder's build context produced last time: the tag is shared by every folder, and
-   * a stale image would run an old sentinel. What was built is recorded in run/sentinel-image.json
-   * (a hash of sentinel-image/ and the image id).
-   */
+  /** See sentinel-image.ts: built when missing, asked for (--build) or stale. */
   private async buildSentinelImage(force: boolean, progress: (m: string) => void): Promise<void> {
     const image = this.topology.images.sentinel;
-    const hash = hashDir(path.join(this.outDir, SENTINEL_IMAGE_DIR));
-    const recordFile = path.join(runDir(this.outDir), 'sentinel-image.json');
-    const imageId = async () => {
-      const r = await tryRun('docker', ['image', 'inspect', '--format', '{{.Id}}', image]);
-      return r.ok ? r.out.stdout.trim() : null;
-    };
-    let record: { hash?: string; imageId?: string } = {};
-    try {
-      record = JSON.parse(readFileSync(recordFile, 'utf8')) as typeof record;
-    } catch {
-      /* never built from this folder */
-    }
-    const current = await imageId();
-    const why = force
-      ? '--build'
-      : !current
-        ? 'not built yet'
-        : record.hash !== hash || record.imageId !== current
-          ? 'its build context changed since it was built'
-          : null;
-    if (!why) return;
-    progress(`building the bundled sentinel image ${image} (${why})`);
-    await this.composeRun(['build'], `building the sentinel image ${image} failed`, 15 * 60_000);
-    ensureRunDir(this.outDir);
-    writeFileSync(recordFile, JSON.stringify({ hash, imageId: await imageId() }, null, 2) + '\n');
+    const dir = path.join(this.outDir, SENTINEL_IMAGE_DIR);
+    await ensureSentinelImage({
+      image,
+      outDir: this.outDir,
+      contextDir: dir,
+      force,
+      progress,
+      build: () => this.composeRun(['build'], `building the sentinel image ${image} failed`, 15 * 60_000),
+    });
   }
 
   /**
@@ -479,27 +458,6 @@ export function containersBeingCreated(output: string): string[] {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function hashDir(dir: string): string {
-  const h = createHash('sha256');
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir, { recursive: true, withFileTypes: false }).map(String).sort();
-  } catch {
-    return '';
-  }
-  for (const name of names) {
-    try {
-      h.update(name)
-        .update('\0')
-        .update(readFileSync(path.join(dir, name)))
-        .update('\0');
-    } catch {
-      /* a directory */
-    }
-  }
-  return h.digest('hex');
 }
 
 /** The address of Docker's "port taken" publish errors, from compose's output. */

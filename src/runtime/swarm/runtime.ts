@@ -9,8 +9,6 @@
  * right after the kill (before Swarm's 5 s restart delay runs out), and scaled back to 1 by
  * restart, on the same node and volume.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ExternalToolError, InterruptedError, UsageError } from '../../common/errors.js';
@@ -20,7 +18,7 @@ import { STACK_FILE, SWARM_SERVICE_LABEL } from '../../render/swarm.js';
 import { allNodes, type Topology, type TopologyNode } from '../../topology/types.js';
 import { run, tryRun, commandLine } from '../compose/exec.js';
 import { clearFault, clearFaults, clearFaultsExcept, recordFault } from '../faults.js';
-import { ensureRunDir, runDir } from '../state.js';
+import { ensureSentinelImage } from '../sentinel-image.js';
 import type { Endpoint, FaultOptions, LogLine, Runtime, ServiceState, UpOptions } from '../types.js';
 import { assertSwarmManager, checkImageReachesNodes, checkNodes, swarmNodes } from './engine.js';
 
@@ -149,29 +147,20 @@ export class SwarmRuntime implements Runtime {
     return r.ok ? failingServices(r.out.stdout, this.topology.project) : [];
   }
 
-  /** Single-node swarm: the image is built here from sentinel-image/, as the compose runtime does, when missing or stale. */
+  /** See sentinel-image.ts: built when missing, asked for (--build) or stale. */
   private async buildSentinelImage(force: boolean, progress: (m: string) => void): Promise<void> {
     const image = this.topology.images.sentinel;
     const dir = path.join(this.outDir, SENTINEL_IMAGE_DIR);
-    const hash = hashDir(dir);
-    const recordFile = path.join(runDir(this.outDir), 'sentinel-image.json');
-    const imageId = async () => {
-      const r = await tryRun('docker', ['image', 'inspect', '--format', '{{.Id}}', image]);
-      return r.ok ? r.out.stdout.trim() : null;
-    };
-    let record: { hash?: string; imageId?: string } = {};
-    try {
-      record = JSON.parse(readFileSync(recordFile, 'utf8')) as typeof record;
-    } catch {
-      /* never built from this folder */
-    }
-    const current = await imageId();
-    const why = force ? '--build' : !current ? 'not built yet' : record.hash !== hash || record.imageId !== current ? 'its build context changed' : null;
-    if (!why) return;
-    progress(`building the bundled sentinel image ${image} (${why})`);
-    await run('docker', ['build', '-t', image, dir], { summary: `building the sentinel image ${image} failed`, timeoutMs: 15 * 60_000 });
-    ensureRunDir(this.outDir);
-    writeFileSync(recordFile, JSON.stringify({ hash, imageId: await imageId() }, null, 2) + '\n');
+    await ensureSentinelImage({
+      image,
+      outDir: this.outDir,
+      contextDir: dir,
+      force,
+      progress,
+      build: async () => {
+        await run('docker', ['build', '-t', image, dir], { summary: `building the sentinel image ${image} failed`, timeoutMs: 15 * 60_000 });
+      },
+    });
   }
 
   async down(opts: { volumes?: boolean } = {}): Promise<void> {
@@ -427,25 +416,4 @@ export function parseStamped(raw: string, service: string, fallbackTime: number)
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function hashDir(dir: string): string {
-  const h = createHash('sha256');
-  let names: string[] = [];
-  try {
-    names = readdirSync(dir, { recursive: true, withFileTypes: false }).map(String).sort();
-  } catch {
-    return '';
-  }
-  for (const name of names) {
-    try {
-      h.update(name)
-        .update('\0')
-        .update(readFileSync(path.join(dir, name)))
-        .update('\0');
-    } catch {
-      /* a directory */
-    }
-  }
-  return h.digest('hex');
 }
