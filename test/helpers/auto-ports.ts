@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { findPortHolder } from '../../src/runtime/ports.js';
 import { allNodes, type Topology } from '../../src/topology/types.js';
 import { runCli } from './cli.js';
 
@@ -21,8 +22,27 @@ export async function expectStatusOnPorts(dir: string, ports: Map<string, number
   for (const n of s.snapshot.nodes) expect(n.address).toBe(`127.0.0.1:${ports.get(n.service)}`);
 }
 
-/** A listener on 127.0.0.1:`port` held by this test process, so the CLI finds the port taken. */
-export function holdPort(port: number): Promise<net.Server> {
+/**
+ * A listener on 127.0.0.1:`port` held by this test process, so the CLI finds the port taken. A
+ * port a node was just killed on can stay busy for a moment (CI saw EADDRINUSE once right after
+ * the node was gone): retried for a few seconds, then the error names what holds it.
+ */
+export async function holdPort(port: number, timeoutMs = 5000): Promise<net.Server> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await listenOnce(port);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > deadline) {
+        const holder = findPortHolder(port);
+        throw new Error(`cannot hold 127.0.0.1:${port}: ${holder ? `held by ${JSON.stringify(holder)}` : 'no holder found in /proc'}`, { cause: err });
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+function listenOnce(port: number): Promise<net.Server> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);
