@@ -8,6 +8,11 @@
  *
  * The swarm: if this engine is not in one, the test creates one (`docker swarm init
  * --advertise-addr 10.254.254.1`) and leaves it at the end; one that was active is kept.
+ * Joining and leaving a swarm rewrites the engine's iptables: a Compose topology starting at that
+ * moment has its published ports dead (reproduced: `docker swarm init` / `leave` every 6 s beside
+ * test/e2e/leftovers.test.ts makes its `drill --up` find the containers unreachable, and in CI a
+ * bridge drill saw a failover before its fault). So `npm test` runs this file on its own, after
+ * the other end-to-end files.
  * Runs inside the offline-docker namespace (`offline-docker exec npx vitest run
  * test/e2e/swarm.test.ts`), where 10.254.254.1 is the node's address. Timings are reported, never asserted.
  */
