@@ -52,3 +52,12 @@ export async function tryRun(cmd: string, args: string[], opts: ExecOptions = {}
   const code = (r as { code?: string }).code;
   return { ok: !r.failed, out, code: r.exitCode, notFound: code === 'ENOENT' };
 }
+
+/** Full ids of every container (running or not) carrying `label` (`key=value`). */
+export async function containerIdsByLabel(label: string, env?: ExecOptions['env']): Promise<string[]> {
+  const out = await run('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=${label}`], { summary: 'docker ps failed', ...(env ? { env } : {}) });
+  return out.stdout
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

@@ -17,7 +17,7 @@ import { allNodes, type Topology } from '../../topology/types.js';
 import { stillRunning, thisProcess } from '../local/process.js';
 import { ensureRunDir, runDir } from '../state.js';
 import type { LinkControl } from '../types.js';
-import { run, tryRun } from './exec.js';
+import { run, tryRun, containerIdsByLabel } from './exec.js';
 import { HEAL_SCRIPT, partitionRules, restoreInput, type PartitionMember } from './partition-rules.js';
 
 export const DEFAULT_NETTOOLS_IMAGE = 'nicolaka/netshoot:latest';
@@ -263,18 +263,8 @@ export class ComposeLinks implements LinkControl {
   }
 
   private async inspect(): Promise<Inspected[]> {
-    const ids = (
-      await run('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.topology.project}`], { summary: 'docker ps failed' })
-    ).stdout
-      .split('\n')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    const helpers = (
-      await run('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=${HELPER_LABEL}=${this.topology.project}`], { summary: 'docker ps failed' })
-    ).stdout
-      .split('\n')
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const ids = await containerIdsByLabel(`com.docker.compose.project=${this.topology.project}`);
+    const helpers = await containerIdsByLabel(`${HELPER_LABEL}=${this.topology.project}`);
     const all = [...new Set([...ids, ...helpers])];
     if (!all.length) return [];
     return JSON.parse((await run('docker', ['inspect', ...all], { summary: 'docker inspect failed' })).stdout) as Inspected[];

@@ -17,7 +17,7 @@ import { dataDir, ensureDataDir } from '../state.js';
 import { ensureSentinelImage } from '../sentinel-image.js';
 import type { Endpoint, FaultOptions, LinkControl, LogLine, Runtime, ServiceState, UpOptions } from '../types.js';
 import type { ComposeTool } from './engine.js';
-import { commandLine, run, tryRun } from './exec.js';
+import { commandLine, run, tryRun, containerIdsByLabel } from './exec.js';
 import { parseComposeLogLine } from './logs.js';
 import { clearPartitionRecord, ComposeLinks, partitionOwnerAlive, readPartition } from './partition.js';
 
@@ -391,12 +391,7 @@ export class ComposeRuntime implements Runtime {
 
   /** The project's containers, by label (works the same for v1 and v2). */
   private async containers(): Promise<ContainerInfo[]> {
-    const ids = (
-      await run('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=com.docker.compose.project=${this.topology.project}`], { summary: 'docker ps failed' })
-    ).stdout
-      .split('\n')
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const ids = await containerIdsByLabel(`com.docker.compose.project=${this.topology.project}`);
     if (!ids.length) return [];
     const out = await run('docker', ['inspect', ...ids], { summary: 'docker inspect failed' });
     return containersFromInspect(JSON.parse(out.stdout) as InspectedContainer[]);

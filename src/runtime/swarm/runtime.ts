@@ -16,7 +16,7 @@ import { SENTINEL_IMAGE_DIR } from '../../render/compose.js';
 import { swarmAddress } from '../../render/node-config.js';
 import { STACK_FILE, SWARM_SERVICE_LABEL } from '../../render/swarm.js';
 import { allNodes, type Topology, type TopologyNode } from '../../topology/types.js';
-import { run, tryRun, commandLine } from '../compose/exec.js';
+import { run, tryRun, commandLine, containerIdsByLabel } from '../compose/exec.js';
 import { clearFault, clearFaults, clearFaultsExcept, recordFault } from '../faults.js';
 import { ensureSentinelImage } from '../sentinel-image.js';
 import type { Endpoint, FaultOptions, LogLine, Runtime, ServiceState, UpOptions } from '../types.js';
@@ -351,12 +351,7 @@ export class SwarmRuntime implements Runtime {
     const out: TaskContainer[] = [];
     for (const [, service] of engines) {
       const env = this.engineEnv(service);
-      const ids = (
-        await run('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=${STACK_LABEL}=${this.topology.project}`], { summary: 'docker ps failed', env })
-      ).stdout
-        .split('\n')
-        .map((s) => s.trim())
-        .filter(Boolean);
+      const ids = await containerIdsByLabel(`${STACK_LABEL}=${this.topology.project}`, env);
       if (!ids.length) continue;
       const r = await tryRun('docker', ['inspect', ...ids], { env });
       // A container removed between ps and inspect: inspect still prints the others.
