@@ -12,6 +12,9 @@
  *   lost              acknowledged writes of that client missing on the final master
  *   past bound        of those, acknowledged later than max-lag + 2 s (must be 0 with min-replicas)
  *   sentinel lost     acknowledged writes of the Sentinel-aware client missing
+ *   rejoin            from the heal to the old master seen replicating the new one (a sentinel
+ *                     converted it: until then it answers the client on its side as master)
+ *   drill             the whole drill, baseline to checks
  *
  *   offline-docker exec npx tsx bench/partition.ts [--runs 10] [--impl bundled,redis]
  *                       [--min-replicas 0,1] [--max-lag 10] [--out FILE]
@@ -47,6 +50,8 @@ interface Sample {
   lostPastBound: number;
   sentinelLost: number;
   failoverMs: number | null;
+  rejoinMs: number | null;
+  drillMs: number;
 }
 
 async function sc(args: string[], cwd: string): Promise<string> {
@@ -93,6 +98,8 @@ for (const impl of impls) {
           lostPastBound: side?.lostPastBound.length ?? 0,
           sentinelLost: r.partition?.sentinelClientLost.length ?? 0,
           failoverMs: r.measurements?.switchMaster?.first ?? null,
+          rejoinMs: r.measurements?.rejoins.find((x) => x.service === side?.service)?.sinceHealMs ?? null,
+          drillMs: report.durationMs,
         };
         samples.push(s);
         process.stderr.write(`${impl} min-replicas ${m} run ${i + 1}/${runs}: ${JSON.stringify(s)}\n`);
@@ -133,6 +140,8 @@ for (const impl of impls) {
       lostPastBoundMax: max((s) => s.lostPastBound),
       sentinelLostMedian: med((s) => s.sentinelLost),
       failoverMsMedian: med((s) => s.failoverMs),
+      rejoinMsMedian: med((s) => s.rejoinMs),
+      drillMsMedian: med((s) => s.drillMs),
     };
     summary.push(row);
     rows.push([
@@ -146,12 +155,27 @@ for (const impl of impls) {
       row.lostPastBoundMax,
       row.sentinelLostMedian,
       row.failoverMsMedian,
+      row.rejoinMsMedian,
+      row.drillMsMedian,
     ]);
   }
 }
 printTable(
   `master-partition, bridge mode, 50 writes/s per client, down-after 1000 ms, min-replicas-max-lag ${maxLag} s (medians unless said)`,
-  ['sentinel', 'min-replicas', 'passed', 'acked after cut', 'ack window ms', 'lost', 'lost max', 'past bound max', 'sentinel-client lost', 'switch ms'],
+  [
+    'sentinel',
+    'min-replicas',
+    'passed',
+    'acked after cut',
+    'ack window ms',
+    'lost',
+    'lost max',
+    'past bound max',
+    'sentinel-client lost',
+    'switch ms',
+    'heal->rejoin ms',
+    'drill ms',
+  ],
   rows,
 );
 const json = { bench: 'partition', machine: machine(), runs, maxLag, summary, samples };

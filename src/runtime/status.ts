@@ -1,9 +1,11 @@
 /**
  * One look at a running topology as `status` reports it (and `status --json` prints it, and the
  * library's `status()` returns it): every node and sentinel, what keeps it from being healthy,
- * where the sentinels disagree, who holds the folder, and what a command left paused or killed.
+ * where the sentinels disagree, who holds the folder, and what a command left paused, killed or
+ * cut off.
  */
 import { timeOfDay } from '../common/clock.js';
+import { partitionOwnerAlive, readPartition } from './compose/partition.js';
 import { checkServices, describeLeftover, onPurpose, undoCommand, type Leftover } from './leftovers.js';
 import { holderAlive, readLock, type LockHolder } from './lock.js';
 import { disagreements, lookAt, missingForHealth, type Observer, type Snapshot } from './observe/index.js';
@@ -19,7 +21,18 @@ export interface StatusLook {
   /** The command working on the folder right now, if any. */
   busy: LockHolder | null;
   leftovers: Leftover[];
+  /** Links a partition drill cut (run/partition.json): healed by that drill, or by `up` once it is gone. */
+  partition: PartitionLook | null;
   notes: string[];
+}
+
+export interface PartitionLook {
+  isolated: string[];
+  from: string[];
+  since: string;
+  by: number;
+  /** The drill that cut the links still runs (and heals them when it ends). */
+  ownerAlive: boolean;
 }
 
 /** The object `status --json` prints. */
@@ -43,8 +56,14 @@ export async function lookAtStatus(dir: RenderedDir, runtime: Runtime, state: Ru
   const { paused, down } = await checkServices(runtime, dir.outDir, states);
   // When nothing runs at all, "not up" says it once.
   const leftovers = [...paused, ...(states.some((x) => x.state === 'running' || x.state === 'paused') ? down : [])];
-  const notes = statusNotes({ project: t.project, out: outLabel, holder, busy, startedBy: state?.startedBy, leftovers });
-  return { snapshot, problems, disagreements: dis, healthy: problems.length === 0, busy, leftovers, notes };
+  const cut = readPartition(dir.outDir);
+  const partition = cut
+    ? { isolated: cut.sides[0], from: cut.sides[1], since: new Date(cut.at).toISOString(), by: cut.by.pid, ownerAlive: partitionOwnerAlive(cut) }
+    : null;
+  // While its drill runs the cut is the drill's business; once the drill is gone nothing heals it.
+  if (partition && !partition.ownerAlive) problems.push(`${partition.isolated.join(', ')} cut off from ${partition.from.join(', ')} by a drill that is gone`);
+  const notes = statusNotes({ project: t.project, out: outLabel, holder, busy, startedBy: state?.startedBy, leftovers, partition });
+  return { snapshot, problems, disagreements: dis, healthy: problems.length === 0, busy, leftovers, partition, notes };
 }
 
 export function statusReport(dir: RenderedDir, runtime: Runtime, state: RunState | null, look: StatusLook): StatusReport {
@@ -58,6 +77,7 @@ export function statusNotes(a: {
   busy: LockHolder | null;
   startedBy?: string;
   leftovers: Leftover[];
+  partition?: PartitionLook | null;
 }): string[] {
   const up = `\`sentinel-compose up --out ${a.out}\``;
   const fix = (l: Leftover) => {
@@ -78,5 +98,12 @@ export function statusNotes(a: {
     );
   }
   for (const l of a.leftovers) notes.push(`${l.service} ${describeLeftover(l)}${fix(l)}`);
+  const p = a.partition;
+  if (p) {
+    notes.push(
+      `${p.isolated.join(', ')} ${p.isolated.length > 1 ? 'are' : 'is'} cut off from ${p.from.join(', ')} (iptables rules in run/partition.json, put in at ${timeOfDay(Date.parse(p.since))} by drill pid ${p.by})` +
+        (p.ownerAlive ? ': that drill heals the links when it ends' : `: that drill is gone; ${up} heals the links`),
+    );
+  }
   return notes;
 }

@@ -1,0 +1,27 @@
+/**
+ * master-partition with the pairings test/e2e/partition-drill.test.ts does not run, so that each
+ * sentinel implementation is drilled both with and without min-replicas-to-write 1 (max-lag 2 s):
+ * bundled sentinels without it (the loss shown as a warning naming the setting), redis-sentinel
+ * with it (no write acknowledged past Redis's bound lost). A file of its own so that vitest runs it
+ * beside the other; the case is test/helpers/partition.ts.
+ *
+ * Runs inside the offline-docker namespace (`offline-docker exec npx vitest run test/e2e/partition-min-replicas.test.ts`).
+ */
+import { afterEach, describe, it } from 'vitest';
+import { dockerUsable, skipNote } from '../helpers/docker.js';
+import { noBundle, partitionCase, partitionCaseTitle, type PartitionCase } from '../helpers/partition.js';
+import { removeDir } from '../helpers/procs.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) removeDir(d);
+});
+
+const cases: PartitionCase[] = [
+  { implementation: 'bundled', minReplicas: false, scenarios: ['master-partition'], skip: noBundle },
+  { implementation: 'redis', minReplicas: true, scenarios: ['master-partition'], skip: null },
+];
+
+describe.skipIf(!dockerUsable())(`master-partition with and without min-replicas-to-write, under Docker Compose${skipNote}`, () => {
+  for (const c of cases) it.skipIf(c.skip !== null)(partitionCaseTitle(c), () => partitionCase(c, dirs), 900_000);
+});
