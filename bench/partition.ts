@@ -10,11 +10,14 @@
  *   acked after cut   writes the old master acknowledged to the client on its side after the cut
  *   ack window        until the last of those (before the heal)
  *   lost              acknowledged writes of that client missing on the final master
- *   past bound        of those, acknowledged later than max-lag + 2 s (must be 0 with min-replicas)
+ *   past bound        of those, sent later than max-lag + 2 s (must be 0 with min-replicas)
+ *   acked late        writes sent later than max-lag + 2 s that the old master acknowledged
+ *                     (lost or not; must be 0 with min-replicas)
  *   sentinel lost     acknowledged writes of the Sentinel-aware client missing
  *   rejoin            from the heal to the old master seen replicating the new one (a sentinel
  *                     converted it: until then it answers the client on its side as master)
  *   drill             the whole drill, baseline to checks
+ *   load              the machine's 1-minute load average when the drill ended
  *
  *   offline-docker exec npx tsx bench/partition.ts [--runs 10] [--impl bundled,redis]
  *                       [--min-replicas 0,1] [--max-lag 10] [--out FILE]
@@ -24,7 +27,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { DrillReport, RunReport } from '../src/drill/types.js';
@@ -52,6 +55,8 @@ interface Sample {
   failoverMs: number | null;
   rejoinMs: number | null;
   drillMs: number;
+  ackedPastBound: number;
+  load1: number;
 }
 
 async function sc(args: string[], cwd: string): Promise<string> {
@@ -100,6 +105,8 @@ for (const impl of impls) {
           failoverMs: r.measurements?.switchMaster?.first ?? null,
           rejoinMs: r.measurements?.rejoins.find((x) => x.service === side?.service)?.sinceHealMs ?? null,
           drillMs: report.durationMs,
+          ackedPastBound: r.partition?.boundMs == null ? 0 : (side?.samples ?? []).filter((x) => x.ok && x.issuedAt > r.partition!.boundMs!).length,
+          load1: Math.round(os.loadavg()[0]! * 10) / 10,
         };
         samples.push(s);
         process.stderr.write(`${impl} min-replicas ${m} run ${i + 1}/${runs}: ${JSON.stringify(s)}\n`);
@@ -138,10 +145,12 @@ for (const impl of impls) {
       lostMedian: med((s) => s.lost),
       lostMax: max((s) => s.lost),
       lostPastBoundMax: max((s) => s.lostPastBound),
+      ackedPastBoundMax: max((s) => s.ackedPastBound),
       sentinelLostMedian: med((s) => s.sentinelLost),
       failoverMsMedian: med((s) => s.failoverMs),
       rejoinMsMedian: med((s) => s.rejoinMs),
       drillMsMedian: med((s) => s.drillMs),
+      load1Median: Math.round(median(g.map((s) => s.load1)) * 10) / 10,
     };
     summary.push(row);
     rows.push([
@@ -153,10 +162,12 @@ for (const impl of impls) {
       row.lostMedian,
       row.lostMax,
       row.lostPastBoundMax,
+      row.ackedPastBoundMax,
       row.sentinelLostMedian,
       row.failoverMsMedian,
       row.rejoinMsMedian,
       row.drillMsMedian,
+      row.load1Median,
     ]);
   }
 }
@@ -171,10 +182,12 @@ printTable(
     'lost',
     'lost max',
     'past bound max',
+    'acked late max',
     'sentinel-client lost',
     'switch ms',
     'heal->rejoin ms',
     'drill ms',
+    'load',
   ],
   rows,
 );

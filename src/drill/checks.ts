@@ -216,10 +216,10 @@ function partitionLoss(e: Expectation, input: JudgeInput): ExpectationResult {
       return result(
         e,
         false,
-        `${past.length} write(s) acknowledged more than ${p.boundMs} ms after the cut were lost (seq ${summarizeSeqs(past)}): min-replicas-to-write ${p.minReplicasToWrite} did not bound the loss`,
+        `${past.length} write(s) sent more than ${p.boundMs} ms after the cut were acknowledged and lost (seq ${summarizeSeqs(past)}): min-replicas-to-write ${p.minReplicasToWrite} did not bound the loss`,
       );
     }
-    return result(e, true, `${lost} acknowledged write(s) lost, all within ${p.boundMs} ms of the cut: ${p.note}`);
+    return result(e, true, `${lost} acknowledged write(s) lost, all sent within ${p.boundMs} ms of the cut: ${p.note}`);
   }
   return { check: e.check, severity: 'warn', passed: lost === 0, message: lost === 0 ? `no acknowledged write lost: ${p.note}` : p.note };
 }

@@ -273,7 +273,10 @@ export interface PartitionReport {
     ackWindow: { startMs: number; endMs: number } | null;
     /** Acknowledged writes missing on the final master (sequence numbers). */
     lost: number[];
-    /** Of those, acknowledged later than `boundMs`. */
+    /**
+     * Of those, sent later than `boundMs` after the cut: the master took each of them after the
+     * bound whatever the delays on the way back (a reply can reach a busy client seconds late).
+     */
     lostPastBound: number[];
     checkedOn: string | null;
     error?: string;

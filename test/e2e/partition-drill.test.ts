@@ -4,7 +4,7 @@
  * master-partition, sentinel-minority-partition and replica-partition with both sentinel
  * implementations:
  *   - bundled sentinels with min-replicas-to-write 1 (max-lag 2 s): the partitioned master stops
- *     acknowledging writes, and no write it acknowledged past Redis's bound is lost;
+ *     acknowledging writes: none sent past Redis's bound is acknowledged, so none of them is lost;
  *   - redis-sentinel without it: the loss is shown (a warning naming the setting), not hidden.
  * test/e2e/partition-min-replicas.test.ts runs master-partition with the other two pairings; the
  * case itself (and the HTML chart it checks) is test/helpers/partition.ts.

@@ -2,7 +2,7 @@
  * master-partition with the pairings test/e2e/partition-drill.test.ts does not run, so that each
  * sentinel implementation is drilled both with and without min-replicas-to-write 1 (max-lag 2 s):
  * bundled sentinels without it (the loss shown as a warning naming the setting), redis-sentinel
- * with it (no write acknowledged past Redis's bound lost). A file of its own so that vitest runs it
+ * with it (no write sent past Redis's bound acknowledged). A file of its own so that vitest runs it
  * beside the other; the case is test/helpers/partition.ts.
  *
  * Runs inside the offline-docker namespace (`offline-docker exec npx vitest run test/e2e/partition-min-replicas.test.ts`).

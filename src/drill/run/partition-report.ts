@@ -43,7 +43,9 @@ export function partitionReport(
     const acked = after.filter((x) => x.ok && x.settledAt !== null);
     const cmp = side.stored ? compareWrites(side.load.samples, side.stored) : { lost: [] as number[] };
     const bySeq = new Map(sideSamples.map((x) => [x.seq, x]));
-    const lostPastBound = boundMs === null ? [] : cmp.lost.filter((q) => (bySeq.get(q)?.settledAt ?? 0) > boundMs);
+    // By when the write was sent, not when its reply arrived: the master decided between the two,
+    // and on a starved machine the reply can come seconds after the master accepted it.
+    const lostPastBound = boundMs === null ? [] : cmp.lost.filter((q) => (bySeq.get(q)?.issuedAt ?? 0) > boundMs);
     masterSide = {
       service: side.service,
       key: side.key,
@@ -78,7 +80,7 @@ function noteFor(side: PartitionReport['masterSide'], s: PartitionSettings, sent
     return (
       `with min-replicas-to-write ${s.minReplicasToWrite} and min-replicas-max-lag ${s.minReplicasMaxLag} s, ${side.service} acknowledged writes for ${window} after the cut ` +
       `(${side.ackedAfterCut} writes), then refused them (NOREPLICAS); ${side.lost.length} acknowledged write(s) of the client on its side were lost, ` +
-      `${side.lostPastBound.length} of them past Redis's bound (max-lag + 2 s); the Sentinel client lost ${sentinelLost}`
+      `${side.lostPastBound.length} of them sent past Redis's bound (max-lag + 2 s); the Sentinel client lost ${sentinelLost}`
     );
   }
   return (

@@ -6,7 +6,9 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { ExternalToolError, InterruptedError, UsageError } from '../../common/errors.js';
+import { systemClock } from '../../common/clock.js';
+import { ExternalToolError, InterruptedError } from '../../common/errors.js';
+import { knownNode } from '../known-node.js';
 import { SENTINEL_IMAGE_DIR } from '../../render/compose.js';
 import { allNodes, hasAutoPort, type Topology, type TopologyNode } from '../../topology/types.js';
 import { clearFault, clearFaults, clearFaultsExcept, recordFault } from '../faults.js';
@@ -216,7 +218,7 @@ export class ComposeRuntime implements Runtime {
    */
   private async waitForFreshHealth(): Promise<void> {
     const deadline = Date.now() + 30_000;
-    while ((await this.containers()).some((c) => c.healthStale && c.status === 'running') && Date.now() < deadline) await sleep(250);
+    while ((await this.containers()).some((c) => c.healthStale && c.status === 'running') && Date.now() < deadline) await systemClock.sleep(250);
   }
 
   /**
@@ -231,7 +233,7 @@ export class ComposeRuntime implements Runtime {
     progress(`waiting for the engine to finish creating ${names.join(', ')} (compose was stopped while it did), to remove it`);
     const deadline = Date.now() + 60_000;
     for (const name of names) {
-      while (!(await tryRun('docker', ['container', 'inspect', '--format', '{{.Id}}', name])).ok && Date.now() < deadline) await sleep(250);
+      while (!(await tryRun('docker', ['container', 'inspect', '--format', '{{.Id}}', name])).ok && Date.now() < deadline) await systemClock.sleep(250);
     }
   }
 
@@ -324,7 +326,7 @@ export class ComposeRuntime implements Runtime {
     let next = it.next();
     try {
       for (;;) {
-        const r = streaming ? await next : await Promise.race([next, sleep(300).then(() => 'quiet' as const)]);
+        const r = streaming ? await next : await Promise.race([next, systemClock.sleep(300).then(() => 'quiet' as const)]);
         if (r === 'quiet') {
           streaming = true;
           yield* history.sort((a, b) => a.time - b.time);
@@ -357,17 +359,7 @@ export class ComposeRuntime implements Runtime {
   // ---------------------------------------------------------------------------------------------
 
   private service(service: string): string {
-    if (!this.nodes.has(service)) {
-      throw new UsageError([
-        {
-          path: 'service',
-          message: `no service named "${service}" in project ${this.topology.project}`,
-          value: service,
-          fix: `use one of: ${[...this.nodes.keys()].join(', ')}`,
-        },
-      ]);
-    }
-    return service;
+    return knownNode(this.nodes, service, `project ${this.topology.project}`).service;
   }
 
   private baseArgs(): string[] {
@@ -449,10 +441,6 @@ export function containersBeingCreated(output: string): string[] {
     if (v2) inFlight.set(v2[1]!, v2[2] === 'Creating' || v2[2] === 'Recreate');
   }
   return [...inFlight].filter(([, flying]) => flying).map(([name]) => name);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The address of Docker's "port taken" publish errors, from compose's output. */

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { ExternalToolError, InterruptedError, UsageError } from '../../common/errors.js';
+import { knownNode } from '../known-node.js';
 import { clearFault, clearFaults, clearFaultsExcept, recordFault } from '../faults.js';
 import { assertPortFree, canConnect, findPortHolder, PortInUseError, waitNotListening } from '../ports.js';
 import { allNodes, hasAutoPort, type Topology, type TopologyNode } from '../../topology/types.js';
@@ -231,18 +232,7 @@ export class LocalRuntime implements Runtime {
   // ---------------------------------------------------------------------------------------------
 
   private node(service: string): TopologyNode {
-    const node = this.nodes.get(service);
-    if (!node) {
-      throw new UsageError([
-        {
-          path: 'service',
-          message: `no service named "${service}" in project ${this.topology.project}`,
-          value: service,
-          fix: `use one of: ${[...this.nodes.keys()].join(', ')}`,
-        },
-      ]);
-    }
-    return node;
+    return knownNode(this.nodes, service, `project ${this.topology.project}`);
   }
 
   private serviceRunDir(service: string): string {

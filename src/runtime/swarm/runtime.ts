@@ -11,7 +11,9 @@
  */
 import path from 'node:path';
 import { execa } from 'execa';
+import { systemClock } from '../../common/clock.js';
 import { ExternalToolError, InterruptedError, UsageError } from '../../common/errors.js';
+import { knownNode } from '../known-node.js';
 import { SENTINEL_IMAGE_DIR } from '../../render/compose.js';
 import { swarmAddress } from '../../render/node-config.js';
 import { STACK_FILE, SWARM_SERVICE_LABEL } from '../../render/swarm.js';
@@ -130,7 +132,7 @@ export class SwarmRuntime implements Runtime {
       const now = `waiting for tasks of ${waiting.join(', ')}`;
       if (now !== said) progress(now);
       said = now;
-      await sleep(1000);
+      await systemClock.sleep(1000);
     }
   }
 
@@ -191,7 +193,7 @@ export class SwarmRuntime implements Runtime {
       const left = await this.containers().catch(() => [] as TaskContainer[]);
       const network = await tryRun('docker', ['network', 'inspect', `${this.topology.project}_${this.topology.swarm!.network}`]);
       if (!left.length && !network.ok) return;
-      await sleep(500);
+      await systemClock.sleep(500);
     }
   }
 
@@ -231,7 +233,7 @@ export class SwarmRuntime implements Runtime {
     while (Date.now() < deadline) {
       const now = (await this.containers()).find((x) => x.service === svc && x.status === 'running' && x.id !== c?.id);
       if (now) break;
-      await sleep(500);
+      await systemClock.sleep(500);
     }
     clearFault(this.outDir, svc);
   }
@@ -283,7 +285,7 @@ export class SwarmRuntime implements Runtime {
       return;
     }
     // Following: what came before the first quiet moment is sorted, then lines pass as they come.
-    await sleep(500);
+    await systemClock.sleep(500);
     yield* lines.splice(0).sort((a, b) => a.time - b.time);
     while (open > 0 && !opts.signal?.aborted) {
       if (!lines.length) await new Promise<void>((r) => (waker.wake = r));
@@ -300,17 +302,7 @@ export class SwarmRuntime implements Runtime {
   // ---------------------------------------------------------------------------------------------
 
   private service(service: string): string {
-    if (!this.nodes.has(service)) {
-      throw new UsageError([
-        {
-          path: 'service',
-          message: `no service named "${service}" in stack ${this.topology.project}`,
-          value: service,
-          fix: `use one of: ${[...this.nodes.keys()].join(', ')}`,
-        },
-      ]);
-    }
-    return service;
+    return knownNode(this.nodes, service, `stack ${this.topology.project}`).service;
   }
 
   /** The environment that points docker at the engine of the node `service` is pinned to. */
@@ -407,8 +399,4 @@ export function parseStamped(raw: string, service: string, fallbackTime: number)
   if (!m) return { service, time: fallbackTime, line: raw };
   const t = Date.parse(m[1]!);
   return { service, time: Number.isNaN(t) ? fallbackTime : t, line: m[2]! };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -71,12 +71,23 @@ describe('partition report', () => {
     expect(judgeLoss(p)).toMatchObject({ severity: 'fail', passed: true });
   });
 
-  it('with min-replicas-to-write: a write acknowledged and lost past the bound fails the check', () => {
+  it('with min-replicas-to-write: a write sent before the bound whose reply came after it is within the bound', () => {
+    // The master took it before the bound; a starved client read the reply 1.5 s later.
+    const side = samples((t) => t <= 3900).map((s) => (s.issuedAt === 3900 + 5000 ? { ...s, settledAt: s.issuedAt + 1500 } : s));
+    const p = report(side, (s) => s.issuedAt < 4900 || !s.ok, 1);
+    expect(p.masterSide!.ackWindow!.endMs).toBe(5400);
+    expect(p.masterSide!.lost).toContain(side.find((s) => s.issuedAt === 8900)!.seq);
+    expect(p.masterSide!.lostPastBound).toEqual([]);
+    expect(judgeLoss(p)).toMatchObject({ passed: true });
+  });
+
+  it('with min-replicas-to-write: a write sent past the bound, acknowledged and lost fails the check', () => {
     const side = samples((t) => t < 6000);
     const p = report(side, (s) => s.issuedAt < 4900 || !s.ok, 1);
     expect(p.masterSide!.lostPastBound.length).toBeGreaterThan(0);
     const r = judgeLoss(p);
     expect(r.passed).toBe(false);
     expect(r.message).toContain('did not bound the loss');
+    expect(r.message).toMatch(/^\d+ write\(s\) sent more than 4000 ms after the cut were acknowledged and lost \(seq /);
   });
 });
