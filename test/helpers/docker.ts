@@ -102,6 +102,8 @@ export interface BridgeSpecOptions {
   sentinelPassword?: boolean;
   /** Default 2. */
   replicas?: number;
+  /** masters[0].quorum; default: the spec's (a majority). */
+  quorum?: number;
 }
 
 /** A bridge-mode spec on free published ports, with drill-friendly (short) sentinel timings. */
@@ -115,7 +117,7 @@ export async function bridgeSpecYaml(o: BridgeSpecOptions): Promise<string> {
       `project: ${o.project}`,
       'network: bridge',
       ...(o.announce ? [`announce: ${o.announce}`] : []),
-      `masters: [{name: mymaster, replicas: ${replicas}}]`,
+      `masters: [{name: mymaster, replicas: ${replicas}${o.quorum ? `, quorum: ${o.quorum}` : ''}}]`,
       `sentinels: {implementation: ${o.implementation}, down-after-milliseconds: 1000, failover-timeout: 20000}`,
       `ports: {redis: ${redis}, sentinel: ${sentinel}}`,
       ...(auth.length ? [`auth: {${auth.join(', ')}}`] : []),

@@ -79,9 +79,9 @@ async function downContainersIfAny(dir: import('../../runtime/open.js').Rendered
   const { probeEngine } = await import('../../runtime/compose/engine.js');
   const probe = await probeEngine(5000);
   if (!probe.ok) return false;
-  const { tryRun } = await import('../../runtime/compose/exec.js');
-  const ps = await tryRun('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.project=${dir.topology.project}`]);
-  if (!ps.ok || !ps.out.stdout.trim()) return false;
+  const { containerIdsByLabel } = await import('../../runtime/compose/exec.js');
+  const ids = await containerIdsByLabel(`com.docker.compose.project=${dir.topology.project}`).catch(() => []);
+  if (!ids.length) return false;
   const { dockerRuntime } = await import('../../runtime/open.js');
   await (await dockerRuntime(dir, probe)).down();
   return true;

@@ -276,8 +276,7 @@ export class ComposeLinks implements LinkControl {
 
   /** Removes this project's helper containers (ours by label, whatever state they are in). */
   async removeHelpers(): Promise<void> {
-    const r = await tryRun('docker', ['ps', '-aq', '--filter', `label=${HELPER_LABEL}=${this.topology.project}`]);
-    const ids = r.out.stdout.split('\n').filter(Boolean);
+    const ids = await containerIdsByLabel(`${HELPER_LABEL}=${this.topology.project}`).catch(() => []);
     if (ids.length) await tryRun('docker', ['rm', '-f', ...ids], { timeoutMs: 60_000 });
   }
 }
