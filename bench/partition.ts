@@ -69,6 +69,7 @@ async function sc(args: string[], cwd: string): Promise<string> {
   }
 }
 
+const startedAt = new Date().toISOString();
 const samples: Sample[] = [];
 for (const impl of impls) {
   for (const m of minReplicas) {
@@ -191,6 +192,16 @@ printTable(
   ],
   rows,
 );
-const json = { bench: 'partition', machine: machine(), runs, maxLag, summary, samples };
+const json = {
+  benchmark: 'partition',
+  command: `offline-docker exec npx tsx bench/partition.ts ${process.argv.slice(2).join(' ')}`.trim(),
+  startedAt,
+  machine: machine(),
+  runs,
+  maxLag,
+  load1: { median: median(samples.map((s) => s.load1)), max: Math.max(...samples.map((s) => s.load1)) },
+  summary,
+  samples,
+};
 printJson(json);
 if (outFile) writeFileSync(outFile, JSON.stringify(json, null, 2) + '\n');

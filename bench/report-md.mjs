@@ -3,7 +3,7 @@
 //
 //   node bench/report-md.mjs bench/results/failover.json bench/results/sentinel-cost.json bench/results/cli.json
 //
-// Each file is recognised by its `benchmark` field (failover, sentinel-cost, cli).
+// Each file is recognised by its `benchmark` field (failover, sentinel-cost, cli, partition).
 import { readFileSync } from 'node:fs';
 
 const row = (cells) => `| ${cells.join(' | ')} |`;
@@ -19,7 +19,7 @@ function runInfo(j) {
       : Array.isArray(l?.during)
         ? `1-min load ${Math.min(...l.during.map((d) => d.start))}–${Math.max(...l.during.map((d) => d.end))}`
         : `1-min load ${j.machine.loadavg[0]}`;
-  return `Run ${j.startedAt} on ${j.machine.cpuModel}, ${j.machine.cores} cores, Node ${j.machine.node}; ${load}. Command: \`${j.command}\``;
+  return `Run ${j.startedAt ?? '(start not recorded)'} on ${j.machine.cpuModel}, ${j.machine.cores} cores, Node ${j.machine.node}; ${load}${j.command ? `. Command: \`${j.command}\`` : ''}`;
 }
 
 const LABELS = {
@@ -128,11 +128,60 @@ function cli(j) {
   ].join('\n');
 }
 
+const s1 = (ms) => (typeof ms === 'number' ? `${(ms / 1000).toFixed(1)} s` : '–');
+
+function partition(j) {
+  const loads = j.samples
+    .map((x) => x.load1)
+    .filter((x) => typeof x === 'number')
+    .sort((a, b) => a - b);
+  const withLoad = j.load1 || !loads.length ? j : { ...j, load1: { median: loads[Math.floor(loads.length / 2)], max: loads.at(-1) } };
+  return [
+    runInfo(withLoad),
+    '',
+    `**master-partition, min-replicas-max-lag ${j.maxLag} s** (medians over the runs unless said; ms since the cut)`,
+    '',
+    table(
+      [
+        'sentinel',
+        'min-replicas-to-write',
+        'passed',
+        'acked after cut',
+        'ack window',
+        'lost (median, max)',
+        'sent past bound and lost (max)',
+        'sent past bound and acked (max)',
+        'Sentinel client lost',
+        '+switch-master',
+        'heal → rejoin',
+        'drill',
+      ],
+      j.summary.map((r) => [
+        r.impl === 'redis' ? 'redis-sentinel' : r.impl,
+        r.minReplicasToWrite,
+        `${r.passed}/${r.runs}`,
+        n(r.ackedAfterCutMedian),
+        s1(r.ackWindowMsMedian),
+        `${n(r.lostMedian)}, ${n(r.lostMax)}`,
+        n(r.lostPastBoundMax),
+        n(r.ackedPastBoundMax),
+        n(r.sentinelLostMedian),
+        s1(r.failoverMsMedian),
+        s1(r.rejoinMsMedian),
+        s1(r.drillMsMedian),
+      ]),
+    ),
+  ].join('\n');
+}
+
 for (const file of process.argv.slice(2)) {
   const j = JSON.parse(readFileSync(file, 'utf8'));
-  const body = j.benchmark === 'failover' ? failover(j) : j.benchmark === 'sentinel-cost' ? cost(j) : j.benchmark === 'cli' ? cli(j) : null;
+  const kinds = { failover, 'sentinel-cost': cost, cli, partition };
+  // bench/partition.ts named the field `bench` before it recorded start and command.
+  const kind = j.benchmark ?? j.bench;
+  const body = Object.hasOwn(kinds, kind) ? kinds[kind](j) : null;
   if (body === null) {
-    process.stderr.write(`${file}: unknown benchmark ${JSON.stringify(j.benchmark)}\n`);
+    process.stderr.write(`${file}: unknown benchmark ${JSON.stringify(kind)}\n`);
     process.exitCode = 2;
     continue;
   }

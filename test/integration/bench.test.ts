@@ -38,6 +38,20 @@ function tempDirs(prefix: string): string[] {
 }
 
 describe.skipIf(!built)('bench scripts (smoke, tiny settings)', () => {
+  it('report-md.mjs: a table from every committed result, the partition one with both implementations', async () => {
+    const files = ['failover', 'sentinel-cost', 'cli', 'partition'].map((b) => path.join('bench', 'results', `${b}.json`));
+    const r = await run(process.execPath, [path.join('bench', 'report-md.mjs'), ...files]);
+    expect(r.code, r.stderr).toBe(0);
+    for (const f of files) expect(r.stdout).toContain(`<!-- from ${f} -->`);
+    const part = r.stdout.slice(r.stdout.indexOf('<!-- from bench/results/partition.json -->'));
+    expect(part).toContain('| sentinel | min-replicas-to-write | passed |');
+    expect(part).toMatch(/^\| bundled \| 0 \| \d+\/\d+ \|/m);
+    expect(part).toMatch(/^\| redis-sentinel \| 1 \| \d+\/\d+ \|/m);
+    const unknown = await run(process.execPath, [path.join('bench', 'report-md.mjs'), path.join('package.json')]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown benchmark');
+  });
+
   it('render.mjs: start-up, --help and render latency', async () => {
     const r = await run(process.execPath, ['bench/render.mjs', '--quick', '--masters', '1', '--runs', '1']);
     expect(r.code, r.stderr).toBe(0);
