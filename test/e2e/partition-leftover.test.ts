@@ -5,6 +5,8 @@
  *   - `status` names the cut, the drill that made it and `up` as the fix, and is not healthy;
  *   - `up` heals exactly those rules, removes the helpers, and the topology comes back healthy
  *     with the old master a replica of the new one;
+ *   - Ctrl-C (SIGINT) mid-partition: the drill heals its rules and removes its helpers before it
+ *     exits 130, and leaves running the topology it did not start;
  *   - the next drill heals what a dead drill left before it drills;
  *   - `down` leaves nothing: no container, no network, no helper, no record.
  * Whether the rules are there is read from the containers' own namespaces (`iptables -S` from a
@@ -60,7 +62,7 @@ async function status(cwd: string): Promise<{ code: number; report: StatusReport
 }
 
 describe.skipIf(!usable || !cliBuilt)(`a partition drill killed mid-partition, under Docker Compose${skipNote}${CLI_SKIP}`, () => {
-  it('leaves recorded rules that status names, that up heals (the old master rejoins as a replica), that the next drill heals, and down leaves nothing', async () => {
+  it('leaves recorded rules that status names, that up heals (the old master rejoins as a replica), that Ctrl-C heals, that the next drill heals, and down leaves nothing', async () => {
     const project = `scpartleft-${Math.random().toString(36).slice(2, 7)}`;
     const cwd = tempDir('sc-e2e-partleft-');
     dirs.push(cwd);
@@ -109,6 +111,18 @@ describe.skipIf(!usable || !cliBuilt)(`a partition drill killed mid-partition, u
     // The old master is back, as a replica (a sentinel converted it once it could reach it again).
     const oldMaster = after.report.snapshot.nodes.find((n) => n.service === 'redis-master')!;
     expect(oldMaster.role, after.text).toBe('replica');
+
+    // Ctrl-C in the middle of a partition: the drill heals exactly its rules before it exits, and
+    // leaves the topology (it did not start it) running.
+    const interrupted = startCli(DRILL, cwd);
+    await interrupted.waitFor(CUT, 300_000);
+    expect(chainIn(master)).toMatch(/-A SC-PARTITION .* -j DROP/);
+    interrupted.child.kill('SIGINT');
+    expect(await interrupted.exited, interrupted.stderr()).toBe(130);
+    expect(existsSync(recordFile)).toBe(false);
+    expect(helpersOf(project)).toEqual([]);
+    expect(chainIn(master)).toBe('');
+    expect(containersOf(project)).toHaveLength(5);
 
     // The next drill heals what a dead drill left before it drills; killed in turn, for down.
     const second = await killedWhileCut(cwd);
