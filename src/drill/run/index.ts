@@ -155,7 +155,7 @@ async function finishLoad(load: ClientLoad, run: RunScope, key: string): Promise
   record.writes = load.writes;
   record.reads = load.reads;
   if (!opts.signal?.aborted) {
-    const final = await run.observe().catch(() => record.latest);
+    const final = await run.observeSettled().catch(() => record.latest);
     record.writeCheck = await checkWrites(run.observer, final, key, load.writes.samples);
   }
 }

@@ -105,6 +105,20 @@ export class RunScope {
     return obs;
   }
 
+  /**
+   * The look the checks judge: when a node or sentinel did not answer, looks again a few times
+   * (about 2 s in all) before taking it as the picture. On a starved machine a live sentinel can
+   * miss the observer's 500 ms once; one that is really down misses every look.
+   */
+  async observeSettled(): Promise<Observation> {
+    let obs = await this.observe();
+    for (let i = 0; i < 4 && [...obs.nodes, ...obs.sentinels].some((x) => !x.reachable); i++) {
+      await this.sleep(500);
+      obs = await this.observe();
+    }
+    return obs;
+  }
+
   /** Observes until `missingOf` finds nothing missing; a TimeoutError listing it after `timeoutMs`. */
   async waitFor(what: string, missingOf: (obs: Observation) => string[], timeoutMs: number): Promise<Observation> {
     const deadline = this.now() + timeoutMs;
