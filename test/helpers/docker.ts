@@ -104,6 +104,8 @@ export interface BridgeSpecOptions {
   replicas?: number;
   /** masters[0].quorum; default: the spec's (a majority). */
   quorum?: number;
+  /** sentinels.down-after-milliseconds; default 1000 (drill-friendly). */
+  downAfter?: number;
 }
 
 /** A bridge-mode spec on free published ports, with drill-friendly (short) sentinel timings. */
@@ -118,7 +120,7 @@ export async function bridgeSpecYaml(o: BridgeSpecOptions): Promise<string> {
       'network: bridge',
       ...(o.announce ? [`announce: ${o.announce}`] : []),
       `masters: [{name: mymaster, replicas: ${replicas}${o.quorum ? `, quorum: ${o.quorum}` : ''}}]`,
-      `sentinels: {implementation: ${o.implementation}, down-after-milliseconds: 1000, failover-timeout: 20000}`,
+      `sentinels: {implementation: ${o.implementation}, down-after-milliseconds: ${o.downAfter ?? 1000}, failover-timeout: 20000}`,
       `ports: {redis: ${redis}, sentinel: ${sentinel}}`,
       ...(auth.length ? [`auth: {${auth.join(', ')}}`] : []),
     ].join('\n') + '\n'

@@ -23,6 +23,8 @@ export interface PartitionCase {
   scenarios: string[];
   /** Below a majority (1 of 3): the cut-off sentinel can start a failover that nobody elects. */
   quorum?: number;
+  /** sentinels.down-after-milliseconds (default 1000). */
+  downAfter?: number;
   skip: string | null;
 }
 
@@ -40,7 +42,12 @@ export async function partitionCase(c: PartitionCase, dirs: string[]): Promise<v
   const project = `scpart-${c.implementation}-${Math.random().toString(36).slice(2, 7)}`;
   const cwd = tempDir('sc-e2e-partition-');
   dirs.push(cwd);
-  const spec = await bridgeSpecYaml({ project, implementation: c.implementation, ...(c.quorum ? { quorum: c.quorum } : {}) });
+  const spec = await bridgeSpecYaml({
+    project,
+    implementation: c.implementation,
+    ...(c.quorum ? { quorum: c.quorum } : {}),
+    ...(c.downAfter ? { downAfter: c.downAfter } : {}),
+  });
   writeFileSync(path.join(cwd, 'sentinel-compose.yaml'), spec + (c.minReplicas ? 'redis: {min-replicas-to-write: 1, min-replicas-max-lag: 2}\n' : ''));
 
   const r = await runCli(['drill', ...c.scenarios, '--up', '--runtime', 'docker', '--json', '--report', 'reports'], cwd);
