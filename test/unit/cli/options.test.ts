@@ -4,7 +4,7 @@
  * value as typed and the fix, in --json too; never an internal error. Nothing runs: the values
  * are checked before a command starts, so these runs start nothing and write nothing.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -21,9 +21,18 @@ beforeEach(() => {
   vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true));
   vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true));
 });
-afterEach(() => vi.restoreAllMocks());
+// Each run gets an empty folder of its own; all of them go when the test ends.
+const made: string[] = [];
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
-const emptyDir = () => mkdtempSync(path.join(tmpdir(), 'sc-options-'));
+const emptyDir = () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'sc-options-'));
+  made.push(d);
+  return d;
+};
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string; cwd: string }> {
   stdout = '';
