@@ -87,6 +87,9 @@ describe('resources under hostile clients', () => {
 
   it(`${CONNECTIONS} connections opened and dropped in every way leave no client entry and no fd`, async () => {
     const base = await clientCounts();
+    // clientCounts' own connection may still hold its fd until the server sees the close.
+    await eventually(async () => (await clientCounts()).info === base.info);
+    await sleep(200);
     const fd0 = fdCount(pid);
     const rss0 = rssOf(pid);
     // Each way a peer can go away: before sending, mid-frame, after a protocol error, while
@@ -145,18 +148,21 @@ describe('resources under hostile clients', () => {
     // Half-closed sockets: the server ends its side when it sees our FIN.
     expect(await eventually(() => halfClosed.every((sk) => sk.readableEnded || sk.destroyed), 10_000)).toBe(true);
     for (const sk of halfClosed) sk.destroy();
-    expect(
-      await eventually(async () => {
-        const now = await clientCounts();
-        return now.info === base.info && now.list === base.list && fdCount(pid) <= fd0;
-      }, 15_000),
-    ).toBe(true);
-    const after = await clientCounts();
+    // The verdict is the last look inside the poll: a fresh look afterwards would count the fd of
+    // its own just-closed connection, which the server may not have let go of yet (CI saw 20 > 19).
+    let after = base;
+    let fds = Infinity;
+    await eventually(async () => {
+      after = await clientCounts();
+      await sleep(50);
+      fds = fdCount(pid);
+      return after.info === base.info && after.list === base.list && fds <= fd0;
+    }, 15_000);
     console.log(
-      `after ${CONNECTIONS} connections: clients ${JSON.stringify(after)} (was ${JSON.stringify(base)}), fds ${fdCount(pid)} (was ${fd0}), rss ${(rssOf(pid) / 1e6).toFixed(1)} MB (was ${(rss0 / 1e6).toFixed(1)} MB)`,
+      `after ${CONNECTIONS} connections: clients ${JSON.stringify(after)} (was ${JSON.stringify(base)}), fds ${fds} (was ${fd0}), rss ${(rssOf(pid) / 1e6).toFixed(1)} MB (was ${(rss0 / 1e6).toFixed(1)} MB)`,
     );
     expect(after).toEqual(base);
-    expect(fdCount(pid)).toBeLessThanOrEqual(fd0);
+    expect(fds).toBeLessThanOrEqual(fd0);
     // Garbage the collector has not returned yet, not a leak: 12000 connections end at about the
     // same RSS as 3000 (HARDENING_CONNECTIONS=12000 to see it).
     expect(rssOf(pid) - rss0).toBeLessThan(128 * 1024 * 1024);
