@@ -18,7 +18,7 @@ import { SRI } from './state/flags.js';
 import type { Instance } from './state/instance.js';
 import type { LinkFactory } from './state/link.js';
 import { persistState, type PersistBase } from './state/persist.js';
-import { SentinelState } from './state/sentinel-state.js';
+import { SentinelState, STALL_MS } from './state/sentinel-state.js';
 import { defaultTiming, type Timing } from './state/timing.js';
 import { sentinelTimer } from './timer.js';
 import { nextSdownDeadline } from './monitor/down.js';
@@ -122,10 +122,14 @@ export class SentinelCore implements SentinelCtx {
   }
 
   flushConfig(): boolean {
+    const from = this.clockNow();
     try {
       // The users as they are now (ACL SETUSER / DELUSER), as Redis writes them on every rewrite.
       const users = this.server?.getUsers() ?? this.opts.base.users;
       this.opts.persist(persistState(this, { ...this.opts.base, users }));
+      // The save is synchronous (fsync): a slow one freezes the process like any other stall.
+      const to = this.clockNow();
+      if (to - from > STALL_MS) this.state.lastStall = { from, to };
       this.log('notice', 'Sentinel new configuration saved on disk');
       return true;
     } catch (err) {

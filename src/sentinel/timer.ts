@@ -13,6 +13,7 @@ import { sendPeriodicCommands } from './monitor/periodic.js';
 import { ensureLinks } from './monitor/send.js';
 import { SRI } from './state/flags.js';
 import { FailoverState, type Instance } from './state/instance.js';
+import { STALL_MS } from './state/sentinel-state.js';
 
 function handleInstance(ctx: SentinelCtx, ri: Instance): void {
   // Monitoring half.
@@ -53,6 +54,7 @@ export function checkTiltCondition(ctx: SentinelCtx): void {
   const st = ctx.state;
   const now = ctx.now();
   const delta = now - st.previousTime;
+  if (delta > STALL_MS) st.lastStall = { from: st.previousTime, to: now };
   if (delta < 0 || delta > ctx.timing.tiltTrigger) {
     st.tilt = true;
     st.tiltStartTime = now;

@@ -38,12 +38,23 @@ export function voteLeader(ctx: SentinelCtx, master: Instance, reqEpoch: number,
   return { leader: master.leader, leaderEpoch: master.leaderEpoch };
 }
 
-/** The peers that look reachable (linked, not SDOWN) and have a smaller id than this sentinel. */
+/**
+ * The peers that look reachable (linked, not SDOWN) and have a smaller id than this sentinel.
+ *
+ * A peer marked SDOWN during or just after this sentinel's own stall still counts, for one ask
+ * period after the stall: its PINGs went unanswered because this process was frozen, not it. A
+ * failover starts with a config save, and when saves take longer than down-after (vfs storage
+ * under load: 1.0 - 1.3 s) every sentinel comes out of its own save seeing every peer SDOWN;
+ * without this each then stopped waiting for the smallest id and voted for itself (a split vote,
+ * and the next try 2 x failover-timeout later: the 42 s failovers of the partition benchmark).
+ */
 export function smallerReachablePeers(ctx: SentinelCtx, master: Instance): Instance[] {
   const me = ctx.state.myid.toLowerCase();
+  const stall = ctx.state.lastStall;
+  const unheardOnlyByMe = (s: Instance) => stall !== null && s.sDownSinceTime >= stall.from && ctx.now() - stall.to < ctx.timing.askPeriod;
   const out: Instance[] = [];
   for (const s of master.sentinels.values()) {
-    if (s.runid === null || s.link.disconnected || s.flags & SRI.S_DOWN) continue;
+    if (s.runid === null || s.link.disconnected || (s.flags & SRI.S_DOWN && !unheardOnlyByMe(s))) continue;
     if (s.runid.toLowerCase() < me) out.push(s);
   }
   return out;

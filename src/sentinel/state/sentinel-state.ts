@@ -14,6 +14,9 @@ export interface ScriptJob {
   kill?: () => void;
 }
 
+/** A freeze of this process long enough to matter to the candidate ordering (ticks are ~100 ms). */
+export const STALL_MS = 250;
+
 export class SentinelState {
   /** 40 hex characters; '' until generated or loaded. */
   myid = '';
@@ -23,6 +26,12 @@ export class SentinelState {
   tilt = false;
   tiltStartTime = 0;
   previousTime: number;
+  /**
+   * The last time this process itself was frozen (a blocking config save, or a gap between ticks)
+   * for longer than STALL_MS: peers it marked SDOWN then had only gone unheard because it was not
+   * listening. See smallerReachablePeers.
+   */
+  lastStall: { from: number; to: number } | null = null;
   runningScripts = 0;
   scriptsQueue: ScriptJob[] = [];
   announceIp: string | null = null;
