@@ -22,6 +22,7 @@ import type { DrillReport } from '../../src/drill/types.js';
 import { runCli } from '../helpers/cli-inproc.js';
 import { bridgeSpecYaml, containersOf, dockerUsable, LAN_ADDRESS, lanAddressHere, networksOf, skipNote, type BridgeSpecOptions } from '../helpers/docker.js';
 import { removeDir, repoRoot, tempDir } from '../helpers/procs.js';
+import { runsSummary } from '../helpers/report-text.js';
 
 const usable = dockerUsable();
 const bundleBuilt = existsSync(path.join(repoRoot, 'dist', 'sentinel.bundle.mjs'));
@@ -58,14 +59,7 @@ describe.skipIf(!usable)(`drill under Docker Compose, bridge networking${skipNot
 
         const r = await runCli(['drill', ...SCENARIOS, '--up', '--runtime', 'docker', '--json'], cwd);
         const report = JSON.parse(r.stdout) as DrillReport;
-        const summary = report.runs.map(
-          (run) =>
-            `${run.scenario}: ${run.status}${run.reason ? ` (${run.reason})` : ''}\n${run.expectations
-              .filter((e) => !e.passed)
-              .map((e) => `  ${e.check}: ${e.message}`)
-              .join('\n')}`,
-        );
-        expect(r.code, `${summary.join('\n')}\n${r.stderr.slice(-3000)}`).toBe(0);
+        expect(r.code, `${runsSummary(report)}\n${r.stderr.slice(-3000)}`).toBe(0);
         expect(report).toMatchObject({ runtime: 'docker', network: 'bridge', sentinelImplementation: c.spec.implementation, passed: true });
         expect(report.runs.map((run) => [run.scenario, run.status])).toEqual(SCENARIOS.map((s) => [s, 'passed']));
         for (const run of report.runs) {

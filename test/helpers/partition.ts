@@ -13,6 +13,7 @@ import type { DrillReport } from '../../src/drill/types.js';
 import { runCli } from './cli-inproc.js';
 import { bridgeSpecYaml, containersOf, networksOf } from './docker.js';
 import { repoRoot, tempDir } from './procs.js';
+import { runsSummary } from './report-text.js';
 
 export const PARTITION_SCENARIOS = ['master-partition', 'sentinel-minority-partition', 'replica-partition'];
 export const noBundle = existsSync(path.join(repoRoot, 'dist', 'sentinel.bundle.mjs')) ? null : 'dist/sentinel.bundle.mjs not built';
@@ -59,14 +60,7 @@ export async function partitionCase(c: PartitionCase, dirs: string[]): Promise<v
     const late = side.samples.filter((x) => side.lostPastBound.includes(x.seq));
     return `\n  lost past the bound (cut from ${run.partition!.cutFrom} ms, healed at ${run.partition!.healedAt} ms): ${JSON.stringify(late)}`;
   };
-  const summary = report.runs.map(
-    (run) =>
-      `${run.scenario}: ${run.status}${run.reason ? ` (${run.reason})` : ''}\n${run.expectations
-        .filter((e) => !e.passed)
-        .map((e) => `  ${e.check}: ${e.message}`)
-        .join('\n')}${lateWrites(run)}`,
-  );
-  expect(r.code, `${summary.join('\n')}\n${r.stderr.slice(-3000)}`).toBe(0);
+  expect(r.code, `${runsSummary(report, lateWrites)}\n${r.stderr.slice(-3000)}`).toBe(0);
   expect(report.runs.map((run) => [run.scenario, run.status])).toEqual(c.scenarios.map((s) => [s, 'passed']));
 
   const mp = report.runs.find((run) => run.scenario === 'master-partition')!;
