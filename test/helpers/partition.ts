@@ -67,14 +67,21 @@ export async function partitionCase(c: PartitionCase, dirs: string[]): Promise<v
   const side = mp.partition!.masterSide!;
   expect(mp.partition!.isolated).toEqual(['redis-master']);
   expect(mp.measurements!.rejoins.find((x) => x.service === 'redis-master')?.as).toBe('replica');
-  // The client on the master's side kept writing to it after the cut, and it answered.
+  // The client on the master's side kept writing to it after the cut. Without the setting the
+  // master answers until it is converted; with it (max-lag 2 s) it may refuse from the cut on, when
+  // its replicas' last acks were already near the lag on a loaded machine (CI saw 0 acknowledged).
   expect(side.issuedAfterCut).toBeGreaterThan(0);
-  expect(side.ackedAfterCut).toBeGreaterThan(0);
+  const outcomes = new Map<string, number>();
+  for (const x of side.samples.filter((x) => x.issuedAt >= mp.partition!.cutFrom)) {
+    const k = x.ok ? 'ok' : (x.error ?? 'failed').slice(0, 60);
+    outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
+  }
+  if (!c.minReplicas) expect(side.ackedAfterCut, JSON.stringify([...outcomes])).toBeGreaterThan(0);
   const loss = mp.expectations.find((e) => e.check === 'partition-loss')!;
   if (c.minReplicas) {
     // NOREPLICAS once the replicas' acks were older than max-lag: no write sent past the bound
     // was acknowledged (so none of them could be lost).
-    expect(side.failedAfterCut).toBeGreaterThan(0);
+    expect(side.failedAfterCut, JSON.stringify([...outcomes])).toBeGreaterThan(0);
     expect(side.lostPastBound).toEqual([]);
     expect(loss).toMatchObject({ severity: 'fail', passed: true });
     expect(side.samples.filter((s) => s.ok && s.issuedAt > mp.partition!.boundMs!).map((s) => s.seq)).toEqual([]);
@@ -106,9 +113,11 @@ export async function partitionCase(c: PartitionCase, dirs: string[]): Promise<v
   // acknowledgement window marked, a cross for each acknowledged write lost.
   const html = readFileSync(path.join(cwd, 'reports', 'report.html'), 'utf8');
   expect(html).toContain(`partition: redis-master cut off from ${Math.round(mp.partition!.cutFrom)} to ${Math.round(mp.partition!.healedAt!)} ms`);
-  expect(html).toContain(
-    `redis-master acknowledged writes from ${Math.round(side.ackWindow!.startMs)} to ${Math.round(side.ackWindow!.endMs)} ms after the cut`,
-  );
+  if (side.ackWindow)
+    expect(html).toContain(
+      `redis-master acknowledged writes from ${Math.round(side.ackWindow.startMs)} to ${Math.round(side.ackWindow.endMs)} ms after the cut`,
+    );
+  else expect(html).toContain('nothing after the cut');
   const crosses = side.lost.length + (mp.writes?.check?.lost.length ?? 0);
   if (crosses) expect(html).toContain(`<title>${crosses} acknowledged writes lost</title>`);
   else expect(html).not.toContain('acknowledged writes lost</title>');
