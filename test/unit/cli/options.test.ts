@@ -4,14 +4,13 @@
  * value as typed and the fix, in --json too; never an internal error. Nothing runs: the values
  * are checked before a command starts, so these runs start nothing and write nothing.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { readdirSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { checkArgs, type OptionDef } from '../../../src/cli/check-args.js';
 import { commands } from '../../../src/cli/commands/index.js';
 import { main } from '../../../src/cli/main.js';
 import { specSchema, deref } from '../../../src/topology/schema.js';
+import { stopAll, tempDir } from '../../helpers/procs.js';
 
 let stdout = '';
 let stderr = '';
@@ -21,18 +20,13 @@ beforeEach(() => {
   vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true));
   vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true));
 });
-// Each run gets an empty folder of its own; all of them go when the test ends.
-const made: string[] = [];
-afterEach(() => {
+// Each run gets an empty folder of its own (tempDir); stopAll removes them when the test ends.
+afterEach(async () => {
   vi.restoreAllMocks();
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+  await stopAll();
 });
 
-const emptyDir = () => {
-  const d = mkdtempSync(path.join(tmpdir(), 'sc-options-'));
-  made.push(d);
-  return d;
-};
+const emptyDir = () => tempDir('sc-options-');
 
 async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string; cwd: string }> {
   stdout = '';

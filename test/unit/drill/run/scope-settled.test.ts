@@ -4,10 +4,8 @@
  * taken; one that never answers is judged as it is.
  */
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../../../src/common/clock.js';
-import { newRecord } from '../../../../src/drill/run/record.js';
-import { RunScope, type RunDeps } from '../../../../src/drill/run/scope.js';
-import type { Observation, Scenario } from '../../../../src/drill/types.js';
+import type { Observation } from '../../../../src/drill/types.js';
+import { fakeScope } from './fake-scope.js';
 
 const obs = (sentinelUp: boolean, at: number): Observation => ({
   at,
@@ -15,18 +13,7 @@ const obs = (sentinelUp: boolean, at: number): Observation => ({
   sentinels: [{ service: 'redis-sentinel-1', address: '127.0.0.1:26379', reachable: sentinelUp } as Observation['sentinels'][number]],
 });
 
-function scope(answers: boolean[]): { run: RunScope; looks: () => number; slept: number[] } {
-  let t = 0;
-  const slept: number[] = [];
-  let looks = 0;
-  const clock: Clock = { now: () => t, monotonic: () => t, sleep: async (ms) => void (slept.push(ms), (t += ms)) };
-  const observer = {
-    observe: async () => obs(answers[Math.min(looks++, answers.length - 1)]!, t),
-  };
-  const deps = { runtime: {}, group: {}, opts: {}, clock, book: {}, observer, recorder: {}, say: () => {} } as unknown as RunDeps;
-  const record = newRecord({ name: 'x' } as Scenario, 'mymaster', ['redis-master'], ['redis-sentinel-1'], 0, 0);
-  return { run: new RunScope(deps, record), looks: () => looks, slept };
-}
+const scope = (answers: boolean[]) => fakeScope((t, n) => obs(answers[Math.min(n, answers.length - 1)]!, t), ['redis-master'], ['redis-sentinel-1']);
 
 describe('RunScope.observeSettled', () => {
   it('everyone answered: one look', async () => {

@@ -5,29 +5,22 @@
  * further.
  */
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../../../src/common/clock.js';
 import { TimeoutError } from '../../../../src/common/errors.js';
-import { newRecord } from '../../../../src/drill/run/record.js';
-import { RunScope, TILT_ALLOWANCE_MS, type RunDeps } from '../../../../src/drill/run/scope.js';
-import type { Observation, Scenario } from '../../../../src/drill/types.js';
+import { TILT_ALLOWANCE_MS, type RunScope } from '../../../../src/drill/run/scope.js';
+import type { Observation } from '../../../../src/drill/types.js';
+import { fakeScope } from './fake-scope.js';
 
 /** `tiltAt(t)`: whether redis-sentinel-1 reports TILT at time t (ms since the wait began). */
-function scope(tiltAt: (t: number) => boolean): { run: RunScope; said: string[] } {
-  let t = 0;
-  const said: string[] = [];
-  const clock: Clock = { now: () => t, monotonic: () => t, sleep: async (ms) => void (t += ms) };
-  const observer = {
-    observe: async (): Promise<Observation> => ({
+const scope = (tiltAt: (t: number) => boolean) =>
+  fakeScope(
+    (t) => ({
       at: t,
       nodes: [],
       sentinels: [{ service: 'redis-sentinel-1', address: '127.0.0.1:26379', reachable: true, tilt: tiltAt(t) } as Observation['sentinels'][number]],
     }),
-  };
-  const runtime = { ps: async () => [] };
-  const deps = { runtime, group: {}, opts: { pollMs: 200 }, clock, book: {}, observer, recorder: {}, say: (l: string) => said.push(l) } as unknown as RunDeps;
-  const record = newRecord({ name: 'x' } as Scenario, 'mymaster', [], ['redis-sentinel-1'], 0, 0);
-  return { run: new RunScope(deps, record), said };
-}
+    [],
+    ['redis-sentinel-1'],
+  );
 
 /** Missing: a sentinel in TILT, and something else until `readyAt`. */
 const healthyFrom = (readyAt: number) => (obs: Observation) => [
