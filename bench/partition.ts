@@ -106,7 +106,7 @@ for (const impl of impls) {
           failoverMs: r.measurements?.switchMaster?.first ?? null,
           rejoinMs: r.measurements?.rejoins.find((x) => x.service === side?.service)?.sinceHealMs ?? null,
           drillMs: report.durationMs,
-          ackedPastBound: r.partition?.boundMs == null ? 0 : (side?.samples ?? []).filter((x) => x.ok && x.issuedAt > r.partition!.boundMs!).length,
+          ackedPastBound: side?.ackedPastBound.length ?? 0,
           load1: Math.round(os.loadavg()[0]! * 10) / 10,
         };
         samples.push(s);

@@ -278,6 +278,8 @@ export interface PartitionReport {
      * bound whatever the delays on the way back (a reply can reach a busy client seconds late).
      */
     lostPastBound: number[];
+    /** Sent later than `boundMs` and acknowledged at all (lost or not): Redis's bound did not hold. */
+    ackedPastBound: number[];
     checkedOn: string | null;
     error?: string;
     samples: OpSample[];

@@ -46,6 +46,7 @@ export function partitionReport(
     // By when the write was sent, not when its reply arrived: the master decided between the two,
     // and on a starved machine the reply can come seconds after the master accepted it.
     const lostPastBound = boundMs === null ? [] : cmp.lost.filter((q) => (bySeq.get(q)?.issuedAt ?? 0) > boundMs);
+    const ackedPastBound = boundMs === null ? [] : acked.filter((x) => x.issuedAt > boundMs).map((x) => x.seq);
     masterSide = {
       service: side.service,
       key: side.key,
@@ -55,6 +56,7 @@ export function partitionReport(
       ackWindow: acked.length ? { startMs: acked[0]!.settledAt!, endMs: Math.max(...acked.map((x) => x.settledAt!)) } : null,
       lost: cmp.lost,
       lostPastBound,
+      ackedPastBound,
       checkedOn: side.checkedOn,
       ...(side.error ? { error: side.error } : {}),
       samples: sideSamples,

@@ -54,6 +54,7 @@ describe('partition report', () => {
     expect(m.ackWindow!.endMs).toBeGreaterThan(14_000);
     expect(m.lost).toEqual(side.filter((s) => s.issuedAt >= 4900).map((s) => s.seq));
     expect(m.lostPastBound).toEqual([]);
+    expect(m.ackedPastBound).toEqual([]);
     const r = judgeLoss(p);
     expect(r).toMatchObject({ severity: 'warn', passed: false });
     expect(r.message).toContain('documented Redis behaviour');
@@ -78,6 +79,7 @@ describe('partition report', () => {
     expect(p.masterSide!.ackWindow!.endMs).toBe(5400);
     expect(p.masterSide!.lost).toContain(side.find((s) => s.issuedAt === 8900)!.seq);
     expect(p.masterSide!.lostPastBound).toEqual([]);
+    expect(p.masterSide!.ackedPastBound).toEqual([]);
     expect(judgeLoss(p)).toMatchObject({ passed: true });
   });
 
@@ -85,6 +87,11 @@ describe('partition report', () => {
     const side = samples((t) => t < 6000);
     const p = report(side, (s) => s.issuedAt < 4900 || !s.ok, 1);
     expect(p.masterSide!.lostPastBound.length).toBeGreaterThan(0);
+    expect(p.masterSide!.ackedPastBound).toEqual(
+      toOps(side)
+        .filter((s) => s.ok && s.issuedAt > 4000)
+        .map((s) => s.seq),
+    );
     const r = judgeLoss(p);
     expect(r.passed).toBe(false);
     expect(r.message).toContain('did not bound the loss');
