@@ -9,6 +9,12 @@ export interface WaitOptions {
   onPending?: (missing: string[]) => void;
   /** Stops waiting with an InterruptedError (reason: the signal's name). */
   signal?: AbortSignal;
+  /**
+   * Asked when the deadline has passed with something still missing: a later deadline (monotonic
+   * ms) to keep waiting until, or anything not later to give up now. For waits that something
+   * outside the caller's control is known to hold up (a sentinel in TILT mode).
+   */
+  extendTo?: (deadline: number) => number;
 }
 
 /**
@@ -18,7 +24,8 @@ export interface WaitOptions {
 export async function waitUntil(what: string, probe: () => Promise<string[]>, opts: WaitOptions): Promise<void> {
   const clock = opts.clock ?? systemClock;
   const interval = opts.intervalMs ?? 200;
-  const deadline = clock.monotonic() + opts.timeoutMs;
+  const started = clock.monotonic();
+  let deadline = started + opts.timeoutMs;
   let missing: string[] = [];
   const interrupted = () => new InterruptedError(String(opts.signal!.reason), `${what}: stopped waiting (interrupted by ${String(opts.signal!.reason)})`);
   for (;;) {
@@ -31,7 +38,9 @@ export async function waitUntil(what: string, probe: () => Promise<string[]>, op
     if (missing.length === 0) return;
     opts.onPending?.(missing);
     if (clock.monotonic() >= deadline) {
-      throw new TimeoutError(`${what}: not done after ${Math.round(opts.timeoutMs / 1000)} s; still missing:`, missing);
+      const later = opts.extendTo?.(deadline) ?? deadline;
+      if (later > deadline) deadline = later;
+      else throw new TimeoutError(`${what}: not done after ${Math.round((deadline - started) / 1000)} s; still missing:`, missing);
     }
     if (opts.signal?.aborted) throw interrupted();
     await sleepOrAbort(clock, interval, opts.signal);

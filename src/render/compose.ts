@@ -122,7 +122,7 @@ export function renderCompose(t: Topology, opts: { specName: string }): string {
       environment: env,
       ports: publish(t, publishBind, s),
       healthcheck: bundled
-        ? ['CMD', 'node', '/app/healthcheck.mjs', healthHost(t, s), String(s.port)]
+        ? ['CMD', 'sh', '/app/healthcheck.sh', healthHost(t, s), String(s.port)]
         : ['CMD-SHELL', `redis-cli -h ${healthHost(t, s)} -p ${s.port} ping | grep -q PONG`],
       dependsOn: dataServices.slice(),
     });

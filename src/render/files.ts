@@ -79,6 +79,7 @@ export function renderFiles(topology: Topology, secrets: NodeSecrets, opts: Rend
       `${SENTINEL_IMAGE_DIR}/Dockerfile`,
       renderTemplate('sentinel-image/Dockerfile.hbs', { nodeImage: topology.images.node, nodeOptions: SENTINEL_NODE_OPTIONS }),
     );
+    add(`${SENTINEL_IMAGE_DIR}/healthcheck.sh`, readTemplate('sentinel-image/healthcheck.sh'));
     add(`${SENTINEL_IMAGE_DIR}/healthcheck.mjs`, readTemplate('sentinel-image/healthcheck.mjs'));
     add(`${SENTINEL_IMAGE_DIR}/sentinel.mjs`, readBundle(opts.sentinelBundle));
   }

@@ -5,7 +5,7 @@
  * the bundled sentinel also needs `npm run build` (dist/sentinel.bundle.mjs, which render copies
  * into the image). Bridge mode: bridge-drill.test.ts and bridge-clients.test.ts.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitHealthy } from '../../src/runtime/observe/index.js';
@@ -78,6 +78,13 @@ describe.skipIf(!engine)(`Docker Compose, host mode${skipNote}`, () => {
         expect(down.code, down.stderr).toBe(0);
         expect(containersOf(project)).toEqual([]);
         expect(networksOf(project)).toEqual([]);
+        // The containers went, their logs stayed: where the local runtime keeps its logs.
+        for (const service of ['redis-master', 'redis-sentinel-2']) {
+          const kept = readFileSync(path.join(cwd, 'out', 'run', service, `${service}.log`), 'utf8');
+          expect(kept, service).toMatch(service === 'redis-master' ? /Ready to accept connections/ : /\+monitor master mymaster/);
+        }
+        // redis-sentinel-2 ran in one container through its kill and restart: its log has both starts.
+        expect(readFileSync(path.join(cwd, 'out', 'run', 'redis-sentinel-2', 'redis-sentinel-2.log'), 'utf8').match(/\+monitor master/g)).toHaveLength(2);
       },
       300_000,
     );

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { containersOf, dockerUsable, networksOf, skipNote } from '../helpers/docker.js';
 import { bundledSentinelBuilt } from '../helpers/drill.js';
-import { figures, recordedTopology, runExampleSuite } from '../helpers/example-app.js';
+import { figures, recordedTopology, runExampleSuite, sentinelEvents } from '../helpers/example-app.js';
 import { removeDir, repoRoot, tempDir } from '../helpers/procs.js';
 
 const libraryBuilt = existsSync(path.join(repoRoot, 'dist', 'api', 'index.js')) && bundledSentinelBuilt;
@@ -23,7 +23,8 @@ describe.skipIf(!dockerOk)(`examples/app-tests under Docker Compose${skipNote}`,
     const dir = path.join(tempDir('sc-e2e-example-'), 'topology');
     dirs.push(path.dirname(dir));
     const run = await runExampleSuite({ runtime: 'docker', dir, from: 'example' }, 850_000);
-    expect(run.code, run.output).toBe(0);
+    // The library's stop() kept the containers' logs in the folder: the sentinels' side of a failure.
+    expect(run.code, `${run.output}\nsentinel events:\n${sentinelEvents(dir)}`).toBe(0);
     expect(run.output).toMatch(/Tests\s+2 passed \(2\)/);
     console.log(`examples/app-tests under Docker:\n  ${figures(run.output).join('\n  ')}`);
 
@@ -32,6 +33,10 @@ describe.skipIf(!dockerOk)(`examples/app-tests under Docker Compose${skipNote}`,
     expect(existsSync(path.join(dir, 'compose.yaml'))).toBe(true);
     expect(t.project).toMatch(/^sc-[0-9a-f]{8}$/);
     expect(containersOf(t.project)).toEqual([]);
+    // Their logs stayed in the folder the run was given, as with local processes.
+    const events = sentinelEvents(dir);
+    for (const s of t.sentinels) expect(events).toMatch(new RegExp(`^${s.service}:$`, 'm'));
+    expect(events).toMatch(/\+switch-master/);
     expect(networksOf(t.project)).toEqual([]);
   });
 });

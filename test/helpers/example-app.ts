@@ -3,7 +3,7 @@
  * process with its own config, the topology started by its global setup through the library.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { allNodes, type Topology } from '../../src/topology/types.js';
 import { repoRoot } from './procs.js';
@@ -57,4 +57,26 @@ export function figures(output: string): string[] {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => /^(pause|failover): /.test(l));
+}
+
+/**
+ * The sentinels' events (+sdown, +tilt, +switch-master ...) from the logs the run kept in its
+ * folder (run/<service>/<service>.log, both runtimes), for a failing test's message: the folder
+ * goes with the test, and a CI log is all there is afterwards.
+ */
+export function sentinelEvents(dir: string): string {
+  const run = path.join(dir, 'run');
+  if (!existsSync(run)) return '(no logs were kept)';
+  const out: string[] = [];
+  for (const service of readdirSync(run)
+    .filter((n) => n.includes('sentinel'))
+    .sort()) {
+    const file = path.join(run, service, `${service}.log`);
+    if (!existsSync(file)) continue;
+    const events = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => / [#*] [+-][a-z]/.test(l));
+    out.push(`${service}:`, ...events.slice(-120).map((l) => `  ${l}`));
+  }
+  return out.length ? out.join('\n') : '(no sentinel logs were kept)';
 }

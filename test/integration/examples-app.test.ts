@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_SKIP } from '../helpers/cli.js';
 import { bundledSentinelBuilt } from '../helpers/drill.js';
-import { exampleDir, figures, portsOf, runExampleSuite } from '../helpers/example-app.js';
+import { exampleDir, figures, portsOf, runExampleSuite, sentinelEvents } from '../helpers/example-app.js';
 import { removeDir, repoRoot, tempDir } from '../helpers/procs.js';
 
 const libraryBuilt = existsSync(path.join(repoRoot, 'dist', 'api', 'index.js')) && bundledSentinelBuilt;
@@ -58,8 +58,11 @@ describe.skipIf(!libraryBuilt)(`examples/app-tests on local processes${CLI_SKIP}
       runExampleSuite({ runtime: 'local', dir: a, from: 'example' }, 400_000),
       runExampleSuite({ runtime: 'local', dir: b, from: 'repo' }, 400_000),
     ]).finally(() => clearInterval(watch));
-    for (const r of [ra, rb]) {
-      expect(r.code, r.output).toBe(0);
+    for (const [r, dir] of [
+      [ra, a],
+      [rb, b],
+    ] as const) {
+      expect(r.code, `${r.output}\nsentinel events:\n${sentinelEvents(dir)}`).toBe(0);
       // Its own tests and only those: the failover file, both tests, nothing skipped.
       expect(r.output).toMatch(/Test Files\s+1 passed \(1\)/);
       expect(r.output).toMatch(/Tests\s+2 passed \(2\)/);

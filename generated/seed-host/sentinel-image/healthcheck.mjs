@@ -1,5 +1,6 @@
 // Healthcheck for the bundled sentinel image: PING over RESP, with AUTH when SENTINEL_PASSWORD
-// is set. Exit 0 on +PONG. Usage: node healthcheck.mjs HOST PORT
+// is set. Exit 0 on +PONG. Usage: node healthcheck.mjs HOST PORT. Docker runs healthcheck.sh,
+// which does the same in bash and comes here only in an image without bash.
 import net from 'node:net';
 
 const [host = '127.0.0.1', port = '26379'] = process.argv.slice(2);

@@ -8,7 +8,7 @@ import { TimeoutError } from '../../common/errors.js';
 import { sleepOrAbort } from '../../common/retry.js';
 import { linksUnsupported, type Runtime } from '../../runtime/types.js';
 import type { MasterGroup } from '../../topology/types.js';
-import type { AddressBook, Observer } from '../../runtime/observe/index.js';
+import { TILT_ALLOWANCE_MS, type AddressBook, type Observer } from '../../runtime/observe/index.js';
 import type { GroupContext, RunEvent } from '../checks.js';
 import { DrillAborted, type DrillOptions } from '../options.js';
 import type { EventRecorder } from '../recorder.js';
@@ -28,8 +28,7 @@ export interface RunDeps {
   say: (line: string) => void;
 }
 
-/** TILT's 30 s (Redis's SENTINEL_TILT_PERIOD, the bundled sentinel's too) and a few looks more. */
-export const TILT_ALLOWANCE_MS = 35_000;
+export { TILT_ALLOWANCE_MS };
 
 export class RunScope {
   readonly down: DownServices;

@@ -20,6 +20,7 @@ import { ensureSentinelImage } from '../sentinel-image.js';
 import type { Endpoint, FaultOptions, LinkControl, LogLine, Runtime, ServiceState, UpOptions } from '../types.js';
 import type { ComposeTool } from './engine.js';
 import { commandLine, run, tryRun, containerIdsByLabel } from './exec.js';
+import { keepContainerLogs } from './keep-logs.js';
 import { parseComposeLogLine } from './logs.js';
 import { clearPartitionRecord, ComposeLinks, partitionOwnerAlive, readPartition } from './partition.js';
 
@@ -244,8 +245,11 @@ export class ComposeRuntime implements Runtime {
 
   async down(opts: { volumes?: boolean } = {}): Promise<void> {
     // A frozen container cannot act on the SIGTERM of `down`; compose v1 refuses to stop it.
-    const frozen = (await this.containers().catch(() => [] as ContainerInfo[])).filter((c) => c.status === 'paused' && this.nodes.has(c.service));
+    const containers = (await this.containers().catch(() => [] as ContainerInfo[])).filter((c) => this.nodes.has(c.service));
+    const frozen = containers.filter((c) => c.status === 'paused');
     if (frozen.length) await this.composeRun(['unpause', ...frozen.map((c) => c.service)], 'unpausing before down failed');
+    // Deleting the data deletes what was kept in run/ too (as the local runtime's down does).
+    if (!opts.volumes) await keepContainerLogs(this.outDir, containers).catch(() => []);
     clearFaults(this.outDir);
     // The rules go with the containers' namespaces; the helpers and the record are ours to remove.
     clearPartitionRecord(this.outDir);

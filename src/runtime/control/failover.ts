@@ -64,6 +64,14 @@ export interface FailoverResult {
 const ASK_MS = 2000;
 const ROUND_GAP_MS = 500;
 
+function acceptedStory(r: Pick<FailoverResult, 'sentinel' | 'acceptedMs' | 'waitedForPrevious' | 'rounds'>): string {
+  const why = [
+    r.waitedForPrevious ? `after waiting ${(r.waitedForPrevious.ms / 1000).toFixed(1)} s for ${r.waitedForPrevious.sentinel}'s failover to end` : '',
+    r.rounds > 1 ? `after ${r.rounds} rounds of asking (NOGOODSLAVE)` : '',
+  ].filter(Boolean);
+  return `${r.sentinel} accepted SENTINEL FAILOVER ${(r.acceptedMs / 1000).toFixed(1)} s after the start${why.length ? `, ${why.join(' and ')}` : ''}`;
+}
+
 export async function failover(group: string | undefined, opts: FailoverOptions): Promise<FailoverResult> {
   const s = await openSession(opts);
   const t = s.dir.topology;
@@ -128,7 +136,9 @@ export async function failover(group: string | undefined, opts: FailoverOptions)
         rounds++;
         attempts = [];
         let busy: string | null = null;
-        for (const sentinel of running) {
+        // One in TILT mode would accept and then do nothing until its TILT is over: ask it last.
+        const tilted = new Set(before.filter((x) => x.tilt).map((x) => x.sentinel));
+        for (const sentinel of [...running.filter((x) => !tilted.has(x)), ...running.filter((x) => tilted.has(x))]) {
           const r = await call(s.runtime.endpoint(sentinel), password, ['SENTINEL', 'FAILOVER', g.name], ASK_MS);
           attempts.push({ sentinel, reply: r.ok ? 'OK' : r.error });
           if (r.ok) accepted = sentinel;
@@ -157,10 +167,14 @@ export async function failover(group: string | undefined, opts: FailoverOptions)
     }
     const acceptedMs = Math.round(clock.monotonic() - t0);
     const waitedForPrevious = previous ? { sentinel: previous.sentinel, ms: Math.round(clock.monotonic() - previous.since) } : null;
-    s.log.info(`${g.name}: ${accepted} accepted SENTINEL FAILOVER (the master was ${masterLabel(from!)})`);
+    const inTilt = before.some((x) => x.sentinel === accepted && x.tilt);
+    s.log.info(
+      `${g.name}: ${accepted} accepted SENTINEL FAILOVER (the master was ${masterLabel(from!)})${inTilt ? `; it is in TILT mode, so it starts when TILT is over` : ''}`,
+    );
     const base = { group: g.name, from: from!, sentinel: accepted, waitedForPrevious, attempts, rounds, acceptedMs };
     if (opts.wait === false) return { ...base, to: null, ms: null, sentinels: before };
-    const done = await untilChanged(watcher, g.name, from!, { ...opts, clock, t0 });
+    // Where the time went before the failover could even start is half the story of a timeout.
+    const done = await untilChanged(watcher, g.name, from!, { ...opts, clock, t0, log: (l) => s.log.info(l), about: acceptedStory(base) });
     return { ...base, to: done.to, ms: done.ms, sentinels: done.sentinels };
   } finally {
     watcher.close();

@@ -5,6 +5,9 @@
 import type { MasterRef, Observation, SentinelSays } from './observe.js';
 import { roleIn, sentinelsSay } from './observe.js';
 
+/** Why a sentinel in TILT mode may not have moved: said beside it wherever it holds something up. */
+export const TILT_NOTE = 'in TILT mode: it acts on nothing until 30 s after its last timer jump';
+
 export function sameMaster(a: MasterRef, b: MasterRef): boolean {
   return a.service !== undefined && b.service !== undefined ? a.service === b.service : a.address === b.address;
 }
@@ -45,7 +48,7 @@ export function masterChanged(snap: Observation, group: string, from: MasterRef)
   const missing: string[] = [];
   for (const s of says) {
     if (!s.master) missing.push(`${s.sentinel}: ${s.error ?? 'no answer'}`);
-    else if (sameMaster(s.master, from)) missing.push(`${s.sentinel}: still names ${masterLabel(s.master)}`);
+    else if (sameMaster(s.master, from)) missing.push(`${s.sentinel}: still names ${masterLabel(s.master)}${s.tilt ? ` (${TILT_NOTE})` : ''}`);
   }
   const news = says.filter((s) => s.master && !sameMaster(s.master, from));
   const to = news[0]?.master;

@@ -36,6 +36,8 @@ export interface SentinelSays {
   /** Null when it did not answer or does not monitor the group. */
   master: MasterRef | null;
   flags: string[];
+  /** In TILT mode (INFO sentinel): it acts on nothing it sees until 30 s after its last timer jump. */
+  tilt: boolean;
   error?: string;
 }
 
@@ -101,6 +103,7 @@ export function sentinelsSay(snap: Observation, group: string): SentinelSays[] {
       reachable: s.reachable,
       master: v ? { address: v.address, ...(v.service ? { service: v.service } : {}) } : null,
       flags: v?.flags ?? [],
+      tilt: s.reachable && s.tilt === true,
       ...(s.error ? { error: s.error } : !s.reachable || v ? {} : { error: `does not monitor ${group}` }),
     };
   });

@@ -9,6 +9,7 @@ import { waitUntil } from '../../common/retry.js';
 import { progressGate } from './progress.js';
 import { TimeoutError } from '../../common/errors.js';
 import { masterChanged, masterLabel, namedMaster } from './master.js';
+import { TILT_ALLOWANCE_MS } from '../observe/index.js';
 import { resolveGroup, resolveMasterRef } from './names.js';
 import { sentinelsSay, waitHealthy, watch, type MasterRef, type Observation, type SentinelSays, type Watcher } from './observe.js';
 import { openSession, requireRunning, type ControlOptions, type Session } from './session.js';
@@ -81,7 +82,7 @@ export async function waitForMasterChange(group: string | undefined, opts: Maste
       const late = failedOverAlready(s, g.name, from);
       if (late) s.log.warn(late);
     }
-    return { ...(await untilChanged(watcher, g.name, from, { ...opts, clock, t0 })), group: g.name, from };
+    return { ...(await untilChanged(watcher, g.name, from, { ...opts, clock, t0, log: (l) => s.log.info(l) })), group: g.name, from };
   } finally {
     watcher.close();
   }
@@ -124,15 +125,25 @@ export async function currentMaster(s: Session, watcher: Watcher, group: string,
   return found!;
 }
 
-/** Polls until masterChanged holds; TimeoutError naming the sentinels that still disagree. */
+/**
+ * Polls until masterChanged holds; TimeoutError naming the sentinels that still disagree.
+ *
+ * A sentinel in TILT mode acts on nothing it sees for 30 s after its last timer jump (a machine
+ * or container frozen for 2 s or more): no failover starts, no forced one proceeds. A wait that
+ * saw one in TILT ends no earlier than TILT_ALLOWANCE_MS after that first look, said once in
+ * progress and in the timeout message; otherwise its verdict would only say when the freeze came.
+ */
 export async function untilChanged(
   watcher: Watcher,
   group: string,
   from: MasterRef,
-  opts: Timed,
+  opts: Timed & { log?: (line: string) => void; about?: string },
 ): Promise<{ to: MasterRef; ms: number; sentinels: SentinelSays[] }> {
   let last: Observation | undefined;
   let to: MasterRef | undefined;
+  // Set inside the probe: typed so that the narrowing of `null` does not outlive the closure.
+  let tilt = null as { sentinel: string; at: number } | null;
+  let extended = false;
   try {
     await waitUntil(
       `${group}: master changed from ${masterLabel(from)}`,
@@ -140,6 +151,10 @@ export async function untilChanged(
         last = await watcher.lookAtMaster(group);
         const c = masterChanged(last, group, from);
         to = c.to;
+        if (!tilt && c.missing.length) {
+          const tilted = sentinelsSay(last, group).find((x) => x.process === 'running' && x.tilt);
+          if (tilted) tilt = { sentinel: tilted.sentinel, at: opts.clock.monotonic() };
+        }
         return c.missing;
       },
       {
@@ -148,14 +163,28 @@ export async function untilChanged(
         clock: opts.clock,
         signal: opts.signal,
         onPending: progressGate(opts.clock, opts.onProgress),
+        extendTo: (deadline) => {
+          const later = tilt && !extended ? tilt.at + TILT_ALLOWANCE_MS : deadline;
+          if (later <= deadline) return deadline;
+          extended = true;
+          opts.log?.(`${group}: ${tilt!.sentinel} is in TILT mode; waiting up to ${Math.round((later - opts.t0) / 1000)} s in all for it to act again`);
+          return later;
+        },
       },
     );
   } catch (err) {
     if (err instanceof TimeoutError) {
+      const asked = Math.round(opts.timeoutMs / 1000);
+      const waited =
+        extended && tilt
+          ? `${Math.round((opts.clock.monotonic() - opts.t0) / 1000)} s (${asked} s and the TILT allowance: ${tilt.sentinel} was in TILT mode)`
+          : `${asked} s`;
       throw new TimeoutError(
-        `${group}: the master did not change from ${masterLabel(from)} within ${Math.round(opts.timeoutMs / 1000)} s; still:`,
+        `${group}: the master did not change from ${masterLabel(from)} within ${waited}${opts.about ? `; ${opts.about}` : ''}; still:`,
         err.missing,
-        { cause: err },
+        {
+          cause: err,
+        },
       );
     }
     throw err;

@@ -16,6 +16,12 @@
 import type { MasterGroup, Topology } from '../../topology/types.js';
 import type { NodeView, Observation, SentinelMasterView, SentinelView } from './view.js';
 
+/**
+ * How much longer a wait gives a sentinel it saw in TILT mode: TILT's 30 s (Redis's
+ * SENTINEL_TILT_PERIOD, the bundled sentinel's too) and a few looks more.
+ */
+export const TILT_ALLOWANCE_MS = 35_000;
+
 /** Flags (SENTINEL MASTER / REPLICAS / SENTINELS) of an instance a sentinel does not see up. */
 export const DOWN_FLAGS: readonly string[] = ['s_down', 'o_down', 'disconnected'];
 /**

@@ -21,6 +21,7 @@ export {
   sentinelsAgreeMissing,
   silenceOf,
   soleMaster,
+  TILT_ALLOWANCE_MS,
   type GroupScope,
 } from './health.js';
 export { lookAt, Observer, observerFor, takeSnapshot, type ObserverOptions, type ProbeTarget, type Secrets, type Snapshot } from './observer.js';

@@ -13,6 +13,7 @@ import { processStateLetter } from '../../../src/runtime/local/process.js';
 import { CLI_SKIP, cliBuilt, liveServices, recordedProcesses, runCli } from '../../helpers/cli.js';
 import { bundledSentinelBuilt } from '../../helpers/drill.js';
 import { removeDir } from '../../helpers/procs.js';
+import { waitUntil } from '../../../src/common/retry.js';
 
 /** Fast failovers: down-after 1 s; no disk writes the tests do not need. */
 const FAST: SpecObject = { version: 1, ports: 'auto', sentinels: { 'down-after-milliseconds': 1000 }, redis: { persistence: 'none' } };
@@ -122,6 +123,29 @@ describe.skipIf(!cliBuilt || !bundledSentinelBuilt)(`library API on local proces
     expect(f.to).not.toBeNull();
     expect(f.to!.service).not.toBe(change.to.service);
     expect((await t.masters()).orders!.master.service).toBe(f.to!.service);
+  });
+
+  it('failover() passes over a sentinel in TILT mode (it would accept and then do nothing for 30 s)', async () => {
+    const t = await start({ spec: FAST });
+    // Frozen for 3 s, the sentinel finds its timer jumped on waking and enters TILT (for 30 s).
+    await t.pause('redis-sentinel-1');
+    await new Promise((r) => setTimeout(r, 3000));
+    await t.unpause('redis-sentinel-1');
+    const s1 = new Redis({ ...t.sentinels[0]!, lazyConnect: true, maxRetriesPerRequest: 1 });
+    try {
+      await s1.connect();
+      await waitUntil('redis-sentinel-1 in TILT', async () => ((await s1.info('sentinel')).includes('sentinel_tilt:1') ? [] : ['not in TILT']), {
+        timeoutMs: 10_000,
+      });
+      // Inside the TILT, a timeout that only a sentinel acting at once can meet.
+      const f = await t.failover(undefined, { timeoutMs: 11_000 });
+      expect(f.sentinel).not.toBe('redis-sentinel-1');
+      expect(f.attempts.map((a) => a.sentinel)).not.toContain('redis-sentinel-1');
+      expect(f.to!.service).not.toBe('redis-master');
+      expect((await s1.info('sentinel')).includes('sentinel_tilt:1'), 'still in TILT at the end').toBe(true);
+    } finally {
+      s1.disconnect();
+    }
   });
 
   it('a spec file; bad names are UsageErrors with the CLI wording; waits time out with a TimeoutError', async () => {
