@@ -162,6 +162,11 @@ export function askMasterStateToOtherSentinels(ctx: SentinelCtx, master: Instanc
       String(st.currentEpoch),
       master.failoverState > FailoverState.NONE ? st.myid : '*',
     ];
-    sendCommand(ri, args, (r) => receiveIsMasterDownReply(ctx, master, ri, r));
+    // An answer about the address the master had when asked: after a +switch-master in between it
+    // is about another node, and must not count for this one (see resetMaster).
+    const asked = `${master.addr.hostname}:${master.addr.port}`;
+    sendCommand(ri, args, (r) => {
+      if (`${master.addr.hostname}:${master.addr.port}` === asked) receiveIsMasterDownReply(ctx, master, ri, r);
+    });
   }
 }

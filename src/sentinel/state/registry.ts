@@ -164,6 +164,17 @@ export function resetMaster(ctx: SentinelCtx, ri: Instance, flags: number): void
   if (!(flags & RESET_NO_SENTINELS)) {
     for (const s of ri.sentinels.values()) releaseInstance(s);
     ri.sentinels.clear();
+  } else {
+    // Departure from Redis: the peers' "down" answers were about the master as it was (at
+    // +switch-master, another address). Redis keeps them until they are 5 ask periods old, so a
+    // sentinel that finds the new master SDOWN within those 5 s (after a stall of its own longer
+    // than down-after) counts them and reaches ODOWN at once: a second failover nobody agreed on,
+    // seen with down-after 1 s on a loaded machine (+odown #quorum 3/2 while neither peer called
+    // the new master down). Their next answers are about the new address.
+    for (const s of ri.sentinels.values()) {
+      s.flags &= ~SRI.MASTER_DOWN;
+      s.leader = null;
+    }
   }
   // Close rather than drop: the address may change right after (switch-master), and the next
   // tick opens links to whatever address the record has then.

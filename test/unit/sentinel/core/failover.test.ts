@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SRI } from '../../../../src/sentinel/state/flags.js';
 import { FailoverState, type Instance } from '../../../../src/sentinel/state/instance.js';
-import { createInstance, isCreateError } from '../../../../src/sentinel/state/registry.js';
+import { createInstance, isCreateError, resetMasterAndChangeAddress } from '../../../../src/sentinel/state/registry.js';
+import { ASK_FORCED, askMasterStateToOtherSentinels } from '../../../../src/sentinel/monitor/down.js';
 import { harness, MYID, type Harness } from './fake-world.js';
 
 const PEER_A = 'a'.repeat(40);
@@ -431,5 +432,69 @@ describe('TILT', () => {
     expect(h.events.find((e) => e.type === '-tilt')!.message).toBe('#tilt mode exited');
     const t = h.types();
     expect(t.indexOf('+sdown')).toBeGreaterThan(t.indexOf('-tilt'));
+  });
+});
+
+describe("after +switch-master, the peers' answers about the old master", () => {
+  /** A failover to 6381 run to its end, as in the seed log. */
+  async function failedOver() {
+    const h = harness();
+    const t = topology(h);
+    await h.run(1000);
+    t.master.paused = true;
+    await h.run(3000);
+    expect(h.types()).toContain('+switch-master');
+    expect(t.m.addr.port).toBe(6381);
+    return { h, ...t };
+  }
+  const peersOf = (m: Instance) => [...m.sentinels.values()];
+
+  it('no longer count: a stall of this sentinel longer than down-after right after the switch is no ODOWN of the new master', async () => {
+    const h = harness();
+    const { master, r2, pa, pb, m } = topology(h);
+    await h.run(1000);
+    master.paused = true;
+    for (let i = 0; i < 40 && !h.types().includes('+elected-leader'); i++) await h.run(100);
+    // From the election on, the peers answer nothing in time (a loaded machine): their last
+    // answers, "the old master is down", are what this sentinel holds at the switch.
+    pa.hold();
+    pb.hold();
+    await h.run(3000);
+    expect(h.types()).toContain('+switch-master');
+    expect(m.addr.port).toBe(6381);
+    // Then, right away, the new master does not answer this sentinel for 1.2 s (down-after is
+    // 1 s): what a sentinel frozen for that long finds on waking. Nobody else says it is down.
+    r2.paused = true;
+    await h.run(1200);
+    r2.paused = false;
+    await h.run(1000);
+    expect(h.types()).toContain('+sdown');
+    expect(h.events.filter((e) => e.type === '+sdown' && e.message.startsWith('master mymaster 127.0.0.1 6381'))).toHaveLength(1);
+    expect(h.types().filter((t) => t === '+odown')).toHaveLength(1);
+    expect(h.types().filter((t) => t === '+try-failover')).toHaveLength(1);
+    pa.release();
+    pb.release();
+  });
+
+  it('are forgotten at the switch, and an answer asked for before it does not count for the new master', async () => {
+    const { h, m, pa, pb } = await failedOver();
+    // Peers that call down whatever they are asked about.
+    pa.thinksDown = true;
+    pb.thinksDown = true;
+    for (const p of peersOf(m)) p.flags |= SRI.MASTER_DOWN;
+    // A switch resets what they said (the address it was about is gone).
+    resetMasterAndChangeAddress(h.core, m, '127.0.0.1', 6380);
+    for (const p of peersOf(m)) expect(p.flags & SRI.MASTER_DOWN).toBe(0);
+    // Asked about 6380 while SDOWN, the answers held back until the master record moved on.
+    m.flags |= SRI.S_DOWN;
+    pa.hold();
+    pb.hold();
+    askMasterStateToOtherSentinels(h.core, m, ASK_FORCED);
+    resetMasterAndChangeAddress(h.core, m, '127.0.0.1', 6381);
+    m.flags |= SRI.S_DOWN;
+    pa.release();
+    pb.release();
+    await h.settle();
+    for (const p of peersOf(m)) expect(p.flags & SRI.MASTER_DOWN).toBe(0);
   });
 });
