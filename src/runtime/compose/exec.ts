@@ -53,9 +53,10 @@ export async function tryRun(cmd: string, args: string[], opts: ExecOptions = {}
   return { ok: !r.failed, out, code: r.exitCode, notFound: code === 'ENOENT' };
 }
 
-/** Full ids of every container (running or not) carrying `label` (`key=value`). */
-export async function containerIdsByLabel(label: string, env?: ExecOptions['env']): Promise<string[]> {
-  const out = await run('docker', ['ps', '-aq', '--no-trunc', '--filter', `label=${label}`], { summary: 'docker ps failed', ...(env ? { env } : {}) });
+/** Full ids of every container (running or not) carrying `label` (`key=value`; several: all of them). */
+export async function containerIdsByLabel(label: string | string[], env?: ExecOptions['env']): Promise<string[]> {
+  const filters = (Array.isArray(label) ? label : [label]).flatMap((l) => ['--filter', `label=${l}`]);
+  const out = await run('docker', ['ps', '-aq', '--no-trunc', ...filters], { summary: 'docker ps failed', ...(env ? { env } : {}) });
   return out.stdout
     .split('\n')
     .map((s) => s.trim())
