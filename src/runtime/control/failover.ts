@@ -15,6 +15,8 @@
  *   still rediscover the replicas). Another sentinel may see one, so the next is asked; when
  *   none does, all are asked again until the timeout.
  * - anything else (no answer, a paused sentinel, `-ERR No such master`, `-NOAUTH`): the next.
+ * A sentinel in TILT mode is asked last: it would answer +OK and then act on nothing until its
+ * TILT is over (up to 30 s), as redis-sentinel does.
  * A failover a sentinel is leading (SENTINEL MASTER flags failover_in_progress) is waited for
  * before anything is asked, as for -INPROG.
  */
