@@ -30,6 +30,9 @@ export interface ComposeRuntimeOptions {
   compose: ComposeTool;
 }
 
+/** Tries of a `docker pause` whose freeze failed (see onContainer). */
+const FREEZE_TRIES = 5;
+
 export interface ContainerInfo {
   id: string;
   service: string;
@@ -300,6 +303,10 @@ export class ComposeRuntime implements Runtime {
    * about 1 s where `docker-compose pause` took 3-4 s (the Python CLI's start, longer under load),
    * so that the fault begins when the command returns, not seconds after it was asked for.
    * Compose (and its error) when no container of the service exists.
+   *
+   * The freeze can fail ("OCI runtime pause failed: unable to freeze", seen once in CI on a loaded
+   * runner: runc gives up while a process of the container is stuck in I/O); it is tried again,
+   * up to FREEZE_TRIES times, 500 ms apart, and the last error is the one reported.
    */
   private async onContainer(args: string[], service: string, summary: string): Promise<void> {
     const ids = await containerIdsByLabel([
@@ -308,7 +315,15 @@ export class ComposeRuntime implements Runtime {
       'com.docker.compose.oneoff=False',
     ]);
     if (!ids.length) return this.composeRun([...args, service], summary);
-    await run('docker', [...args, ...ids], { summary, timeoutMs: 120_000 });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await run('docker', [...args, ...ids], { summary, timeoutMs: 120_000 });
+        return;
+      } catch (err) {
+        if (!(err instanceof ExternalToolError) || !/unable to freeze/i.test(err.output) || attempt >= FREEZE_TRIES) throw err;
+        await systemClock.sleep(500);
+      }
+    }
   }
 
   async restart(service: string): Promise<void> {
