@@ -28,8 +28,6 @@ export interface RunDeps {
   say: (line: string) => void;
 }
 
-export { TILT_ALLOWANCE_MS };
-
 export class RunScope {
   readonly down: DownServices;
   private processesCheckedAt = -Infinity;

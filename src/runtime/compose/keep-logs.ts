@@ -10,10 +10,9 @@ import { ensureRunDir } from '../state.js';
 import { tryRun } from './exec.js';
 
 /** Best effort: a log that cannot be read must not keep `down` from stopping anything. */
-export async function keepContainerLogs(outDir: string, containers: readonly { id: string; service: string }[]): Promise<string[]> {
-  if (!containers.length) return [];
+export async function keepContainerLogs(outDir: string, containers: readonly { id: string; service: string }[]): Promise<void> {
+  if (!containers.length) return;
   const run = ensureRunDir(outDir);
-  const kept: string[] = [];
   await Promise.all(
     containers.map(async (c) => {
       // stdout and stderr in the order they came (`all`), as a terminal would have shown them.
@@ -21,10 +20,7 @@ export async function keepContainerLogs(outDir: string, containers: readonly { i
       if (!r.ok || !r.out.all) return;
       const dir = path.join(run, c.service);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const file = path.join(dir, `${c.service}.log`);
-      appendFileSync(file, r.out.all.endsWith('\n') ? r.out.all : `${r.out.all}\n`, { mode: 0o600 });
-      kept.push(file);
+      appendFileSync(path.join(dir, `${c.service}.log`), r.out.all.endsWith('\n') ? r.out.all : `${r.out.all}\n`, { mode: 0o600 });
     }),
   );
-  return kept.sort();
 }

@@ -252,7 +252,7 @@ export class ComposeRuntime implements Runtime {
     const frozen = containers.filter((c) => c.status === 'paused');
     if (frozen.length) await this.composeRun(['unpause', ...frozen.map((c) => c.service)], 'unpausing before down failed');
     // Deleting the data deletes what was kept in run/ too (as the local runtime's down does).
-    if (!opts.volumes) await keepContainerLogs(this.outDir, containers).catch(() => []);
+    if (!opts.volumes) await keepContainerLogs(this.outDir, containers).catch(() => undefined);
     clearFaults(this.outDir);
     // The rules go with the containers' namespaces; the helpers and the record are ours to remove.
     clearPartitionRecord(this.outDir);

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TimeoutError } from '../../../../src/common/errors.js';
-import { TILT_ALLOWANCE_MS, type RunScope } from '../../../../src/drill/run/scope.js';
+import type { RunScope } from '../../../../src/drill/run/scope.js';
+import { TILT_ALLOWANCE_MS } from '../../../../src/runtime/observe/index.js';
 import type { Observation } from '../../../../src/drill/types.js';
 import { fakeScope } from './fake-scope.js';
 
